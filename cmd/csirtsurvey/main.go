@@ -1,0 +1,49 @@
+// Command csirtsurvey builds the csirt-survey datasets and reports.
+//
+//	csirtsurvey build      rebuild processed/ and reports/ from schemas/ and raw/
+//	csirtsurvey validate   check questionnaire files and report every problem
+//
+// Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid input (the
+// questionnaire or the raw data has errors; nothing was written).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitInvalid = 3
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cmd := newRootCmd(os.Stdout, os.Stderr)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, err)
+	var usage *usageError
+	var list questionnaire.ErrorList
+	switch {
+	case errors.As(err, &usage):
+		return exitUsage
+	case errors.As(err, &list), errors.Is(err, build.ErrInvalidInput):
+		return exitInvalid
+	default:
+		return exitFailure
+	}
+}

@@ -1,0 +1,120 @@
+// Package build runs the pipeline's stages for every survey year and replaces
+// the outputs only when every stage of every year succeeded.
+//
+// Stages per year: load and validate schemas/<year>/questionnaire.yaml, derive
+// the typed schema and the codebook, encode the datasets (Parquet) and reports
+// (Markdown). All outputs are produced in memory first and then committed
+// together through atomicfile, so a failed build leaves the last good outputs
+// untouched and an unchanged input leaves files byte-identical.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
+	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+)
+
+// ErrInvalidInput marks a build that stopped because an input (a
+// questionnaire, later the raw data) is invalid; nothing was written.
+var ErrInvalidInput = errors.New("invalid input")
+
+// QuestionnaireFile is the name of a year's questionnaire under SchemasDir/<year>/.
+const QuestionnaireFile = "questionnaire.yaml"
+
+// Config names the input and output directories.
+type Config struct {
+	SchemasDir   string
+	RawDir       string
+	ProcessedDir string
+	ReportsDir   string
+}
+
+// Result reports what a build did.
+type Result struct {
+	Years     []int
+	Written   []string
+	Unchanged []string
+}
+
+var yearDir = regexp.MustCompile(`^[0-9]{4}$`)
+
+// Years lists the survey years that have a questionnaire under dir, ascending.
+func Years(dir string) ([]int, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build: list survey years: %w", err)
+	}
+	var years []int
+	for _, e := range ents {
+		if !e.IsDir() || !yearDir.MatchString(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), QuestionnaireFile)); err != nil {
+			return nil, fmt.Errorf("build: survey year %s: %w", e.Name(), err)
+		}
+		y, _ := strconv.Atoi(e.Name())
+		years = append(years, y)
+	}
+	slices.Sort(years)
+	if len(years) == 0 {
+		return nil, fmt.Errorf("build: no survey year under %s (expected %s/<year>/%s): %w", dir, dir, QuestionnaireFile, ErrInvalidInput)
+	}
+	return years, nil
+}
+
+// Run builds every survey year found under cfg.SchemasDir.
+func Run(cfg Config) (Result, error) {
+	years, err := Years(cfg.SchemasDir)
+	if err != nil {
+		return Result{}, err
+	}
+	var set atomicfile.Set
+	var errs []error
+	for _, y := range years {
+		if err := buildYear(cfg, y, &set); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Result{}, err
+	}
+	res, err := set.Commit()
+	if err != nil {
+		return Result{}, fmt.Errorf("build: %w", err)
+	}
+	return Result{Years: years, Written: res.Written, Unchanged: res.Unchanged}, nil
+}
+
+// buildYear produces one year's outputs into set.
+func buildYear(cfg Config, year int, set *atomicfile.Set) error {
+	path := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), QuestionnaireFile)
+	q, err := questionnaire.Load(path)
+	if err != nil {
+		return fmt.Errorf("%w\nbuild: survey year %d: %w", err, year, ErrInvalidInput)
+	}
+	if q.Survey.Year != year {
+		return fmt.Errorf("%s: survey.year is %d but the file is under %d/: %w", path, q.Survey.Year, year, ErrInvalidInput)
+	}
+
+	entries := codebook.Build(q)
+	rec := codebook.Record(memory.NewGoAllocator(), entries)
+	defer rec.Release()
+	data, err := columnar.EncodeParquet(rec)
+	if err != nil {
+		return fmt.Errorf("build: survey year %d: codebook: %w", year, err)
+	}
+	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "codebook", year), data)
+	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, filepath.ToSlash(path)))
+	return nil
+}
