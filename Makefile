@@ -38,7 +38,7 @@ unit:
 
 ## fuzz: run each fuzz target for FUZZTIME (the seed corpus also runs in `unit`)
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./pipeline/questionnaire
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./pipeline/questionnaire
 
 ## bench: benchmarks; results are recorded in README.md
 bench:

@@ -20,14 +20,15 @@ type Kind string
 
 // Entry kinds.
 const (
-	KindItem      Kind = "item"       // the question itself
-	KindOption    Kind = "option"     // a questionnaire option
-	KindCoded     Kind = "coded"      // a category that appears only in the published tables
-	KindBin       Kind = "bin"        // a range of an integer item used by the published tables
-	KindRow       Kind = "row"        // a row of a matrix item
-	KindCell      Kind = "cell"       // the column of one matrix row and cell
-	KindAsked     Kind = "asked"      // the column saying whether the item was asked
-	KindOtherText Kind = "other_text" // the free-text column of an "other" option or row
+	KindItem      Kind = "item"         // the question itself
+	KindOption    Kind = "option"       // a questionnaire option
+	KindCoded     Kind = "coded"        // a category that appears only in the published tables
+	KindBin       Kind = "bin"          // a range of an integer item used by the published tables
+	KindRow       Kind = "row"          // a row of a matrix item
+	KindCell      Kind = "cell"         // the column of one matrix row and cell
+	KindAsked     Kind = "asked"        // the column saying whether the item was asked
+	KindOtherText Kind = "other_text"   // the free-text column of an "other" option or row
+	KindCodedCol  Kind = "coded_column" // the column holding coded categories of a non-choice item
 )
 
 // Sources of codes.
@@ -91,6 +92,7 @@ func itemEntries(it *questionnaire.Item) []Entry {
 	out = append(out, columnEntries(it, cols, columns.KindAsked)...)
 	out = append(out, choiceEntries(it, cols, "", it.Choices(), it.Coded)...)
 	out = append(out, columnEntries(it, cols, columns.KindOtherText)...)
+	out = append(out, columnEntries(it, cols, columns.KindCoded)...)
 	for _, b := range it.Bins {
 		out = append(out, Entry{
 			Item: it.Number, QuestionID: it.ID, Type: string(it.Type), Kind: KindBin, Code: b.Code,
@@ -109,7 +111,7 @@ func choiceEntries(it *questionnaire.Item, cols []columns.Column, cell string, o
 			return "", "" // a cell's options apply to one column per row
 		}
 		for _, c := range cols {
-			if c.Kind == columns.KindFlag && c.Code == code {
+			if (c.Kind == columns.KindFlag && c.Code == code) || c.Kind == columns.KindCoded {
 				return c.Name, c.Type.String()
 			}
 		}
@@ -157,6 +159,8 @@ func columnEntries(it *questionnaire.Item, cols []columns.Column, kind columns.K
 			e.Kind = KindAsked
 		case columns.KindOtherText:
 			e.Kind, e.Other = KindOtherText, true
+		case columns.KindCoded:
+			e.Kind = KindCodedCol
 		default: // a matrix cell's answer or option flag
 			e.Kind = KindCell
 		}

@@ -120,7 +120,7 @@ func writeItem(b *strings.Builder, it *questionnaire.Item) {
 	}
 	var extra []string
 	for _, c := range columns.ItemColumns(it) {
-		if c.Kind == columns.KindAsked || c.Kind == columns.KindOtherText {
+		if c.Kind == columns.KindAsked || c.Kind == columns.KindOtherText || c.Kind == columns.KindCoded {
 			extra = append(extra, fmt.Sprintf("`%s` (%s)", c.Name, c.Kind))
 		}
 	}

@@ -13,6 +13,9 @@
 //	text        <id>                utf8
 //	matrix      <id>__<row>__<cell> the cell's type, for every row and cell
 //
+// An integer, year_month or text item with coded categories (write-ins such as
+// "バーチャルなので流動性あり" instead of a member count) adds <id>__coded, a
+// dictionary of those codes, set when the answer could not be given as a value.
 // An option that takes free text adds <id>__<code>__text (utf8); a matrix row
 // written in by the respondent adds <id>__<row>__text. An item or cell that is
 // asked only of some respondents adds <id>__asked (bool), so that "not asked"
@@ -40,6 +43,7 @@ const (
 	KindFlag      Kind = "flag"       // one option of a multi item, as bool
 	KindOtherText Kind = "other_text" // free text of an "other" option or row
 	KindAsked     Kind = "asked"      // whether the item was asked (relevance)
+	KindCoded     Kind = "coded"      // analysts' code for an answer that is not a value of the item's type
 )
 
 // Field metadata keys set on every item column.
@@ -209,6 +213,14 @@ func questionColumns(q question, name, row, cell string) []Column {
 		main.Metadata = appendMeta(main.Metadata, MetaPrecision, "month")
 	}
 	out = append(out, main)
+	if !q.typ.IsChoice() && len(q.coded) > 0 {
+		cc := dictCodes(nil, q.coded)
+		f := base(q.item, name+"__coded", KindCoded, dictType(len(cc), false),
+			q.labelJA+" (集計時の分類)", q.labelEN+" (category coded by the analysts)", q.relevance)
+		js, _ := json.Marshal(cc)
+		f.Metadata = appendMeta(f.Metadata, MetaCodes, string(js))
+		out = append(out, f)
+	}
 	if q.typ == questionnaire.Multi {
 		for _, c := range codes {
 			f := base(q.item, name+"__"+c.Code, KindFlag, arrow.FixedWidthTypes.Boolean, c.LabelJA, c.LabelEN, q.relevance)
