@@ -91,7 +91,7 @@ func (s *Set) Commit() (Result, error) {
 func writeTemp(dst string, data []byte) (string, error) {
 	dir := filepath.Dir(dst)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
+		return "", fmt.Errorf("write %s: %w", dst, err)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".tmp-*")
 	if err != nil {

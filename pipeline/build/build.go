@@ -115,6 +115,8 @@ func buildYear(cfg Config, year int, set *atomicfile.Set) error {
 		return fmt.Errorf("build: survey year %d: codebook: %w", year, err)
 	}
 	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "codebook", year), data)
-	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, filepath.ToSlash(path)))
+	// Name the source the same way wherever the build runs from, so reports stay byte-identical.
+	source := filepath.ToSlash(filepath.Join(filepath.Base(cfg.SchemasDir), strconv.Itoa(year), QuestionnaireFile))
+	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, source))
 	return nil
 }

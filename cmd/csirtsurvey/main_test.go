@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExitCodes(t *testing.T) {
+	good := filepath.Join("..", "..", "schemas", "2015", "questionnaire.yaml")
+	broken := filepath.Join(t.TempDir(), "broken.yaml")
+	os.WriteFile(broken, []byte("format: csirt-survey/questionnaire/v1\nitems:\n  - id: a\n    number: \"1.1\"\n    type: radio\n"), 0o644)
+	out := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"help", []string{"--help"}, exitOK, "Usage:", ""},
+		{"validate ok", []string{"validate", good}, exitOK, "ok (52 items", ""},
+		{"validate broken", []string{"validate", broken}, exitInvalid, "", `broken.yaml:5:11: item 1.1: unknown type "radio"`},
+		{"validate nothing", []string{"validate"}, exitUsage, "", "name at least one questionnaire file"},
+		{"unknown flag", []string{"build", "--nope"}, exitUsage, "", "unknown flag: --nope"},
+		{"build extra args", []string{"build", "x"}, exitUsage, "", "takes no arguments"},
+		{"build missing schemas", []string{"build", "--schemas", filepath.Join(out, "none")}, exitFailure, "", "list survey years"},
+		{"build", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r")},
+			exitOK, "codebook/year=2015/part-0.parquet", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, &stdout, &stderr)
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout %q does not contain %q", &stdout, tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q does not contain %q", &stderr, tc.stderr)
+			}
+		})
+	}
+}

@@ -1,0 +1,78 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCommitWritesAndSkipsUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "x", "a.txt"), filepath.Join(dir, "y", "z", "b.txt")
+	var s Set
+	s.Add(a, []byte("one"))
+	s.Add(b, []byte("two"))
+	res, err := s.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != 2 || len(res.Unchanged) != 0 {
+		t.Fatalf("first commit: %+v", res)
+	}
+	for p, want := range map[string]string{a: "one", b: "two"} {
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", p, got, err, want)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(a, old, old)
+
+	var s2 Set
+	s2.Add(a, []byte("one"))
+	s2.Add(b, []byte("three"))
+	res, err = s2.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != 1 || res.Written[0] != b || len(res.Unchanged) != 1 || res.Unchanged[0] != a {
+		t.Fatalf("second commit: %+v", res)
+	}
+	if st, _ := os.Stat(a); !st.ModTime().Equal(old) {
+		t.Error("unchanged file was rewritten")
+	}
+	assertNoTemps(t, dir)
+}
+
+// A file that cannot be written (its directory is a regular file) fails the
+// commit before anything is replaced.
+func TestCommitFailureChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	os.WriteFile(good, []byte("old"), 0o644)
+	blocker := filepath.Join(dir, "blocker")
+	os.WriteFile(blocker, []byte("not a dir"), 0o644)
+
+	var s Set
+	s.Add(good, []byte("new"))
+	s.Add(filepath.Join(blocker, "bad.txt"), []byte("x"))
+	if _, err := s.Commit(); err == nil || !strings.Contains(err.Error(), "bad.txt") {
+		t.Fatalf("err = %v, want an error naming bad.txt", err)
+	}
+	if got, _ := os.ReadFile(good); string(got) != "old" {
+		t.Errorf("good.txt = %q after a failed commit, want old content", got)
+	}
+	assertNoTemps(t, dir)
+}
+
+func assertNoTemps(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left behind: %s", p)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,221 @@
+package build_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+)
+
+const repo = "../.."
+
+// tree reads every regular file under root into a map keyed by slash path relative to root.
+func tree(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func tempConfig(t *testing.T, schemas string) build.Config {
+	dir := t.TempDir()
+	return build.Config{
+		SchemasDir:   schemas,
+		RawDir:       filepath.Join(repo, "raw"),
+		ProcessedDir: filepath.Join(dir, "processed"),
+		ReportsDir:   filepath.Join(dir, "reports"),
+	}
+}
+
+// TestCommittedOutputsAreCurrent rebuilds from the repository's schemas and
+// compares with the committed processed/ and reports/: they must be what
+// `make all` produces now.
+func TestCommittedOutputsAreCurrent(t *testing.T) {
+	cfg := tempConfig(t, filepath.Join(repo, "schemas"))
+	res, err := build.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) == 0 {
+		t.Fatal("build wrote nothing")
+	}
+	for _, dir := range []struct{ built, committed string }{
+		{cfg.ProcessedDir, filepath.Join(repo, "processed")},
+		{cfg.ReportsDir, filepath.Join(repo, "reports")},
+	} {
+		built, committed := tree(t, dir.built), tree(t, dir.committed)
+		for name, data := range built {
+			if old, ok := committed[name]; !ok {
+				t.Errorf("%s/%s is built but not committed (run make all)", dir.committed, name)
+			} else if !bytes.Equal(old, data) {
+				t.Errorf("%s/%s differs from what the build produces (run make all)", dir.committed, name)
+			}
+		}
+	}
+}
+
+// TestCommittedCodebookListsAllItems reads the committed codebook with DuckDB.
+func TestCommittedCodebookListsAllItems(t *testing.T) {
+	q, err := questionnaire.Load(filepath.Join(repo, "schemas", "2015", "questionnaire.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := duckdbtest.Query(t, repo, `SELECT DISTINCT item FROM read_parquet('processed/codebook/*/*.parquet', hive_partitioning = true)
+		WHERE year = 2015`)
+	got := res.Strings("item")
+	slices.Sort(got)
+	var want []string
+	for _, it := range q.Items {
+		want = append(want, it.Number)
+	}
+	slices.Sort(want)
+	if len(got) != 52 || !slices.Equal(got, want) {
+		t.Errorf("DuckDB lists %d items %v, want the questionnaire's %d %v", len(got), got, len(want), want)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	schemas := filepath.Join(repo, "schemas")
+	a, b := tempConfig(t, schemas), tempConfig(t, schemas)
+	for _, cfg := range []build.Config{a, b} {
+		if _, err := build.Run(cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ta, tb := tree(t, a.ProcessedDir), tree(t, b.ProcessedDir)
+	if len(ta) == 0 || len(ta) != len(tb) {
+		t.Fatalf("builds produced %d and %d files", len(ta), len(tb))
+	}
+	for name, data := range ta {
+		if !bytes.Equal(data, tb[name]) {
+			t.Errorf("%s differs between two builds of the same input", name)
+		}
+	}
+	again, err := build.Run(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Written) != 0 {
+		t.Errorf("rebuilding unchanged inputs rewrote %v", again.Written)
+	}
+}
+
+// copySchemas copies the repository's schemas to a temp dir the test may break.
+func copySchemas(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	for name, data := range tree(t, filepath.Join(repo, "schemas")) {
+		p := filepath.Join(dst, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func TestFailedBuildLeavesOutputsUntouched(t *testing.T) {
+	breakages := []struct {
+		name, old, new, want string
+	}{
+		{"duplicate id", "id: involved_departments", "id: lead_department", `id "lead_department" is already used`},
+		{"undefined option set", "option_set: maturity5", "option_set: maturity6", `option_set "maturity6" is not defined`},
+		{"unknown relevance item", `item: "2.14"`, `item: "2.15"`, `relevance names unknown item "2.15"`},
+		{"unknown type", "type: year_month", "type: yearmonth", `unknown type "yearmonth"`},
+		{"wrong year", "year: 2015", "year: 2016", "survey.year is 2016 but the file is under 2015/"},
+	}
+	for _, tc := range breakages {
+		t.Run(tc.name, func(t *testing.T) {
+			schemas := copySchemas(t)
+			cfg := tempConfig(t, schemas)
+			if _, err := build.Run(cfg); err != nil {
+				t.Fatal(err)
+			}
+			before := tree(t, cfg.ProcessedDir)
+			beforeReports := tree(t, cfg.ReportsDir)
+
+			path := filepath.Join(schemas, "2015", "questionnaire.yaml")
+			data, _ := os.ReadFile(path)
+			if !bytes.Contains(data, []byte(tc.old)) {
+				t.Fatalf("questionnaire does not contain %q", tc.old)
+			}
+			os.WriteFile(path, bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1), 0o644)
+
+			_, err := build.Run(cfg)
+			if !errors.Is(err, build.ErrInvalidInput) {
+				t.Fatalf("err = %v, want ErrInvalidInput", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "questionnaire.yaml") {
+				t.Errorf("error does not name the file and problem %q:\n%v", tc.want, err)
+			}
+			after, afterReports := tree(t, cfg.ProcessedDir), tree(t, cfg.ReportsDir)
+			for name, data := range before {
+				if !bytes.Equal(after[name], data) {
+					t.Errorf("%s changed after a failed build", name)
+				}
+			}
+			if len(after) != len(before) || len(afterReports) != len(beforeReports) {
+				t.Errorf("files were added by a failed build: %d -> %d", len(before), len(after))
+			}
+		})
+	}
+}
+
+// A broken year stops every year: no partial product.
+func TestBrokenYearStopsAllYears(t *testing.T) {
+	schemas := copySchemas(t)
+	dir2017 := filepath.Join(schemas, "2017")
+	os.MkdirAll(dir2017, 0o755)
+	os.WriteFile(filepath.Join(dir2017, "questionnaire.yaml"), []byte("format: nope\n"), 0o644)
+	cfg := tempConfig(t, schemas)
+	_, err := build.Run(cfg)
+	if !errors.Is(err, build.ErrInvalidInput) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(tree(t, cfg.ProcessedDir)); n != 0 {
+		t.Errorf("%d files written although a year failed", n)
+	}
+}
+
+func TestYears(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := build.Years(dir); !errors.Is(err, build.ErrInvalidInput) {
+		t.Errorf("empty schemas dir: err = %v", err)
+	}
+	os.MkdirAll(filepath.Join(dir, "2017"), 0o755)
+	if _, err := build.Years(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("year without questionnaire: err = %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "2017", "questionnaire.yaml"), nil, 0o644)
+	os.MkdirAll(filepath.Join(dir, "2015"), 0o755)
+	os.WriteFile(filepath.Join(dir, "2015", "questionnaire.yaml"), nil, 0o644)
+	os.MkdirAll(filepath.Join(dir, "notes"), 0o755)
+	years, err := build.Years(dir)
+	if err != nil || !slices.Equal(years, []int{2015, 2017}) {
+		t.Errorf("Years = %v, %v", years, err)
+	}
+}
