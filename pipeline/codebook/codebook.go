@@ -201,14 +201,16 @@ func matrixEntries(it *questionnaire.Item, cols []columns.Column) []Entry {
 }
 
 func binRange(b questionnaire.Bin) string {
-	lo, hi := "", ""
-	if b.Min != nil {
-		lo = strconv.Itoa(*b.Min)
+	switch {
+	case b.Min != nil && b.Max != nil:
+		return "range " + strconv.Itoa(*b.Min) + "-" + strconv.Itoa(*b.Max)
+	case b.Max != nil:
+		return "range <= " + strconv.Itoa(*b.Max)
+	case b.Min != nil:
+		return "range >= " + strconv.Itoa(*b.Min)
+	default:
+		return "range: any value"
 	}
-	if b.Max != nil {
-		hi = strconv.Itoa(*b.Max)
-	}
-	return "range " + lo + ".." + hi + " (inclusive)"
 }
 
 func joinNote(a, b string) string {

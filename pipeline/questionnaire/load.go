@@ -87,7 +87,23 @@ func decode(c *collector, data []byte) *Questionnaire {
 		return nil
 	}
 	attach(q, doc)
+	attribute(c.errs, q)
 	return q
+}
+
+// attribute names the item that holds each decoding error, found from the
+// error's line (items are in file order).
+func attribute(errs ErrorList, q *Questionnaire) {
+	for _, e := range errs {
+		if e.Item != "" || e.Line == 0 {
+			continue
+		}
+		for _, it := range q.Items {
+			if it != nil && it.at.Line > 0 && it.at.Line <= e.Line {
+				e.Item = it.Number
+			}
+		}
+	}
 }
 
 func errPos(msg string) Pos {

@@ -99,7 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing option label", "        label_en: High\n", "", ErrMissing, "", "label_en is required", "- code: a", 1},
 		{"unknown type", "type: year_month", "type: date", ErrUnknownType, "1.4", `unknown type "date" (allowed: single, multi`, "type: date", 1},
 		{"undefined option set", "option_set: scale", "option_set: scale9", ErrUndefinedSet, "1.5", `option_set "scale9" is not defined`, "option_set: scale9", 1},
-		{"unknown key", "    sim3: O-11", "    sim3: O-11\n    colour: red", ErrUnknownKey, "", `unknown key "colour"`, "colour: red", 1},
+		{"unknown key", "    sim3: O-11", "    sim3: O-11\n    colour: red", ErrUnknownKey, "1.5", `unknown key "colour"`, "colour: red", 1},
 		{"bad yaml", "  - id: started", "  - id: [started", ErrSyntax, "", "", "", 0},
 		{"wrong format", "format: csirt-survey/questionnaire/v1", "format: v0", ErrInvalid, "", `format is "v0"`, "format: v0", 1},
 		{"exclusive on single", "        label_en: A\n      - code: b", "        label_en: A\n        exclusive: true\n      - code: b", ErrInvalid, "1.1", "exclusive applies to multi items", "exclusive: true", 1},
