@@ -2,83 +2,39 @@ package questionnaire
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
 // Sentinel errors classify every problem Load reports; test with errors.Is.
 var (
-	ErrSyntax       = errors.New("invalid YAML")
-	ErrUnknownKey   = errors.New("unknown key")
-	ErrMissing      = errors.New("missing value")
-	ErrDuplicate    = errors.New("duplicate")
+	ErrSyntax       = yamlsrc.ErrSyntax
+	ErrUnknownKey   = yamlsrc.ErrUnknownKey
+	ErrMissing      = yamlsrc.ErrMissing
+	ErrDuplicate    = yamlsrc.ErrDuplicate
+	ErrInvalid      = yamlsrc.ErrInvalid
 	ErrUnknownType  = errors.New("unknown type")
 	ErrUndefinedSet = errors.New("undefined option set")
 	ErrUnknownRef   = errors.New("unknown reference")
-	ErrInvalid      = errors.New("invalid value")
 )
 
-// Error is one located problem in a questionnaire file.
-type Error struct {
-	File   string
-	Line   int
-	Column int
-	// Item is the printed number (or id) of the item the problem is in, if any.
-	Item string
-	// Kind is one of the sentinel errors above.
-	Kind error
-	Msg  string
-}
+// Error is one located problem in a questionnaire file; its Context names the
+// item ("item 2.4.1") when the problem is inside one.
+type Error = yamlsrc.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Item != "" {
-		fmt.Fprintf(&b, "item %s: ", e.Item)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// ErrorList is every problem found in one file.
+type ErrorList = yamlsrc.ErrorList
 
-// Unwrap returns the error's kind so that errors.Is(err, ErrDuplicate) works.
-func (e *Error) Unwrap() error { return e.Kind }
+// Pos is a position in a questionnaire file.
+type Pos = yamlsrc.Pos
 
-// ErrorList is every problem found in one file, in file order.
-type ErrorList []*Error
-
-func (l ErrorList) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// Unwrap exposes the individual errors to errors.Is and errors.As.
-func (l ErrorList) Unwrap() []error {
-	out := make([]error, len(l))
-	for i, e := range l {
-		out[i] = e
-	}
-	return out
-}
-
-// collector accumulates errors for one file.
-type collector struct {
-	file string
-	errs ErrorList
-}
+// collector adds the item context to yamlsrc's collector.
+type collector struct{ yamlsrc.Collector }
 
 func (c *collector) add(p Pos, item string, kind error, format string, args ...any) {
-	c.errs = append(c.errs, &Error{
-		File: c.file, Line: p.Line, Column: p.Column, Item: item, Kind: kind,
-		Msg: fmt.Sprintf(format, args...),
-	})
+	ctx := ""
+	if item != "" {
+		ctx = "item " + item
+	}
+	c.Add(p, ctx, kind, format, args...)
 }

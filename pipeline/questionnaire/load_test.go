@@ -141,8 +141,8 @@ func TestParseErrors(t *testing.T) {
 			if hit.File != "broken.yaml" {
 				t.Errorf("File = %q", hit.File)
 			}
-			if hit.Item != tc.item {
-				t.Errorf("Item = %q, want %q (%v)", hit.Item, tc.item, hit)
+			if want := "item " + tc.item; (tc.item == "" && hit.Context != "") || (tc.item != "" && hit.Context != want) {
+				t.Errorf("Context = %q, want item %q (%v)", hit.Context, tc.item, hit)
 			}
 			if tc.marker != "" {
 				if want := lineOf(t, doc, tc.marker, tc.nth); hit.Line != want {

@@ -13,7 +13,11 @@
 // returned. The format is documented in schemas/README.md.
 package questionnaire
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+)
 
 // Format is the value the top-level "format" key must have.
 const Format = "csirt-survey/questionnaire/v1"
@@ -46,28 +50,11 @@ func (t Type) known() bool {
 	return false
 }
 
-// Pos is a position in a questionnaire file (1-based line and column).
-type Pos struct {
-	Line, Column int
-}
-
 // located is embedded in every model element to remember where it was read.
-type located struct {
-	at   Pos
-	keys map[string]Pos
-}
+type located struct{ yamlsrc.Located }
 
 // Pos returns where the element starts in its file.
-func (l located) Pos() Pos { return l.at }
-
-// keyPos returns the position of the value of key, or of the element itself
-// when the key is absent.
-func (l located) keyPos(key string) Pos {
-	if p, ok := l.keys[key]; ok {
-		return p
-	}
-	return l.at
-}
+func (l located) Pos() Pos { return l.At }
 
 // Questionnaire is one survey year's questionnaire.
 type Questionnaire struct {

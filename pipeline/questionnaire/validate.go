@@ -17,7 +17,7 @@ var (
 // problem is added to c; validation never stops at the first one.
 func validate(c *collector, q *Questionnaire) {
 	if q.Format != Format {
-		c.add(q.keyPos("format"), "", ErrInvalid, "format is %q, want %q", q.Format, Format)
+		c.add(q.KeyPos("format"), "", ErrInvalid, "format is %q, want %q", q.Format, Format)
 	}
 	validateSurvey(c, q)
 
@@ -33,28 +33,28 @@ func validate(c *collector, q *Questionnaire) {
 		s := q.OptionSets[name]
 		where := "option set " + name
 		if !idPattern.MatchString(name) {
-			c.add(s.at, "", ErrInvalid, "%s: name must be snake_case (a-z, 0-9, _)", where)
+			c.add(s.At, "", ErrInvalid, "%s: name must be snake_case (a-z, 0-9, _)", where)
 		}
 		requireLabels(c, &s.located, "", where, s.LabelJA, s.LabelEN)
-		validateOptionList(c, s.at, "", where, s.Options, nil, missing)
+		validateOptionList(c, s.At, "", where, s.Options, nil, missing)
 	}
 
 	sections := map[string]bool{}
 	for i := range q.Sections {
 		s := &q.Sections[i]
 		if s.Number == "" {
-			c.add(s.at, "", ErrMissing, "section without number")
+			c.add(s.At, "", ErrMissing, "section without number")
 		} else if sections[s.Number] {
-			c.add(s.keyPos("number"), "", ErrDuplicate, "section %s is declared twice", s.Number)
+			c.add(s.KeyPos("number"), "", ErrDuplicate, "section %s is declared twice", s.Number)
 		}
 		sections[s.Number] = true
 		if s.TitleJA == "" || s.TitleEN == "" {
-			c.add(s.at, "", ErrMissing, "section %s needs title_ja and title_en", s.Number)
+			c.add(s.At, "", ErrMissing, "section %s needs title_ja and title_en", s.Number)
 		}
 	}
 
 	if len(q.Items) == 0 {
-		c.add(q.at, "", ErrMissing, "no items")
+		c.add(q.At, "", ErrMissing, "no items")
 	}
 	q.byNumber = map[string]*Item{}
 	q.byID = map[string]*Item{}
@@ -66,26 +66,26 @@ func validate(c *collector, q *Questionnaire) {
 func validateSurvey(c *collector, q *Questionnaire) {
 	s := &q.Survey
 	if s.Year < 1990 || s.Year > 2100 {
-		c.add(s.keyPos("year"), "", ErrInvalid, "survey.year %d is not a plausible survey year (1990-2100)", s.Year)
+		c.add(s.KeyPos("year"), "", ErrInvalid, "survey.year %d is not a plausible survey year (1990-2100)", s.Year)
 	}
 	for _, f := range []struct{ key, val string }{
 		{"id", s.ID}, {"title_ja", s.TitleJA}, {"title_en", s.TitleEN}, {"publisher", s.Publisher},
 	} {
 		if strings.TrimSpace(f.val) == "" {
-			c.add(s.keyPos(f.key), "", ErrMissing, "survey.%s is required", f.key)
+			c.add(s.KeyPos(f.key), "", ErrMissing, "survey.%s is required", f.key)
 		}
 	}
 	if s.Respondents < 0 {
-		c.add(s.keyPos("respondents"), "", ErrInvalid, "survey.respondents must not be negative")
+		c.add(s.KeyPos("respondents"), "", ErrInvalid, "survey.respondents must not be negative")
 	}
 }
 
 func requireLabels(c *collector, l *located, item, where, ja, en string) {
 	if strings.TrimSpace(ja) == "" {
-		c.add(l.keyPos("label_ja"), item, ErrMissing, "%s: label_ja is required", where)
+		c.add(l.KeyPos("label_ja"), item, ErrMissing, "%s: label_ja is required", where)
 	}
 	if strings.TrimSpace(en) == "" {
-		c.add(l.keyPos("label_en"), item, ErrMissing, "%s: label_en is required", where)
+		c.add(l.KeyPos("label_en"), item, ErrMissing, "%s: label_en is required", where)
 	}
 }
 
@@ -93,21 +93,21 @@ func requireLabels(c *collector, l *located, item, where, ja, en string) {
 func validateOption(c *collector, item, where string, o *Option, seen map[string]Pos) {
 	switch {
 	case o.Code == "":
-		c.add(o.at, item, ErrMissing, "%s without code", where)
+		c.add(o.At, item, ErrMissing, "%s without code", where)
 	case !codePattern.MatchString(o.Code):
-		c.add(o.keyPos("code"), item, ErrInvalid, "%s code %q: use letters, digits and _ only", where, o.Code)
+		c.add(o.KeyPos("code"), item, ErrInvalid, "%s code %q: use letters, digits and _ only", where, o.Code)
 	}
 	if first, dup := seen[o.Code]; dup && o.Code != "" {
-		c.add(o.keyPos("code"), item, ErrDuplicate, "%s code %q is already used at line %d", where, o.Code, first.Line)
+		c.add(o.KeyPos("code"), item, ErrDuplicate, "%s code %q is already used at line %d", where, o.Code, first.Line)
 	} else {
-		seen[o.Code] = o.at
+		seen[o.Code] = o.At
 	}
 	requireLabels(c, &o.located, item, where+" "+o.Code, o.LabelJA, o.LabelEN)
 	if o.SIM3Level != nil && (*o.SIM3Level < 0 || *o.SIM3Level > 4) {
-		c.add(o.keyPos("sim3_level"), item, ErrInvalid, "%s %s: sim3_level %d is outside 0-4", where, o.Code, *o.SIM3Level)
+		c.add(o.KeyPos("sim3_level"), item, ErrInvalid, "%s %s: sim3_level %d is outside 0-4", where, o.Code, *o.SIM3Level)
 	}
 	if o.Coarse && o.SIM3Level == nil {
-		c.add(o.keyPos("coarse"), item, ErrInvalid, "%s %s: coarse is set but sim3_level is not", where, o.Code)
+		c.add(o.KeyPos("coarse"), item, ErrInvalid, "%s %s: coarse is set but sim3_level is not", where, o.Code)
 	}
 }
 
@@ -122,15 +122,15 @@ func validateOptionList(c *collector, at Pos, item, where string, opts []Option,
 		o := &opts[i]
 		validateOption(c, item, "option", o, seen)
 		if missing[o.Code] {
-			c.add(o.keyPos("code"), item, ErrDuplicate, "option code %q is also a missing-answer code", o.Code)
+			c.add(o.KeyPos("code"), item, ErrDuplicate, "option code %q is also a missing-answer code", o.Code)
 		}
 		switch {
 		case groups == nil && o.Group != "":
-			c.add(o.keyPos("group"), item, ErrUnknownRef, "option %s names group %q but %s declares no option_groups", o.Code, o.Group, where)
+			c.add(o.KeyPos("group"), item, ErrUnknownRef, "option %s names group %q but %s declares no option_groups", o.Code, o.Group, where)
 		case groups != nil && o.Group == "":
-			c.add(o.at, item, ErrMissing, "option %s: group is required because the item declares option_groups", o.Code)
+			c.add(o.At, item, ErrMissing, "option %s: group is required because the item declares option_groups", o.Code)
 		case groups != nil && !groups[o.Group]:
-			c.add(o.keyPos("group"), item, ErrUnknownRef, "option %s names unknown group %q (declared: %s)", o.Code, o.Group, keys(groups))
+			c.add(o.KeyPos("group"), item, ErrUnknownRef, "option %s names unknown group %q (declared: %s)", o.Code, o.Group, keys(groups))
 		}
 	}
 }
@@ -159,48 +159,48 @@ func validateItem(c *collector, q *Questionnaire, it *Item, sections, missing ma
 	}
 	switch {
 	case it.ID == "":
-		c.add(it.at, name, ErrMissing, "id is required")
+		c.add(it.At, name, ErrMissing, "id is required")
 	case !idPattern.MatchString(it.ID):
-		c.add(it.keyPos("id"), name, ErrInvalid, "id %q must be snake_case (a-z, 0-9, _) starting with a letter", it.ID)
+		c.add(it.KeyPos("id"), name, ErrInvalid, "id %q must be snake_case (a-z, 0-9, _) starting with a letter", it.ID)
 	case q.byID[it.ID] != nil:
-		c.add(it.keyPos("id"), name, ErrDuplicate, "id %q is already used by item %s at line %d", it.ID, q.byID[it.ID].Number, q.byID[it.ID].at.Line)
+		c.add(it.KeyPos("id"), name, ErrDuplicate, "id %q is already used by item %s at line %d", it.ID, q.byID[it.ID].Number, q.byID[it.ID].At.Line)
 	default:
 		q.byID[it.ID] = it
 	}
 	switch {
 	case it.Number == "":
-		c.add(it.at, name, ErrMissing, "number is required")
+		c.add(it.At, name, ErrMissing, "number is required")
 	case !numberPattern.MatchString(it.Number):
-		c.add(it.keyPos("number"), name, ErrInvalid, "number %q must look like 2.14 or 2.14.1", it.Number)
+		c.add(it.KeyPos("number"), name, ErrInvalid, "number %q must look like 2.14 or 2.14.1", it.Number)
 	case q.byNumber[it.Number] != nil:
-		c.add(it.keyPos("number"), name, ErrDuplicate, "number %s is already used by item %s at line %d", it.Number, q.byNumber[it.Number].ID, q.byNumber[it.Number].at.Line)
+		c.add(it.KeyPos("number"), name, ErrDuplicate, "number %s is already used by item %s at line %d", it.Number, q.byNumber[it.Number].ID, q.byNumber[it.Number].At.Line)
 	default:
 		if !sections[it.Section()] {
-			c.add(it.keyPos("number"), name, ErrUnknownRef, "section %s is not declared under sections", it.Section())
+			c.add(it.KeyPos("number"), name, ErrUnknownRef, "section %s is not declared under sections", it.Section())
 		}
 	}
 	if strings.TrimSpace(it.TextJA) == "" {
-		c.add(it.keyPos("text_ja"), name, ErrMissing, "text_ja is required")
+		c.add(it.KeyPos("text_ja"), name, ErrMissing, "text_ja is required")
 	}
 	if strings.TrimSpace(it.TextEN) == "" {
-		c.add(it.keyPos("text_en"), name, ErrMissing, "text_en is required")
+		c.add(it.KeyPos("text_en"), name, ErrMissing, "text_en is required")
 	}
 	if it.SIM3 != "" && !sim3Pattern.MatchString(it.SIM3) {
-		c.add(it.keyPos("sim3"), name, ErrInvalid, "sim3 %q must be a SIM3 parameter such as H-1 or P-14", it.SIM3)
+		c.add(it.KeyPos("sim3"), name, ErrInvalid, "sim3 %q must be a SIM3 parameter such as H-1 or P-14", it.SIM3)
 	}
 
 	switch {
 	case it.Type == "":
-		c.add(it.at, name, ErrMissing, "type is required (one of %s)", typeList())
+		c.add(it.At, name, ErrMissing, "type is required (one of %s)", typeList())
 	case !it.Type.known():
-		c.add(it.keyPos("type"), name, ErrUnknownType, "unknown type %q (allowed: %s)", it.Type, typeList())
+		c.add(it.KeyPos("type"), name, ErrUnknownType, "unknown type %q (allowed: %s)", it.Type, typeList())
 	}
 
 	if it.Type.IsChoice() {
 		it.set = resolveChoices(c, q, &it.located, name, "item", it.Options, it.OptionSet, it.OptionGroups, missing)
 		for _, o := range it.Choices() {
 			if o.Exclusive && it.Type != Multi {
-				c.add(o.keyPos("exclusive"), name, ErrInvalid, "option %s is exclusive but the item is %s; exclusive applies to multi items", o.Code, it.Type)
+				c.add(o.KeyPos("exclusive"), name, ErrInvalid, "option %s is exclusive but the item is %s; exclusive applies to multi items", o.Code, it.Type)
 			}
 		}
 	} else {
@@ -234,7 +234,7 @@ func validateItem(c *collector, q *Questionnaire, it *Item, sections, missing ma
 
 func forbid(c *collector, l *located, item string, t Type, key string, present bool) {
 	if present {
-		c.add(l.keyPos(key), item, ErrInvalid, "%s is not allowed on a %s item", key, t)
+		c.add(l.KeyPos(key), item, ErrInvalid, "%s is not allowed on a %s item", key, t)
 	}
 }
 
@@ -248,9 +248,9 @@ func resolveChoices(c *collector, q *Questionnaire, l *located, item, what strin
 		for i := range groups {
 			g := &groups[i]
 			if g.Code == "" {
-				c.add(g.at, item, ErrMissing, "option group without code")
+				c.add(g.At, item, ErrMissing, "option group without code")
 			} else if seen[g.Code] {
-				c.add(g.keyPos("code"), item, ErrDuplicate, "option group %q is declared twice", g.Code)
+				c.add(g.KeyPos("code"), item, ErrDuplicate, "option group %q is declared twice", g.Code)
 			}
 			seen[g.Code] = true
 			groupCodes[g.Code] = true
@@ -259,21 +259,21 @@ func resolveChoices(c *collector, q *Questionnaire, l *located, item, what strin
 	}
 	switch {
 	case setName != "" && len(opts) > 0:
-		c.add(l.keyPos("option_set"), item, ErrInvalid, "%s has both options and option_set; give one", what)
+		c.add(l.KeyPos("option_set"), item, ErrInvalid, "%s has both options and option_set; give one", what)
 	case setName != "":
 		s := q.OptionSets[setName]
 		if s == nil {
-			c.add(l.keyPos("option_set"), item, ErrUndefinedSet, "option_set %q is not defined under option_sets (defined: %s)", setName, strings.Join(q.SetOrder, ", "))
+			c.add(l.KeyPos("option_set"), item, ErrUndefinedSet, "option_set %q is not defined under option_sets (defined: %s)", setName, strings.Join(q.SetOrder, ", "))
 			return nil
 		}
 		if groupCodes != nil {
-			c.add(l.keyPos("option_groups"), item, ErrInvalid, "option_groups need inline options, not option_set %q", setName)
+			c.add(l.KeyPos("option_groups"), item, ErrInvalid, "option_groups need inline options, not option_set %q", setName)
 		}
 		return s
 	case len(opts) == 0:
-		c.add(l.at, item, ErrMissing, "a choice %s needs options or option_set", what)
+		c.add(l.At, item, ErrMissing, "a choice %s needs options or option_set", what)
 	default:
-		validateOptionList(c, l.at, item, what, opts, groupCodes, missing)
+		validateOptionList(c, l.At, item, what, opts, groupCodes, missing)
 	}
 	return nil
 }
@@ -287,40 +287,40 @@ func validateCoded(c *collector, item string, coded []Coded, opts []Option, miss
 		cd := &coded[i]
 		switch {
 		case cd.Code == "":
-			c.add(cd.at, item, ErrMissing, "coded category without code")
+			c.add(cd.At, item, ErrMissing, "coded category without code")
 		case !codePattern.MatchString(cd.Code):
-			c.add(cd.keyPos("code"), item, ErrInvalid, "coded category code %q: use letters, digits and _ only", cd.Code)
+			c.add(cd.KeyPos("code"), item, ErrInvalid, "coded category code %q: use letters, digits and _ only", cd.Code)
 		case taken[cd.Code] || missing[cd.Code]:
-			c.add(cd.keyPos("code"), item, ErrDuplicate, "coded category code %q is already an option, missing or coded code", cd.Code)
+			c.add(cd.KeyPos("code"), item, ErrDuplicate, "coded category code %q is already an option, missing or coded code", cd.Code)
 		}
 		taken[cd.Code] = true
 		requireLabels(c, &cd.located, item, "coded category "+cd.Code, cd.LabelJA, cd.LabelEN)
 		if !slices.Contains(CodedKinds, cd.Kind) {
-			c.add(cd.keyPos("kind"), item, ErrInvalid, "coded category %s: kind %q is not one of %s", cd.Code, cd.Kind, strings.Join(CodedKinds, ", "))
+			c.add(cd.KeyPos("kind"), item, ErrInvalid, "coded category %s: kind %q is not one of %s", cd.Code, cd.Kind, strings.Join(CodedKinds, ", "))
 		}
 	}
 }
 
 func validateBins(c *collector, it *Item, item string) {
 	if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
-		c.add(it.keyPos("min"), item, ErrInvalid, "min %d is greater than max %d", *it.Min, *it.Max)
+		c.add(it.KeyPos("min"), item, ErrInvalid, "min %d is greater than max %d", *it.Min, *it.Max)
 	}
 	seen := map[string]bool{}
 	for i := range it.Bins {
 		b := &it.Bins[i]
 		if b.Code == "" {
-			c.add(b.at, item, ErrMissing, "bin without code")
+			c.add(b.At, item, ErrMissing, "bin without code")
 		} else if seen[b.Code] {
-			c.add(b.keyPos("code"), item, ErrDuplicate, "bin code %q is used twice", b.Code)
+			c.add(b.KeyPos("code"), item, ErrDuplicate, "bin code %q is used twice", b.Code)
 		}
 		seen[b.Code] = true
 		requireLabels(c, &b.located, item, "bin "+b.Code, b.LabelJA, b.LabelEN)
 		if b.Min != nil && b.Max != nil && *b.Min > *b.Max {
-			c.add(b.at, item, ErrInvalid, "bin %s: min %d is greater than max %d", b.Code, *b.Min, *b.Max)
+			c.add(b.At, item, ErrInvalid, "bin %s: min %d is greater than max %d", b.Code, *b.Min, *b.Max)
 		}
 		for j := range i {
 			if overlap(it.Bins[j], *b) {
-				c.add(b.at, item, ErrInvalid, "bin %s overlaps bin %s", b.Code, it.Bins[j].Code)
+				c.add(b.At, item, ErrInvalid, "bin %s overlaps bin %s", b.Code, it.Bins[j].Code)
 			}
 		}
 	}
@@ -349,59 +349,59 @@ func validateMatrix(c *collector, q *Questionnaire, it *Item, item string, missi
 	for i := range it.RowGroups {
 		g := &it.RowGroups[i]
 		if g.Code == "" {
-			c.add(g.at, item, ErrMissing, "row group without code")
+			c.add(g.At, item, ErrMissing, "row group without code")
 		} else if groups[g.Code] {
-			c.add(g.keyPos("code"), item, ErrDuplicate, "row group %q is declared twice", g.Code)
+			c.add(g.KeyPos("code"), item, ErrDuplicate, "row group %q is declared twice", g.Code)
 		}
 		groups[g.Code] = true
 		requireLabels(c, &g.located, item, "row group "+g.Code, g.LabelJA, g.LabelEN)
 	}
 	if len(it.Rows) == 0 {
-		c.add(it.at, item, ErrMissing, "a matrix needs rows")
+		c.add(it.At, item, ErrMissing, "a matrix needs rows")
 	}
 	rows := map[string]bool{}
 	for i := range it.Rows {
 		r := &it.Rows[i]
 		switch {
 		case r.Code == "":
-			c.add(r.at, item, ErrMissing, "row without code")
+			c.add(r.At, item, ErrMissing, "row without code")
 		case !codePattern.MatchString(r.Code):
-			c.add(r.keyPos("code"), item, ErrInvalid, "row code %q: use letters, digits and _ only", r.Code)
+			c.add(r.KeyPos("code"), item, ErrInvalid, "row code %q: use letters, digits and _ only", r.Code)
 		case rows[r.Code]:
-			c.add(r.keyPos("code"), item, ErrDuplicate, "row %q is declared twice", r.Code)
+			c.add(r.KeyPos("code"), item, ErrDuplicate, "row %q is declared twice", r.Code)
 		}
 		rows[r.Code] = true
 		requireLabels(c, &r.located, item, "row "+r.Code, r.LabelJA, r.LabelEN)
 		if len(it.RowGroups) > 0 && !groups[r.Group] {
-			c.add(r.keyPos("group"), item, ErrUnknownRef, "row %s names unknown group %q (declared: %s)", r.Code, r.Group, keys(groups))
+			c.add(r.KeyPos("group"), item, ErrUnknownRef, "row %s names unknown group %q (declared: %s)", r.Code, r.Group, keys(groups))
 		}
 		if len(it.RowGroups) == 0 && r.Group != "" {
-			c.add(r.keyPos("group"), item, ErrUnknownRef, "row %s names group %q but the item declares no row_groups", r.Code, r.Group)
+			c.add(r.KeyPos("group"), item, ErrUnknownRef, "row %s names group %q but the item declares no row_groups", r.Code, r.Group)
 		}
 	}
 	if len(it.Cells) == 0 {
-		c.add(it.at, item, ErrMissing, "a matrix needs cells")
+		c.add(it.At, item, ErrMissing, "a matrix needs cells")
 	}
 	cells := map[string]*Cell{}
 	for i := range it.Cells {
 		cell := &it.Cells[i]
 		switch {
 		case cell.ID == "":
-			c.add(cell.at, item, ErrMissing, "cell without id")
+			c.add(cell.At, item, ErrMissing, "cell without id")
 		case !idPattern.MatchString(cell.ID):
-			c.add(cell.keyPos("id"), item, ErrInvalid, "cell id %q must be snake_case", cell.ID)
+			c.add(cell.KeyPos("id"), item, ErrInvalid, "cell id %q must be snake_case", cell.ID)
 		case cells[cell.ID] != nil:
-			c.add(cell.keyPos("id"), item, ErrDuplicate, "cell %q is declared twice", cell.ID)
+			c.add(cell.KeyPos("id"), item, ErrDuplicate, "cell %q is declared twice", cell.ID)
 		}
 		if strings.TrimSpace(cell.TextJA) == "" || strings.TrimSpace(cell.TextEN) == "" {
-			c.add(cell.at, item, ErrMissing, "cell %s needs text_ja and text_en", cell.ID)
+			c.add(cell.At, item, ErrMissing, "cell %s needs text_ja and text_en", cell.ID)
 		}
 		where := "cell " + cell.ID
 		switch {
 		case cell.Type == "":
-			c.add(cell.at, item, ErrMissing, "%s: type is required", where)
+			c.add(cell.At, item, ErrMissing, "%s: type is required", where)
 		case cell.Type == Matrix || !cell.Type.known():
-			c.add(cell.keyPos("type"), item, ErrUnknownType, "%s: type %q is not allowed in a matrix cell (allowed: single, multi, integer, year_month, text)", where, cell.Type)
+			c.add(cell.KeyPos("type"), item, ErrUnknownType, "%s: type %q is not allowed in a matrix cell (allowed: single, multi, integer, year_month, text)", where, cell.Type)
 		case cell.Type.IsChoice():
 			cell.set = resolveChoices(c, q, &cell.located, item, where, cell.Options, cell.OptionSet, nil, missing)
 		default:
@@ -411,16 +411,16 @@ func validateMatrix(c *collector, q *Questionnaire, it *Item, item string, missi
 		validateCoded(c, item, cell.Coded, cell.Choices(), missing)
 		if r := cell.Relevance; r != nil {
 			if r.Item != "" {
-				c.add(r.keyPos("item"), item, ErrInvalid, "%s: relevance inside a matrix names a cell of the same row (cell:), not an item", where)
+				c.add(r.KeyPos("item"), item, ErrInvalid, "%s: relevance inside a matrix names a cell of the same row (cell:), not an item", where)
 			}
 			target := cells[r.Cell]
 			switch {
 			case r.Cell == "":
-				c.add(r.at, item, ErrMissing, "%s: relevance needs cell", where)
+				c.add(r.At, item, ErrMissing, "%s: relevance needs cell", where)
 			case target == nil:
-				c.add(r.keyPos("cell"), item, ErrUnknownRef, "%s: relevance names unknown cell %q (it must be declared before this cell)", where, r.Cell)
+				c.add(r.KeyPos("cell"), item, ErrUnknownRef, "%s: relevance names unknown cell %q (it must be declared before this cell)", where, r.Cell)
 			case !target.Type.IsChoice():
-				c.add(r.keyPos("cell"), item, ErrInvalid, "%s: relevance names cell %s of type %s; it must be single or multi", where, r.Cell, target.Type)
+				c.add(r.KeyPos("cell"), item, ErrInvalid, "%s: relevance names cell %s of type %s; it must be single or multi", where, r.Cell, target.Type)
 			default:
 				checkAnyOf(c, r, item, "cell "+r.Cell, target.Choices())
 			}
@@ -433,18 +433,18 @@ func validateMatrix(c *collector, q *Questionnaire, it *Item, item string, missi
 
 func validateItemRelevance(c *collector, q *Questionnaire, it *Item, item string, r *Relevance) {
 	if r.Cell != "" {
-		c.add(r.keyPos("cell"), item, ErrInvalid, "relevance of an item names another item (item:), not a cell")
+		c.add(r.KeyPos("cell"), item, ErrInvalid, "relevance of an item names another item (item:), not a cell")
 	}
 	target := q.byNumber[r.Item]
 	switch {
 	case r.Item == "":
-		c.add(r.at, item, ErrMissing, "relevance needs item")
+		c.add(r.At, item, ErrMissing, "relevance needs item")
 	case target == nil:
-		c.add(r.keyPos("item"), item, ErrUnknownRef, "relevance names unknown item %q (it must be declared before this item)", r.Item)
+		c.add(r.KeyPos("item"), item, ErrUnknownRef, "relevance names unknown item %q (it must be declared before this item)", r.Item)
 	case target == it:
-		c.add(r.keyPos("item"), item, ErrInvalid, "relevance names the item itself")
+		c.add(r.KeyPos("item"), item, ErrInvalid, "relevance names the item itself")
 	case !target.Type.IsChoice():
-		c.add(r.keyPos("item"), item, ErrInvalid, "relevance names item %s of type %s; it must be single or multi", r.Item, target.Type)
+		c.add(r.KeyPos("item"), item, ErrInvalid, "relevance names item %s of type %s; it must be single or multi", r.Item, target.Type)
 	default:
 		checkAnyOf(c, r, item, "item "+r.Item, target.Choices())
 	}
@@ -452,7 +452,7 @@ func validateItemRelevance(c *collector, q *Questionnaire, it *Item, item string
 
 func checkAnyOf(c *collector, r *Relevance, item, target string, opts []Option) {
 	if len(r.AnyOf) == 0 {
-		c.add(r.at, item, ErrMissing, "relevance needs any_of with at least one code of %s", target)
+		c.add(r.At, item, ErrMissing, "relevance needs any_of with at least one code of %s", target)
 		return
 	}
 	codes := make([]string, len(opts))
@@ -461,7 +461,7 @@ func checkAnyOf(c *collector, r *Relevance, item, target string, opts []Option) 
 	}
 	for _, code := range r.AnyOf {
 		if !slices.Contains(codes, code) {
-			c.add(r.keyPos("any_of"), item, ErrUnknownRef, "relevance: %s has no option %q (options: %s)", target, code, strings.Join(codes, ", "))
+			c.add(r.KeyPos("any_of"), item, ErrUnknownRef, "relevance: %s has no option %q (options: %s)", target, code, strings.Join(codes, ", "))
 		}
 	}
 }
