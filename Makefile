@@ -6,7 +6,7 @@ GO       ?= go
 NPM      ?= npm
 DUCKDB_DIR := pipeline/internal/duckdbtest/testdata/node
 DUCKDB_STAMP := $(DUCKDB_DIR)/node_modules/.package-lock.json
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 
 .PHONY: all build test check-fmt vet unit fuzz bench deps clean-deps
 
@@ -36,9 +36,14 @@ vet:
 unit:
 	$(GO) test -count=1 ./...
 
-## fuzz: run each fuzz target for FUZZTIME (the seed corpus also runs in `unit`)
+## fuzz: run every fuzz target of every package for FUZZTIME (the seed corpora also run in `unit`)
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x ./pipeline/questionnaire
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run='^$$' -fuzz="^$$target$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x $$pkg | tail -1; \
+	  done; \
+	done
 
 ## bench: benchmarks; results are recorded in README.md
 bench:

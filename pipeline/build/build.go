@@ -17,11 +17,13 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -29,8 +31,11 @@ import (
 // questionnaire, later the raw data) is invalid; nothing was written.
 var ErrInvalidInput = errors.New("invalid input")
 
-// QuestionnaireFile is the name of a year's questionnaire under SchemasDir/<year>/.
-const QuestionnaireFile = "questionnaire.yaml"
+// Input file names under SchemasDir/<year>/.
+const (
+	QuestionnaireFile = "questionnaire.yaml" // the questionnaire
+	TablesFile        = "tables.yaml"        // specs of the published tables (optional)
+)
 
 // Config names the input and output directories.
 type Config struct {
@@ -107,16 +112,57 @@ func buildYear(cfg Config, year int, set *atomicfile.Set) error {
 		return fmt.Errorf("%s: survey.year is %d but the file is under %d/: %w", path, q.Survey.Year, year, ErrInvalidInput)
 	}
 
-	entries := codebook.Build(q)
-	rec := codebook.Record(memory.NewGoAllocator(), entries)
+	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
-	data, err := columnar.EncodeParquet(rec)
-	if err != nil {
-		return fmt.Errorf("build: survey year %d: codebook: %w", year, err)
+	if err := addParquet(set, cfg, "codebook", year, rec); err != nil {
+		return err
 	}
-	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "codebook", year), data)
 	// Name the source the same way wherever the build runs from, so reports stay byte-identical.
 	source := filepath.ToSlash(filepath.Join(filepath.Base(cfg.SchemasDir), strconv.Itoa(year), QuestionnaireFile))
 	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, source))
+
+	return buildPublished(cfg, year, q, set)
+}
+
+// buildPublished joins the year's published-table transcription with its
+// specs, when the year has specs, and adds the published and audit datasets.
+func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) error {
+	specPath := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), TablesFile)
+	if _, err := os.Stat(specPath); errors.Is(err, os.ErrNotExist) {
+		return nil // a year without published tables
+	}
+	invalid := func(err error) error {
+		return fmt.Errorf("%w\nbuild: survey year %d: published tables: %w", err, year, ErrInvalidInput)
+	}
+	specs, err := published.LoadSpecs(specPath, q)
+	if err != nil {
+		return invalid(err)
+	}
+	tables, err := published.LoadTranscription(filepath.Join(cfg.RawDir, strconv.Itoa(year), "published"))
+	if err != nil {
+		return invalid(err)
+	}
+	pub, err := published.Join(q, specs, tables, nil)
+	if err != nil {
+		return invalid(err)
+	}
+	mem := memory.NewGoAllocator()
+	rec := pub.Record(mem)
+	defer rec.Release()
+	if err := addParquet(set, cfg, "published", year, rec); err != nil {
+		return err
+	}
+	audit := published.AuditRecord(mem, pub.Audit())
+	defer audit.Release()
+	return addParquet(set, cfg, "audit", year, audit)
+}
+
+// addParquet encodes rec as the year's partition of a dataset.
+func addParquet(set *atomicfile.Set, cfg Config, dataset string, year int, rec arrow.Record) error {
+	data, err := columnar.EncodeParquet(rec)
+	if err != nil {
+		return fmt.Errorf("build: survey year %d: %s: %w", year, dataset, err)
+	}
+	set.Add(columnar.PartitionPath(cfg.ProcessedDir, dataset, year), data)
 	return nil
 }

@@ -123,10 +123,13 @@ func TestDeterministic(t *testing.T) {
 }
 
 // copySchemas copies the repository's schemas to a temp dir the test may break.
-func copySchemas(t *testing.T) string {
+func copySchemas(t *testing.T) string { return copyDir(t, "schemas") }
+
+// copyDir copies a top-level directory of the repository to a temp dir.
+func copyDir(t *testing.T, name string) string {
 	t.Helper()
 	dst := t.TempDir()
-	for name, data := range tree(t, filepath.Join(repo, "schemas")) {
+	for name, data := range tree(t, filepath.Join(repo, name)) {
 		p := filepath.Join(dst, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -180,6 +183,42 @@ func TestFailedBuildLeavesOutputsUntouched(t *testing.T) {
 			}
 			if len(after) != len(before) || len(afterReports) != len(beforeReports) {
 				t.Errorf("files were added by a failed build: %d -> %d", len(before), len(after))
+			}
+		})
+	}
+}
+
+// A malformed published-table transcription or spec stops the build with the
+// file, line and table of the problem.
+func TestBrokenPublishedTables(t *testing.T) {
+	tests := []struct {
+		name, file, old, new, want string
+	}{
+		{"bad number", "raw/2015/published/tables-1.1-2.9.yaml", "助言ができる, count: 56}", "助言ができる, count: 5x6}",
+			`tables-1.1-2.9.yaml:212: "5x6" must be a non-negative integer or lost`},
+		{"unknown table key", "raw/2015/published/tables-1.1-2.9.yaml", `key: "2.8"`, `key: "2.88"`,
+			"tables-1.1-2.9.yaml:205:5: table 2.88: no spec for this table key"},
+		{"row linked to an unknown code", "schemas/2015/tables.yaml", "rows: [a, b, c]\n  - key: \"2.9/reactive\"", "rows: [a, b, z]\n  - key: \"2.9/reactive\"",
+			`tables.yaml:110:11: table 2.8: row 3: code "z" is not an option`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tempConfig(t, copySchemas(t))
+			cfg.RawDir = copyDir(t, "raw")
+			root := map[string]string{"raw": cfg.RawDir, "schemas": cfg.SchemasDir}
+			top, rest, _ := strings.Cut(tc.file, "/")
+			path := filepath.Join(root[top], filepath.FromSlash(rest))
+			data, err := os.ReadFile(path)
+			if err != nil || !bytes.Contains(data, []byte(tc.old)) {
+				t.Fatalf("%s does not contain %q (%v)", tc.file, tc.old, err)
+			}
+			os.WriteFile(path, bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1), 0o644)
+			_, err = build.Run(cfg)
+			if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v\nwant ErrInvalidInput containing %q", err, tc.want)
+			}
+			if n := len(tree(t, cfg.ProcessedDir)); n != 0 {
+				t.Errorf("%d files written by a failed build", n)
 			}
 		})
 	}

@@ -221,9 +221,13 @@ func (c *Cell) Ordered() bool { return c.set != nil && c.set.Ordered }
 
 // Item is one question of the questionnaire.
 type Item struct {
-	ID           string     `yaml:"id"`
-	Number       string     `yaml:"number"`
-	Type         Type       `yaml:"type"`
+	ID     string `yaml:"id"`
+	Number string `yaml:"number"`
+	Type   Type   `yaml:"type"`
+	// PrintedType is the type the printed questionnaire suggests, when the
+	// published data shows respondents answered otherwise (1.1 is printed
+	// without 複数回答可 but published as multi-answer).
+	PrintedType  Type       `yaml:"printed_type"`
 	TextJA       string     `yaml:"text_ja"`
 	TextEN       string     `yaml:"text_en"`
 	NoteJA       string     `yaml:"note_ja"`

@@ -196,6 +196,9 @@ func validateItem(c *collector, q *Questionnaire, it *Item, sections, missing ma
 		c.add(it.KeyPos("type"), name, ErrUnknownType, "unknown type %q (allowed: %s)", it.Type, typeList())
 	}
 
+	if it.PrintedType != "" && (!it.PrintedType.known() || it.PrintedType == it.Type) {
+		c.add(it.KeyPos("printed_type"), name, ErrInvalid, "printed_type %q must be a known type different from type %q", it.PrintedType, it.Type)
+	}
 	if it.Type.IsChoice() {
 		it.set = resolveChoices(c, q, &it.located, name, "item", it.Options, it.OptionSet, it.OptionGroups, missing)
 		for _, o := range it.Choices() {

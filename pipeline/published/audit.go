@@ -1,0 +1,363 @@
+package published
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+)
+
+// Finding kinds of the audit.
+const (
+	FindLostCount      = "lost_count"          // a count the extraction lost
+	FindLostN          = "lost_n"              // a printed N the extraction lost
+	FindLostLabel      = "lost_label_digits"   // digits of a printed label were lost
+	FindSumMismatch    = "single_sum_mismatch" // single-answer rows do not add up to N
+	FindAboveN         = "multi_row_above_n"   // a multi-answer row counts more than N
+	FindBaseMismatch   = "followup_base_mismatch"
+	FindTypeMismatch   = "printed_single_published_multi"
+	FindMarkerMismatch = "marker_vs_questionnaire"
+	FindConflict       = "inference_conflict"
+)
+
+// Severities of findings.
+const (
+	SevInfo    = "info"    // a fact worth knowing (a lost number)
+	SevWarning = "warning" // the report contradicts itself
+)
+
+// Finding is one observation of the audit of the published report.
+type Finding struct {
+	ID        string
+	Kind      string
+	Severity  string
+	Tables    []string
+	Pages     []int
+	Numbers   string // the numbers involved, as text
+	MessageJA string
+	MessageEN string
+}
+
+// term is one number of the report: a row's count, or a table's N (row 0).
+type term struct {
+	key string
+	row int
+}
+
+// equation says that the signed sum of its terms is zero.
+type equation struct {
+	kind   string // finding kind when it does not hold
+	rule   string // how it follows from the report, in words
+	terms  []term
+	coefs  []int64
+	tables []string
+}
+
+type value struct {
+	v       int64
+	printed bool
+	rule    string
+}
+
+func (s *Set) termLabel(t term) string {
+	if t.row == 0 {
+		return "N(" + t.key + ")"
+	}
+	return fmt.Sprintf("%s row %d", t.key, t.row)
+}
+
+// equations derives, from the specs and the questionnaire, the relations that
+// the printed numbers must satisfy.
+func (s *Set) equations() []equation {
+	var eqs []equation
+	for _, spec := range s.Specs {
+		ref := s.tables[spec.Key]
+		// A single-answer table's rows add up to its N.
+		if !ref.table.Multi {
+			eq := equation{kind: FindSumMismatch, tables: []string{spec.Key},
+				rule: "single-answer table " + spec.Key + ": its rows add up to N"}
+			eq.terms, eq.coefs = append(eq.terms, term{spec.Key, 0}), append(eq.coefs, -1)
+			for i := range ref.table.Rows {
+				eq.terms, eq.coefs = append(eq.terms, term{spec.Key, i + 1}), append(eq.coefs, 1)
+			}
+			eqs = append(eqs, eq)
+		}
+		if spec.Base != BaseAsked {
+			continue
+		}
+		rel := spec.Relevance()
+		switch {
+		case spec.cell != nil && rel != nil && rel.Cell != "":
+			// 2.9.x: N = the row's count in the group table counting the parent cell's value.
+			for _, g := range s.Specs {
+				if g.item != spec.item || g.Cell != rel.Cell || !slices.Contains(rel.AnyOf, g.Value) || len(rel.AnyOf) != 1 {
+					continue
+				}
+				if row := slices.Index(g.Rows, spec.Row); row >= 0 {
+					eqs = append(eqs, equation{kind: FindBaseMismatch, tables: []string{spec.Key, g.Key},
+						rule:  fmt.Sprintf("%s is asked of those counted in %s row %d (%s = %s)", spec.Key, g.Key, row+1, rel.Cell, g.Value),
+						terms: []term{{spec.Key, 0}, {g.Key, row + 1}}, coefs: []int64{1, -1}})
+				}
+			}
+		case rel != nil && rel.Item != "":
+			if eq, ok := s.followUp(spec, rel); ok {
+				eqs = append(eqs, eq)
+			}
+		}
+	}
+	return eqs
+}
+
+// followUp relates a follow-up's N to its parent table: for a single-answer
+// parent, N = the count of the routing answers; for a multi-answer parent,
+// N = parent N minus the rows that route elsewhere, when those are exclusive
+// options or missing (so that nobody is counted twice).
+func (s *Set) followUp(spec *Spec, rel *questionnaire.Relevance) (equation, bool) {
+	pref := s.tables[rel.Item]
+	if pref == nil || pref.spec.item == nil || pref.spec.item.Number != rel.Item {
+		return equation{}, false
+	}
+	eq := equation{kind: FindBaseMismatch, tables: []string{spec.Key, rel.Item},
+		terms: []term{{spec.Key, 0}}, coefs: []int64{1}}
+	if !pref.table.Multi {
+		eq.rule = fmt.Sprintf("%s is asked of those who answered %s with %s: its N is their count", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "))
+		for i, cat := range pref.spec.Categories {
+			if slices.Contains(rel.AnyOf, cat.Code) {
+				eq.terms, eq.coefs = append(eq.terms, term{rel.Item, i + 1}), append(eq.coefs, -1)
+			}
+		}
+		return eq, true
+	}
+	exclusive := map[string]bool{}
+	for _, o := range pref.spec.item.Choices() {
+		exclusive[o.Code] = o.Exclusive
+	}
+	eq.rule = fmt.Sprintf("%s is asked of those who answered %s with %s: N(%s) minus the exclusive answers that route elsewhere", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "), rel.Item)
+	eq.terms, eq.coefs = append(eq.terms, term{rel.Item, 0}), append(eq.coefs, -1)
+	for i, cat := range pref.spec.Categories {
+		if slices.Contains(rel.AnyOf, cat.Code) {
+			continue
+		}
+		if !exclusive[cat.Code] && cat.Kind != KindMissing {
+			return equation{}, false // a non-exclusive other answer can overlap: no exact relation
+		}
+		eq.terms, eq.coefs = append(eq.terms, term{rel.Item, i + 1}), append(eq.coefs, 1)
+	}
+	return eq, true
+}
+
+// infer fills Inferred / InferredN from facts and equations, and records the
+// audit's findings about relations that do not hold.
+func (s *Set) infer(facts []Fact) {
+	vals := map[term]value{}
+	for _, ref := range s.tables {
+		if !ref.table.N.Lost {
+			vals[term{ref.table.Key, 0}] = value{v: ref.table.N.Value, printed: true}
+		}
+		for i, r := range ref.table.Rows {
+			if !r.Count.Lost {
+				vals[term{ref.table.Key, i + 1}] = value{v: r.Count.Value, printed: true}
+			}
+		}
+	}
+	for _, f := range facts {
+		t := term{f.Key, f.Row}
+		if _, have := vals[t]; !have && s.tables[f.Key] != nil {
+			vals[t] = value{v: f.Value, rule: "stated in the report's prose: " + f.Source}
+		}
+	}
+	eqs := s.equations()
+	for changed := true; changed; {
+		changed = false
+		for _, eq := range eqs {
+			unknown := -1
+			var sum int64
+			n := 0
+			for i, t := range eq.terms {
+				if v, ok := vals[t]; ok {
+					sum += eq.coefs[i] * v.v
+				} else {
+					unknown, n = i, n+1
+				}
+			}
+			if n != 1 {
+				continue
+			}
+			v := -sum * eq.coefs[unknown] // coefs are ±1
+			if v < 0 {
+				continue // the relation does not hold here; the audit reports it
+			}
+			vals[eq.terms[unknown]] = value{v: v, rule: eq.rule + ": " + s.explain(eq, unknown, vals)}
+			changed = true
+		}
+	}
+	// Last and weakest: a number printed next to a lost count, attribution uncertain.
+	for _, ref := range s.tables {
+		for i, r := range ref.table.Rows {
+			t := term{ref.table.Key, i + 1}
+			if _, have := vals[t]; !have && r.Adjacent != nil {
+				vals[t] = value{v: *r.Adjacent, rule: fmt.Sprintf("the number %d printed right after this row's label, where its count stands; the extraction lost the other counts, so the attribution is uncertain", *r.Adjacent)}
+			}
+		}
+	}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		if e.Count.Lost {
+			if v, ok := vals[term{e.TableKey, e.RowNo}]; ok {
+				e.Inferred, e.Inference = ptr(v.v), v.rule
+			}
+		}
+		if e.N.Lost {
+			if v, ok := vals[term{e.TableKey, 0}]; ok {
+				e.InferredN, e.NInference = ptr(v.v), v.rule
+			}
+		}
+	}
+	s.eqs, s.vals = eqs, vals
+}
+
+func ptr(v int64) *int64 { return &v }
+
+// explain writes the arithmetic that gives the unknown term.
+func (s *Set) explain(eq equation, unknown int, vals map[term]value) string {
+	var plus, minus []string
+	for i, t := range eq.terms {
+		if i == unknown {
+			continue
+		}
+		// Move every known term to the unknown's side of the equation.
+		c := -eq.coefs[i] * eq.coefs[unknown]
+		part := fmt.Sprintf("%s %d", s.termLabel(t), vals[t].v)
+		if c > 0 {
+			plus = append(plus, part)
+		} else {
+			minus = append(minus, part)
+		}
+	}
+	out := s.termLabel(eq.terms[unknown]) + " = " + strings.Join(plus, " + ")
+	if len(plus) == 0 {
+		out += "0"
+	}
+	for _, m := range minus {
+		out += " - " + m
+	}
+	return out
+}
+
+// Audit lists what the report's numbers say about themselves: lost numbers,
+// relations between printed numbers that do not hold, and items printed as
+// single-answer in the questionnaire but published as multi-answer.
+func (s *Set) Audit() []Finding {
+	var out []Finding
+	add := func(f Finding) {
+		f.ID = fmt.Sprintf("A%03d", len(out)+1)
+		out = append(out, f)
+	}
+	for _, spec := range s.Specs {
+		ref := s.tables[spec.Key]
+		t := ref.table
+		if t.N.Lost {
+			e := s.Entries[ref.entries[0]]
+			nums, ja, en := "N: lost", "N が抽出時に欠落", "the printed N was lost in the extraction"
+			if e.InferredN != nil {
+				nums = fmt.Sprintf("N: lost; inferred %d (%s)", *e.InferredN, e.NInference)
+				ja += fmt.Sprintf("。他の数値から %d と推定", *e.InferredN)
+				en += fmt.Sprintf("; other numbers imply %d", *e.InferredN)
+			}
+			add(Finding{Kind: FindLostN, Severity: SevInfo, Tables: []string{t.Key}, Pages: []int{t.Page}, Numbers: nums,
+				MessageJA: fmt.Sprintf("表 %s (p.%d): %s", t.Key, t.Page, ja), MessageEN: fmt.Sprintf("Table %s (p. %d): %s", t.Key, t.Page, en)})
+		}
+		for _, idx := range ref.entries {
+			e := s.Entries[idx]
+			if e.Count.Lost {
+				nums := fmt.Sprintf("row %d (%s): lost", e.RowNo, e.LabelJA)
+				ja := fmt.Sprintf("表 %s (p.%d) %d行目「%s」の回答数が抽出時に欠落", e.TableKey, e.Page, e.RowNo, e.LabelJA)
+				en := fmt.Sprintf("Table %s (p. %d) row %d (%s): the count was lost in the extraction", e.TableKey, e.Page, e.RowNo, e.LabelEN)
+				if e.Inferred != nil {
+					nums += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
+					ja += fmt.Sprintf("。%d と推定 (%s)", *e.Inferred, e.Inference)
+					en += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
+				} else {
+					ja += "。推定不能"
+					en += "; no printed number or statement implies it"
+				}
+				add(Finding{Kind: FindLostCount, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: []int{e.Page},
+					Numbers: nums, MessageJA: ja, MessageEN: en})
+			}
+			if e.LabelLost {
+				add(Finding{Kind: FindLostLabel, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: []int{e.Page},
+					Numbers:   fmt.Sprintf("row %d printed as %q, counts %s", e.RowNo, e.PrintedLabelJA, e.LabelJA),
+					MessageJA: fmt.Sprintf("表 %s (p.%d) %d行目のラベルの数字が欠落:「%s」(=%s)", e.TableKey, e.Page, e.RowNo, e.PrintedLabelJA, e.LabelJA),
+					MessageEN: fmt.Sprintf("Table %s (p. %d) row %d: digits of the label were lost (%q; the row counts %s)", e.TableKey, e.Page, e.RowNo, e.PrintedLabelJA, e.LabelEN)})
+			}
+			if t.Multi && !t.N.Lost && !e.Count.Lost && e.Count.Value > t.N.Value {
+				add(Finding{Kind: FindAboveN, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+					Numbers:   fmt.Sprintf("row %d count %d > N %d", e.RowNo, e.Count.Value, t.N.Value),
+					MessageJA: fmt.Sprintf("表 %s (p.%d) %d行目の回答数 %d が N=%d を超える", t.Key, t.Page, e.RowNo, e.Count.Value, t.N.Value),
+					MessageEN: fmt.Sprintf("Table %s (p. %d) row %d counts %d, more than N = %d", t.Key, t.Page, e.RowNo, e.Count.Value, t.N.Value)})
+			}
+		}
+		if it := spec.item; it != nil {
+			s.auditTypes(spec, t, add)
+		}
+	}
+	for _, eq := range s.eqs {
+		var sum int64
+		complete, printed := true, true
+		var parts []string
+		for i, t := range eq.terms {
+			v, ok := s.vals[t]
+			if !ok {
+				complete = false
+				break
+			}
+			printed = printed && v.printed
+			sum += eq.coefs[i] * v.v
+			parts = append(parts, fmt.Sprintf("%s=%d", s.termLabel(t), v.v))
+		}
+		if !complete || sum == 0 {
+			continue
+		}
+		kind, sev := eq.kind, SevWarning
+		if !printed {
+			kind = FindConflict // an inferred number makes the relation fail: the inference is unsafe
+		}
+		pages := s.pages(eq.tables)
+		add(Finding{Kind: kind, Severity: sev, Tables: eq.tables, Pages: pages,
+			Numbers:   strings.Join(parts, ", ") + fmt.Sprintf(" (off by %d)", sum),
+			MessageJA: fmt.Sprintf("%s の数値が整合しない (%s: 差 %d)", strings.Join(eq.tables, " / "), eq.rule, sum),
+			MessageEN: fmt.Sprintf("Tables %s disagree: %s, but the printed numbers are off by %d", strings.Join(eq.tables, " / "), eq.rule, sum)})
+	}
+	return out
+}
+
+func (s *Set) pages(keys []string) []int {
+	var out []int
+	for _, k := range keys {
+		if ref := s.tables[k]; ref != nil && !slices.Contains(out, ref.table.Page) {
+			out = append(out, ref.table.Page)
+		}
+	}
+	return out
+}
+
+// auditTypes compares a table's printed 複数回答 marker with the questionnaire.
+func (s *Set) auditTypes(spec *Spec, t *Table, add func(Finding)) {
+	it := spec.item
+	modelMulti := it.Type == questionnaire.Multi || (spec.cell != nil && spec.cell.Type == questionnaire.Multi) ||
+		(spec.Value != "") // a group table counts one answer per matrix row: several rows per respondent
+	if it.PrintedType == questionnaire.Single && it.Type == questionnaire.Multi && t.Key == it.Number {
+		add(Finding{Kind: FindTypeMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+			Numbers:   fmt.Sprintf("questionnaire: single (no 複数回答可); published: 複数回答あり, N = %s", t.N.String()),
+			MessageJA: fmt.Sprintf("設問 %s は調査票では単一回答 (複数回答可の記載なし) だが、集計表 (p.%d) は複数回答あり", it.Number, t.Page),
+			MessageEN: fmt.Sprintf("Item %s is printed as single-answer in the questionnaire (no 複数回答可) but published as multi-answer (p. %d)", it.Number, t.Page)})
+		return
+	}
+	if t.Multi != modelMulti {
+		add(Finding{Kind: FindMarkerMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+			Numbers:   fmt.Sprintf("printed multi=%v; questionnaire type %s", t.Multi, it.Type),
+			MessageJA: fmt.Sprintf("表 %s (p.%d) の複数回答の表示が設問の形式 (%s) と一致しない", t.Key, t.Page, it.Type),
+			MessageEN: fmt.Sprintf("Table %s (p. %d): the 複数回答 marker disagrees with the item's type (%s)", t.Key, t.Page, it.Type)})
+	}
+}

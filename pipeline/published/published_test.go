@@ -1,0 +1,358 @@
+package published
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+)
+
+func fixture(t testing.TB) (*questionnaire.Questionnaire, []*Spec, []*Table) {
+	t.Helper()
+	q, err := questionnaire.Load(filepath.Join("..", "questionnaire", "testdata", "minimal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := LoadSpecs(filepath.Join("testdata", "tables.yaml"), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := LoadTranscription(filepath.Join("testdata", "published"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, specs, tables
+}
+
+func TestJoinAndInfer(t *testing.T) {
+	q, specs, tables := fixture(t)
+	set, err := Join(q, specs, tables, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(set.Entries); got != 19 {
+		t.Fatalf("%d entries, want 19", got)
+	}
+	tests := []struct {
+		key      string
+		row      int
+		value    int64
+		known    bool
+		inferred bool
+		rule     string // substring of the inference
+	}{
+		{"1.1", 1, 6, true, false, ""},
+		{"1.1", 2, 2, false, true, "N(1.1) 10 - 1.1 row 1 6 - 1.1 row 3 1 - 1.1 row 4 1"},
+		{"1.6/all", 2, 2, false, true, "1.6.w is asked of those counted in 1.6/all row 2"},
+		{"1.4", 2, 4, false, true, "attribution is uncertain"},
+		{"1.4", 1, 0, false, false, ""}, // two unknowns in one relation: nothing inferred
+	}
+	for _, tc := range tests {
+		v, known, inferred, ok := set.Count(tc.key, tc.row)
+		if !ok || v != tc.value || known != tc.known || inferred != tc.inferred {
+			t.Errorf("Count(%s, %d) = %d known=%v inferred=%v ok=%v; want %d %v %v", tc.key, tc.row, v, known, inferred, ok, tc.value, tc.known, tc.inferred)
+		}
+		if tc.rule != "" {
+			e := set.TableEntries(tc.key)[tc.row-1]
+			if !strings.Contains(e.Inference, tc.rule) {
+				t.Errorf("%s row %d inference %q does not contain %q", tc.key, tc.row, e.Inference, tc.rule)
+			}
+			if !e.Count.Lost {
+				t.Errorf("%s row %d: an inferred count must stay lost as printed", tc.key, tc.row)
+			}
+		}
+	}
+	if _, known, ok := set.N("1.5"); known || !ok {
+		t.Error("N(1.5) was lost and must stay unknown as printed")
+	}
+	if e := set.TableEntries("1.5")[0]; e.InferredN == nil || *e.InferredN != 8 {
+		t.Errorf("N(1.5) should be inferred as 3 + 5 = 8, got %v", e.InferredN)
+	}
+	e := set.TableEntries("1.4")[0]
+	if e.Code != "early" || e.CodeKind != KindBin || e.LabelJA != "2013年以前" || e.LabelInference == "" || e.PrintedLabelJA != "年以前" {
+		t.Errorf("1.4 row 1 = %+v", e)
+	}
+	if _, _, _, ok := set.Count("9.9", 1); ok {
+		t.Error("unknown table reported ok")
+	}
+}
+
+func TestProseFactComesFirst(t *testing.T) {
+	q, specs, tables := fixture(t)
+	set, err := Join(q, specs, tables, []Fact{{Key: "1.4", Row: 1, Value: 3, Source: "p. 16: 3 organisations"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := set.TableEntries("1.4")
+	if e[0].Inferred == nil || *e[0].Inferred != 3 || !strings.Contains(e[0].Inference, "p. 16") {
+		t.Errorf("row 1 = %v %q, want 3 from the prose", e[0].Inferred, e[0].Inference)
+	}
+	// With row 1 known, the single-answer relation now gives row 2 = 10 - 3 - 2 = 5,
+	// which beats the uncertain adjacent number.
+	if e[1].Inferred == nil || *e[1].Inferred != 5 || !strings.Contains(e[1].Inference, "single-answer") {
+		t.Errorf("row 2 = %v %q, want 5 from the single-answer relation", e[1].Inferred, e[1].Inference)
+	}
+}
+
+func TestAudit(t *testing.T) {
+	q, specs, tables := fixture(t)
+	set, err := Join(q, specs, tables, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKind := map[string][]Finding{}
+	for _, f := range set.Audit() {
+		byKind[f.Kind] = append(byKind[f.Kind], f)
+		if f.ID == "" || f.MessageJA == "" || f.MessageEN == "" || len(f.Tables) == 0 || len(f.Pages) == 0 {
+			t.Errorf("incomplete finding %+v", f)
+		}
+	}
+	want := map[string]string{
+		FindSumMismatch: "N(1.3)=10, 1.3 row 1=4, 1.3 row 2=4, 1.3 row 3=1 (off by -1)",
+		FindAboveN:      "row 1 count 7 > N 6",
+		FindLostN:       "N: lost; inferred 8",
+		FindLostLabel:   `row 2 printed as "名以上"`,
+	}
+	for kind, numbers := range want {
+		fs := byKind[kind]
+		if len(fs) == 0 {
+			t.Errorf("no %s finding", kind)
+			continue
+		}
+		if !strings.Contains(fs[0].Numbers, numbers) {
+			t.Errorf("%s numbers = %q, want %q", kind, fs[0].Numbers, numbers)
+		}
+	}
+	if n := len(byKind[FindLostCount]); n != 4 {
+		t.Errorf("%d lost counts, want 4 (1.1 row 2, 1.6/all row 2, 1.4 rows 1-2)", n)
+	}
+	// 1.2's N (6) equals the count of 1.1 (a): the follow-up relation holds.
+	for _, f := range byKind[FindBaseMismatch] {
+		t.Errorf("unexpected base mismatch %+v", f)
+	}
+}
+
+func TestAuditFollowUpAndPrintedType(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", "minimal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(data), "    type: multi\n", "    type: multi\n    printed_type: single\n", 1)
+	q, err := questionnaire.Parse("minimal.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := LoadSpecs(filepath.Join("testdata", "tables.yaml"), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, _ := LoadTranscription(filepath.Join("testdata", "published"))
+	tables[1].N = Number{Value: 9} // 1.2 asked of 1.1 (a) = 6 respondents, printed 9
+	set, err := Join(q, specs, tables, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, f := range set.Audit() {
+		kinds = append(kinds, f.Kind)
+		if f.Kind == FindBaseMismatch && !strings.Contains(f.Numbers, "N(1.2)=9, 1.1 row 1=6") {
+			t.Errorf("base mismatch numbers = %q", f.Numbers)
+		}
+	}
+	for _, k := range []string{FindBaseMismatch, FindTypeMismatch} {
+		if !strings.Contains(strings.Join(kinds, " "), k) {
+			t.Errorf("audit lacks %s: %v", k, kinds)
+		}
+	}
+}
+
+func TestTranscriptionErrors(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join("testdata", "published", "a.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, old, new string
+		kind           error
+		marker         string // the error is on the first line holding this text
+		want           string
+	}{
+		{"bad number", "{no: 1, label_ja: 甲, count: 6}", "{no: 1, label_ja: 甲, count: six}", yamlsrc.ErrInvalid, "count: six", `"six" must be a non-negative integer or lost`},
+		{"negative", "count: 6}", "count: -6}", yamlsrc.ErrInvalid, "count: -6", `"-6" must be a non-negative`},
+		{"unknown key", "    page: 10\n", "    page: 10\n    pages: 10\n", yamlsrc.ErrUnknownKey, "pages: 10", `unknown key "pages"`},
+		{"bad key", `key: "1.1"`, `key: "table one"`, yamlsrc.ErrInvalid, "table one", `"table one" is not a table key`},
+		{"row numbering", "{no: 2, label_ja: その他", "{no: 3, label_ja: その他", yamlsrc.ErrInvalid, "{no: 3, label_ja: その他", "row 2 has no 3"},
+		{"missing count", "{no: 3, label_ja: 混在, count: 1}", "{no: 3, label_ja: 混在}", yamlsrc.ErrMissing, "{no: 3, label_ja: 混在}", "row 3: count is required"},
+		{"adjacent on printed count", "{no: 3, label_ja: 混在, count: 1}", "{no: 3, label_ja: 混在, count: 1, adjacent: 1}", yamlsrc.ErrInvalid, "adjacent: 1", "adjacent is for a lost count only"},
+		{"duplicate table", `key: "1.2"`, `key: "1.1"`, yamlsrc.ErrDuplicate, `key: "1.1"`, "transcribed twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(string(base), tc.old) {
+				t.Fatalf("fixture lacks %q", tc.old)
+			}
+			doc := strings.Replace(string(base), tc.old, tc.new, 1)
+			_, err := ParseTranscription("a.yaml", []byte(doc))
+			line := lineOf(doc, tc.marker)
+			if tc.name == "duplicate table" {
+				line = lineOf(string(base), `key: "1.2"`) // where the second 1.1 now stands
+			}
+			assertLocated(t, err, tc.kind, "a.yaml", line, tc.want)
+		})
+	}
+}
+
+func TestSpecErrors(t *testing.T) {
+	q, _, _ := fixture(t)
+	base, err := os.ReadFile(filepath.Join("testdata", "tables.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, old, new string
+		kind           error
+		marker         string
+		want           string
+	}{
+		{"unknown code", "rows: [a, b, mixed, NA]", "rows: [a, b, zz, NA]", questionnaire.ErrUnknownRef, "rows: [a, b, zz, NA]", `row 3: code "zz" is not an option`},
+		{"unknown item", `item: "1.3"`, `item: "7.7"`, questionnaire.ErrUnknownRef, `item: "7.7"`, `item "7.7" is not in the questionnaire`},
+		{"duplicate key in mapping", "rows: [lt5, 5plus, NA]", "rows: [lt5, 5plus, NA]\n    base: most", yamlsrc.ErrInvalid, "", "already defined"},
+		{"unknown base", "    base: all\n    rows: [lt5", "    base: most\n    rows: [lt5", yamlsrc.ErrInvalid, "base: most", `base "most" is not one of`},
+		{"asked without relevance", "    base: all\n    rows: [lt5", "    base: asked\n    rows: [lt5", yamlsrc.ErrInvalid, "base: asked\n    rows: [lt5", "base asked, but"},
+		{"unknown cell", "cell: sourcing\n    base: asked\n    rows: [inhouse, NA]", "cell: source\n    base: asked\n    rows: [inhouse, NA]", questionnaire.ErrUnknownRef, "cell: source", `no cell "source"`},
+		{"bad month", `to: "2013-12"`, `to: "2013-13"`, yamlsrc.ErrInvalid, "2013-13", `to "2013-13" is not a month`},
+		{"cell on non-matrix", `item: "1.5"`, `item: "1.5"` + "\n    cell: x", yamlsrc.ErrInvalid, "cell: x", "cell applies to matrix items only"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(string(base), tc.old) {
+				t.Fatalf("fixture lacks %q", tc.old)
+			}
+			doc := strings.Replace(string(base), tc.old, tc.new, 1)
+			_, err := ParseSpecs("tables.yaml", []byte(doc), q)
+			line := 0
+			if tc.marker != "" {
+				line = lineOf(doc, tc.marker)
+			} else {
+				line = lineOf(doc, tc.new[strings.LastIndex(tc.new, "\n")+1:])
+			}
+			assertLocated(t, err, tc.kind, "tables.yaml", line, tc.want)
+		})
+	}
+}
+
+func TestJoinErrors(t *testing.T) {
+	q, specs, tables := fixture(t)
+	_, err := Join(q, specs[1:], tables, nil)
+	assertLocated(t, err, questionnaire.ErrUnknownRef, filepath.Join("testdata", "published", "a.yaml"), 3, "no spec for this table key")
+
+	tables[0].Rows = tables[0].Rows[:3]
+	_, err = Join(q, specs, tables, nil)
+	assertLocated(t, err, yamlsrc.ErrInvalid, filepath.Join("testdata", "published", "a.yaml"), 3, "3 rows are transcribed but the spec (line 3) lists 4 row codes")
+
+	_, err = Join(q, specs, tables[1:], nil)
+	assertLocated(t, err, questionnaire.ErrUnknownRef, filepath.Join("testdata", "tables.yaml"), 3, "spec without a transcribed table")
+}
+
+// lineOf returns the 1-based line where marker (which may span lines) starts in doc.
+func lineOf(doc, marker string) int {
+	i := strings.Index(doc, marker)
+	if i < 0 {
+		return -1
+	}
+	return strings.Count(doc[:i], "\n") + 1
+}
+
+func assertLocated(t *testing.T, err error, kind error, file string, line int, want string) {
+	t.Helper()
+	var list yamlsrc.ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("err = %v (%T), want an ErrorList", err, err)
+	}
+	for _, e := range list {
+		if errors.Is(e, kind) && strings.Contains(e.Msg, want) {
+			if e.File != file || e.Line != line {
+				t.Errorf("%q at %s:%d, want %s:%d", e.Msg, e.File, e.Line, file, line)
+			}
+			return
+		}
+	}
+	t.Errorf("no %v error containing %q in:\n%v", kind, want, err)
+}
+
+// TestRecordsReadByDuckDB writes both datasets and reads them back with DuckDB.
+func TestRecordsReadByDuckDB(t *testing.T) {
+	q, specs, tables := fixture(t)
+	set, err := Join(q, specs, tables, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	write := func(name string, data []byte, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := columnar.PartitionPath(dir, name, 2015)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := set.Record(mem)
+	data, err := columnar.EncodeParquet(rec)
+	rec.Release()
+	write("published", data, err)
+	findings := set.Audit()
+	arec := AuditRecord(mem, findings)
+	data, err = columnar.EncodeParquet(arec)
+	arec.Release()
+	write("audit", data, err)
+
+	res := duckdbtest.Query(t, dir, `SELECT table_key, row_no, code, count, count_status, inferred_count, n, label_ja
+		FROM read_parquet('published/*/*.parquet', hive_partitioning = true, file_row_number = true) ORDER BY file_row_number`)
+	if res.Len() != len(set.Entries) {
+		t.Fatalf("DuckDB reads %d rows, want %d", res.Len(), len(set.Entries))
+	}
+	opt := func(v *int64) string {
+		if v == nil {
+			return "<nil>"
+		}
+		return fmt.Sprint(*v)
+	}
+	for i, e := range set.Entries {
+		count, n := "<nil>", "<nil>"
+		if !e.Count.Lost {
+			count = fmt.Sprint(e.Count.Value)
+		}
+		if !e.N.Lost {
+			n = fmt.Sprint(e.N.Value)
+		}
+		status := map[bool]string{true: "lost", false: "printed"}[e.Count.Lost]
+		want := []string{e.TableKey, fmt.Sprint(e.RowNo), e.Code, count, status, opt(e.Inferred), n, e.LabelJA}
+		for j, w := range want {
+			if got := fmt.Sprint(res.Rows[i][j]); got != w {
+				t.Errorf("row %d %s = %s, want %s", i, res.Columns[j].Name, got, w)
+			}
+		}
+	}
+	ares := duckdbtest.Query(t, dir, `SELECT finding_id, kind, tables[1] AS t1, pages[1] AS p1 FROM read_parquet('audit/*/*.parquet') ORDER BY finding_id`)
+	if ares.Len() != len(findings) {
+		t.Fatalf("DuckDB reads %d findings, want %d", ares.Len(), len(findings))
+	}
+	for i, f := range findings {
+		if got := ares.Strings("kind")[i]; got != f.Kind || ares.Strings("t1")[i] != f.Tables[0] || ares.Int64s("p1")[i] != int64(f.Pages[0]) {
+			t.Errorf("finding %d = %v, want %s %s %d", i, ares.Rows[i], f.Kind, f.Tables[0], f.Pages[0])
+		}
+	}
+}
