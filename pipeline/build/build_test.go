@@ -12,6 +12,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -256,5 +257,59 @@ func TestYears(t *testing.T) {
 	years, err := build.Years(dir)
 	if err != nil || !slices.Equal(years, []int{2015, 2017}) {
 		t.Errorf("Years = %v, %v", years, err)
+	}
+}
+
+// designKeys lists the table keys of DESIGN.md section 3 (the contract).
+func designKeys() []string {
+	keys := strings.Fields("1.1 1.2 1.3 1.4 1.5 1.6 2.1 2.2 2.3 2.4 2.4.1 2.5 2.6 2.7/own 2.7/other 2.7/else 2.8 " +
+		"2.9/reactive 2.9/proactive 2.9/quality")
+	for c := 'a'; c <= 'w'; c++ {
+		keys = append(keys, "2.9."+string(c))
+	}
+	keys = append(keys, strings.Fields("2.10 2.11 2.12 2.13 2.14 2.14.1 2.14.2 2.14.3 3.1 3.2 3.2.1 3.3 3.3.1 "+
+		"3.4 3.5 3.6 3.7 3.8 4.1 4.2 4.3 4.4 4.5 4.6 4.7 4.8 4.9 4.10 4.11 5.1 5.2 6.1 6.2 6.3 7.1 7.1.1 S1")...)
+	return keys
+}
+
+// TestCommittedPublishedHasEveryTable reads the committed published dataset
+// with DuckDB: every table key of the contract, with every transcribed row,
+// and no lost number filled in as printed.
+func TestCommittedPublishedHasEveryTable(t *testing.T) {
+	tables, err := published.LoadTranscription(filepath.Join(repo, "raw", "2015", "published"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int{}
+	lost := 0
+	for _, tb := range tables {
+		rows[tb.Key] = len(tb.Rows)
+		for _, r := range tb.Rows {
+			if r.Count.Lost {
+				lost++
+			}
+		}
+	}
+	res := duckdbtest.Query(t, repo, `SELECT table_key, count(*) AS n,
+		count(*) FILTER (WHERE count_status = 'lost') AS lost, count(*) FILTER (WHERE count_status = 'lost' AND count IS NOT NULL) AS filled
+		FROM read_parquet('processed/published/*/*.parquet', hive_partitioning = true) WHERE year = 2015 GROUP BY table_key`)
+	got := map[string]int64{}
+	var gotLost, filled int64
+	for i, k := range res.Strings("table_key") {
+		got[k] = res.Int64s("n")[i]
+		gotLost += res.Int64s("lost")[i]
+		filled += res.Int64s("filled")[i]
+	}
+	keys := designKeys()
+	if len(keys) != 80 || len(got) != len(keys) {
+		t.Errorf("contract has %d keys, the dataset %d", len(keys), len(got))
+	}
+	for _, k := range keys {
+		if got[k] == 0 || got[k] != int64(rows[k]) {
+			t.Errorf("table %s: %d rows in processed/published, %d transcribed", k, got[k], rows[k])
+		}
+	}
+	if gotLost != int64(lost) || filled != 0 {
+		t.Errorf("lost counts: %d in the dataset, %d transcribed; %d lost counts have a printed value", gotLost, lost, filled)
 	}
 }
