@@ -159,6 +159,7 @@ func columnEntries(it *questionnaire.Item, cols []columns.Column, kind columns.K
 			e.Kind = KindAsked
 		case columns.KindOtherText:
 			e.Kind, e.Other = KindOtherText, true
+			e.Note = "free text: read from raw files and validated, not published in processed/responses (privacy)"
 		case columns.KindCoded:
 			e.Kind = KindCodedCol
 		default: // a matrix cell's answer or option flag

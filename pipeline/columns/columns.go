@@ -16,8 +16,10 @@
 // An integer, year_month or text item with coded categories (write-ins such as
 // "バーチャルなので流動性あり" instead of a member count) adds <id>__coded, a
 // dictionary of those codes, set when the answer could not be given as a value.
-// An option that takes free text adds <id>__<code>__text (utf8); a matrix row
-// written in by the respondent adds <id>__<row>__text. An item or cell that is
+// An option that takes free text has a raw column <id>__<code>__text (a matrix
+// row written in by the respondent, <id>__<row>__text); free text is validated
+// and then dropped for privacy, so these columns are not in Plan or Schema
+// (ItemColumns lists them, marked not Public). An item or cell that is
 // asked only of some respondents adds <id>__asked (bool), so that "not asked"
 // (false) stays apart from "no answer" (true, with a null answer).
 // Dictionary values hold the option codes followed by the item's coded
@@ -96,6 +98,10 @@ type Code struct {
 // Provenance values of the responses dataset: every record says where it came from.
 var Provenance = []string{"collected", "reconstructed", "synthetic"}
 
+// Public reports whether the column is published in processed/responses.
+// Free text is not: it may identify a respondent.
+func (c Column) Public() bool { return c.Kind != KindOtherText }
+
 // Plan returns the columns of the responses dataset for q, in order.
 func Plan(q *questionnaire.Questionnaire) []Column {
 	cols := []Column{
@@ -108,7 +114,11 @@ func Plan(q *questionnaire.Questionnaire) []Column {
 					"Where the record comes from (collected, reconstructed from published tables, synthetic)"})},
 	}
 	for _, it := range q.Items {
-		cols = append(cols, itemColumns(it)...)
+		for _, c := range itemColumns(it) {
+			if c.Public() {
+				cols = append(cols, c)
+			}
+		}
 	}
 	return cols
 }
@@ -141,7 +151,8 @@ func MainColumn(it *questionnaire.Item) (Column, bool) {
 	return Column{}, false
 }
 
-// ItemColumns returns the columns of one item, in dataset order.
+// ItemColumns returns the columns of one item in dataset order, including the
+// free-text columns that raw files may have but datasets do not publish.
 func ItemColumns(it *questionnaire.Item) []Column { return itemColumns(it) }
 
 type question struct {

@@ -111,8 +111,20 @@ func TestPlan2015(t *testing.T) {
 			t.Errorf("item %s has relevance but no asked column", it.Number)
 		}
 		for _, o := range it.Choices() {
-			if o.Other && !names[it.ID+"__"+o.Code+"__text"] {
-				t.Errorf("item %s option %s takes free text but has no text column", it.Number, o.Code)
+			if !o.Other {
+				continue
+			}
+			// Free text is a raw column only: validated, never published.
+			name := it.ID + "__" + o.Code + "__text"
+			if names[name] {
+				t.Errorf("free-text column %s is in the public dataset", name)
+			}
+			found := false
+			for _, c := range columns.ItemColumns(it) {
+				found = found || (c.Name == name && !c.Public())
+			}
+			if !found {
+				t.Errorf("item %s option %s takes free text but ItemColumns lacks %s", it.Number, o.Code, name)
 			}
 		}
 	}

@@ -67,6 +67,9 @@ type Questionnaire struct {
 	OptionSets map[string]*OptionSet `yaml:"option_sets"`
 	Sections   []Section             `yaml:"sections"`
 	Items      []*Item               `yaml:"items"`
+	// IdentifyingColumns names raw columns that identify a respondent
+	// (organisation, contact person, ...); they are dropped at ingest.
+	IdentifyingColumns []string `yaml:"identifying_columns"`
 
 	// SetOrder lists the option set names in file order.
 	SetOrder []string `yaml:"-"`

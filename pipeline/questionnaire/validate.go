@@ -53,6 +53,11 @@ func validate(c *collector, q *Questionnaire) {
 		}
 	}
 
+	for _, col := range q.IdentifyingColumns {
+		if strings.TrimSpace(col) == "" {
+			c.add(q.KeyPos("identifying_columns"), "", ErrInvalid, "identifying_columns holds an empty name")
+		}
+	}
 	if len(q.Items) == 0 {
 		c.add(q.At, "", ErrMissing, "no items")
 	}
