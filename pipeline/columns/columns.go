@@ -16,6 +16,8 @@
 // An integer, year_month or text item with coded categories (write-ins such as
 // "バーチャルなので流動性あり" instead of a member count) adds <id>__coded, a
 // dictionary of those codes, set when the answer could not be given as a value.
+// A written-in matrix row of an item with coded categories adds
+// <id>__<row>__coded, the analysts' coding of what was written in.
 // An option that takes free text has a raw column <id>__<code>__text (a matrix
 // row written in by the respondent, <id>__<row>__text); free text is validated
 // and then dropped for privacy, so these columns are not in Plan or Schema
@@ -187,6 +189,16 @@ func itemColumns(it *questionnaire.Item) []Column {
 			c.Row = row.Code
 			c.Metadata = withRowCell(c.Metadata, row.Code, "")
 			out = append(out, c)
+			if len(it.Coded) > 0 {
+				// The analysts' coding of the written-in row (2.9 (w) 脆弱性診断).
+				cc := dictCodes(nil, it.Coded)
+				k := base(it, it.ID+"__"+row.Code+"__coded", KindCoded, dictType(len(cc), false),
+					row.LabelJA+" (集計時の分類)", row.LabelEN+" (category coded by the analysts)", nil)
+				js, _ := json.Marshal(cc)
+				k.Row = row.Code
+				k.Metadata = withRowCell(appendMeta(k.Metadata, MetaCodes, string(js)), row.Code, "")
+				out = append(out, k)
+			}
 		}
 	}
 	return out
