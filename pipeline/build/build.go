@@ -23,6 +23,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -121,7 +122,36 @@ func buildYear(cfg Config, year int, set *atomicfile.Set) error {
 	source := filepath.ToSlash(filepath.Join(filepath.Base(cfg.SchemasDir), strconv.Itoa(year), QuestionnaireFile))
 	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, source))
 
+	if err := buildInterviews(cfg, year, set); err != nil {
+		return err
+	}
 	return buildPublished(cfg, year, q, set)
+}
+
+// buildInterviews adds the interview profiles, when the year has them.
+func buildInterviews(cfg Config, year int, set *atomicfile.Set) error {
+	path := filepath.Join(cfg.RawDir, strconv.Itoa(year), "interviews.yaml")
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	ivs, err := interviews.Load(path)
+	if err != nil {
+		return fmt.Errorf("%w\nbuild: survey year %d: interviews: %w", err, year, ErrInvalidInput)
+	}
+	for _, iv := range ivs {
+		if iv.Year != year {
+			return fmt.Errorf("%s: year is %d but the file is under %d/: %w", path, iv.Year, year, ErrInvalidInput)
+		}
+	}
+	mem := memory.NewGoAllocator()
+	teams := interviews.Teams(mem, ivs)
+	defer teams.Release()
+	if err := addParquet(set, cfg, "interviews", year, teams); err != nil {
+		return err
+	}
+	topics := interviews.Topics(mem, ivs)
+	defer topics.Release()
+	return addParquet(set, cfg, "interview_topics", year, topics)
 }
 
 // buildPublished joins the year's published-table transcription with its

@@ -1,0 +1,272 @@
+package interviews
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func readMinimal(t testing.TB) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "minimal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// lineOf returns the 1-based line of the nth (1-based) line of doc containing
+// marker; a marker starting with ^ must start the line.
+func lineOf(t *testing.T, doc, marker string, nth int) int {
+	t.Helper()
+	seen := 0
+	for i, l := range strings.Split(doc, "\n") {
+		if strings.Contains(l, marker) || strings.HasPrefix(marker, "^") && strings.HasPrefix(l, marker[1:]) {
+			seen++
+			if seen == nth {
+				return i + 1
+			}
+		}
+	}
+	t.Fatalf("marker %q (occurrence %d) not in document", marker, nth)
+	return 0
+}
+
+func TestParseMinimal(t *testing.T) {
+	doc := readMinimal(t)
+	ivs, err := Parse("minimal.yaml", []byte(doc))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(ivs) != 2 {
+		t.Fatalf("got %d interviews, want 2", len(ivs))
+	}
+	a, b := ivs[0], ivs[1]
+	if a.Team != "A-CSIRT" || b.Team != "B-SIRT" || a.Year != 2015 || b.Year != 2015 {
+		t.Errorf("teams/years = %s %d, %s %d", a.Team, a.Year, b.Team, b.Year)
+	}
+	if got := a.Date().Format("2006-01-02"); got != "2016-01-18" {
+		t.Errorf("A date = %s", got)
+	}
+	if a.Size.Members == nil || *a.Size.Members != 10 || b.Size.Members != nil {
+		t.Errorf("members = %v, %v; want 10 and nil", a.Size.Members, b.Size.Members)
+	}
+	if a.Form.EN() != "Distributed CSIRT" || b.Form.EN() != "Coordinating CSIRT" {
+		t.Errorf("form labels = %q, %q", a.Form.EN(), b.Form.EN())
+	}
+	mr := a.Answers("management_reporting")
+	if len(mr) != 2 || mr[0].Code != "semiannual" || mr[1].Code != "on_incident" || mr[0].Page != 11 {
+		t.Errorf("A management_reporting = %+v", mr)
+	}
+	if pr := a.Answers("periodic_reports"); len(pr) != 1 || pr[0].Cadence != "monthly" || pr[0].Note != "An answer note." {
+		t.Errorf("A periodic_reports = %+v", pr)
+	}
+	if ex := a.Answers("exercises"); len(ex) != 1 || ex[0].Code != NotMentioned || ex[0].JA != "" || ex[0].Page != 0 {
+		t.Errorf("A exercises = %+v", ex)
+	}
+	for _, iv := range ivs {
+		for _, topic := range Vocabulary {
+			if len(iv.Answers(topic.ID)) == 0 {
+				t.Errorf("%s: topic %s has no answers", iv.Team, topic.ID)
+			}
+		}
+	}
+	if p, want := b.pos.at, lineOf(t, doc, "team: B-SIRT", 1); p.Line != want || p.Column != 5 {
+		t.Errorf("B position = %+v, want line %d column 5", p, want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := readMinimal(t)
+	tests := []struct {
+		name     string
+		old, new string // replace the first occurrence of old by new
+		kind     error
+		team     string
+		want     string // substring of the message
+		marker   string // the error is on the line holding this text ...
+		nth      int    // ... at this occurrence (default 1)
+		nocol    bool   // the error comes from the YAML decoder, which gives no column
+	}{
+		{"unknown key in interview", "    note: A header note.", "    note: A header note.\n    colour: red", ErrUnknownKey, "A-CSIRT", `unknown key "colour"`, "colour: red", 1, true},
+		{"unknown key in answer", "          note: An answer note.", "          note: An answer note.\n          quote: x", ErrUnknownKey, "A-CSIRT", `unknown key "quote"`, "quote: x", 1, true},
+		{"unknown top-level key", "year: 2015", "year: 2015\nauthor: me", ErrUnknownKey, "", `unknown key "author"`, "author: me", 1, true},
+		{"duplicate team", "team: B-SIRT", "team: A-CSIRT", ErrDuplicate, "A-CSIRT", `team "A-CSIRT" is already described at line 8`, "team: A-CSIRT", 2, false},
+		{"duplicate section", `section: "3.2"`, `section: "3.1"`, ErrDuplicate, "B-SIRT", "section 3.1 is already used by team A-CSIRT", `section: "3.1"`, 2, false},
+		{"duplicate answer code", "code: on_incident", "code: semiannual", ErrDuplicate, "A-CSIRT", "topic management_reporting: code semiannual is already answered", "code: semiannual", 2, false},
+		{"duplicate yaml key", "    department: {ja: 社長室, en: President's Office}", "    department: {ja: 社長室, en: President's Office}\n    department: {ja: x, en: y}", ErrDuplicate, "B-SIRT", `key "department" is given twice`, "department: {ja: x", 1, true},
+		{"unknown form code", "code: coordinating", "code: federated", ErrUnknownCode, "B-SIRT", `form code "federated" is not one of distributed`, "code: federated", 1, false},
+		{"form not as printed", "ja: 調整役 CSIRT", "ja: 調整型 CSIRT", ErrInvalid, "B-SIRT", `form coordinating is printed "調整役 CSIRT", not "調整型 CSIRT"`, "調整型 CSIRT", 1, false},
+		{"unknown topic", "      skill_metrics:\n        - code: none", "      skills:\n        - code: none", ErrUnknownCode, "A-CSIRT", `unknown topic "skills"`, "skills:", 1, false},
+		{"missing topic", "      training:\n        - code: not_mentioned\n", "", ErrMissing, "B-SIRT", "topic training is missing (answer not_mentioned", "    topics:", 2, false},
+		{"empty topic", "      policy_review:\n        - code: not_mentioned", "      policy_review: []", ErrMissing, "B-SIRT", "topic policy_review has no answer", "policy_review: []", 1, false},
+		{"unknown answer code", "code: spreadsheet", "code: excel", ErrUnknownCode, "A-CSIRT", `topic incident_tracking_tool: unknown code "excel"`, "code: excel", 1, false},
+		{"unknown cadence", "cadence: monthly", "cadence: fortnightly", ErrUnknownCode, "A-CSIRT", `unknown cadence "fortnightly"`, "cadence: fortnightly", 1, false},
+		{"cadence on schedule topic", "        - code: semiannual\n", "        - code: semiannual\n          cadence: annual\n", ErrInvalid, "A-CSIRT", "cadence is not allowed here", "cadence: annual", 1, false},
+		{"not_mentioned with others", "      exercises:\n        - code: not_mentioned\n", "      exercises:\n        - code: not_mentioned\n        - code: tabletop\n          ja: 机上演習\n          en: Tabletop.\n          page: 11\n", ErrInvalid, "A-CSIRT", "not_mentioned must be the topic's only answer", "- code: not_mentioned", 1, false},
+		{"not_mentioned with page", "        - code: not_mentioned\n", "        - code: not_mentioned\n          page: 19\n", ErrInvalid, "A-CSIRT", "not_mentioned takes no page", "page: 19", 1, false},
+		{"missing quote", "          ja: 指標はない\n", "", ErrMissing, "A-CSIRT", "topic activity_metrics none: ja is required", "- code: none", 1, false},
+		{"missing page", "          page: 15\n", "", ErrMissing, "B-SIRT", "topic contact_review continuous: page is required", "- code: continuous", 1, false},
+		{"answer page outside profile", "          page: 12\n", "          page: 14\n", ErrInvalid, "A-CSIRT", "page 14 is outside the profile's pages 10-12", "page: 14", 1, false},
+		{"profile outside file pages", "    last_page: 15", "    last_page: 25", ErrInvalid, "B-SIRT", "last_page 25 is outside the interview pages 10-20", "last_page: 25", 1, false},
+		{"overlapping profiles", "    page: 13\n", "    page: 12\n", ErrInvalid, "B-SIRT", "page 12 is not after the pages of the previous profile (A-CSIRT, up to page 12)", "^    page: 12", 1, false},
+		{"last page before page", "    last_page: 12", "    last_page: 9", ErrInvalid, "A-CSIRT", "last_page 9 is outside the interview pages", "last_page: 9", 1, false},
+		{"invalid date", `interview_date: "2016-01-18"`, `interview_date: "2016-02-30"`, ErrInvalid, "A-CSIRT", `interview_date "2016-02-30" is not a valid date`, "2016-02-30", 1, false},
+		{"date outside survey years", `interview_date: "2015-12-07"`, `interview_date: "2013-12-07"`, ErrInvalid, "B-SIRT", "interview_date 2013-12-07 is outside the survey years 2015-2016", "2013-12-07", 1, false},
+		{"missing date", "    interview_date: \"2015-12-07\"\n", "", ErrMissing, "B-SIRT", "interview_date is required", "team: B-SIRT", 1, false},
+		{"members not printed", "members: 10", "members: 12", ErrInvalid, "A-CSIRT", `size: members 12 is not the number printed in "10 名程度"`, "members: 12", 1, false},
+		{"missing organisation", "    organisation: {ja: B 株式会社, en: B Corp.}\n", "", ErrMissing, "B-SIRT", "organisation is required", "team: B-SIRT", 1, false},
+		{"missing english", "{ja: グループ会社, en: Group companies}", "{ja: グループ会社}", ErrMissing, "B-SIRT", "constituency: en is required", "{ja: グループ会社}", 1, false},
+		{"doubled space", "en: Weekly.", `en: "Weekly.  Twice."`, ErrInvalid, "B-SIRT", "topic management_reporting weekly: en contains a doubled space", "Weekly.  Twice.", 1, false},
+		{"wrong value type", "    page: 13\n", "    page: thirteen\n", ErrInvalid, "B-SIRT", "cannot unmarshal", "page: thirteen", 1, true},
+		{"wrong format", "format: csirt-survey/interviews/v1", "format: v0", ErrInvalid, "", `format is "v0"`, "format: v0", 1, false},
+		{"bad yaml", "  - team: B-SIRT", "  - team: [B-SIRT", ErrSyntax, "", "", "", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(base, tc.old) {
+				t.Fatalf("fixture does not contain %q", tc.old)
+			}
+			doc := strings.Replace(base, tc.old, tc.new, 1)
+			ivs, err := Parse("broken.yaml", []byte(doc))
+			if ivs != nil {
+				t.Fatal("interviews returned with an error")
+			}
+			if !errors.Is(err, tc.kind) {
+				t.Fatalf("error %v is not %v", err, tc.kind)
+			}
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error %T is not a non-empty ErrorList", err)
+			}
+			var hit *Error
+			for _, e := range list {
+				if errors.Is(e, tc.kind) && strings.Contains(e.Msg, tc.want) {
+					hit = e
+					break
+				}
+			}
+			if hit == nil {
+				t.Fatalf("no %v error containing %q in:\n%v", tc.kind, tc.want, err)
+			}
+			if hit.File != "broken.yaml" {
+				t.Errorf("File = %q", hit.File)
+			}
+			if hit.Team != tc.team {
+				t.Errorf("Team = %q, want %q (%v)", hit.Team, tc.team, hit)
+			}
+			if tc.team != "" && !strings.Contains(hit.Error(), ": team "+tc.team+": ") {
+				t.Errorf("message %q does not name team %s", hit.Error(), tc.team)
+			}
+			nth := tc.nth
+			if nth == 0 {
+				nth = 1
+			}
+			if tc.marker != "" {
+				if want := lineOf(t, doc, tc.marker, nth); hit.Line != want {
+					t.Errorf("line = %d, want %d (%v)", hit.Line, want, hit)
+				}
+			} else if hit.Line == 0 {
+				t.Errorf("error without a line: %v", hit)
+			}
+			if !tc.nocol && hit.Column == 0 {
+				t.Errorf("error without a column: %v", hit)
+			}
+			if !strings.HasPrefix(hit.Error(), "broken.yaml:") {
+				t.Errorf("message %q does not start with the file name", hit.Error())
+			}
+		})
+	}
+}
+
+func TestParseReportsAllErrors(t *testing.T) {
+	doc := readMinimal(t)
+	doc = strings.Replace(doc, "team: B-SIRT", "team: A-CSIRT", 1)
+	doc = strings.Replace(doc, "code: spreadsheet", "code: excel", 1)
+	doc = strings.Replace(doc, `"2015-12-07"`, `"2015-13-07"`, 1)
+	_, err := Parse("x.yaml", []byte(doc))
+	for _, kind := range []error{ErrDuplicate, ErrUnknownCode, ErrInvalid} {
+		if !errors.Is(err, kind) {
+			t.Errorf("missing %v in:\n%v", kind, err)
+		}
+	}
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 3 {
+		t.Errorf("got %d errors, want exactly 3:\n%v", len(list), err)
+	}
+}
+
+func TestParseEmptyAndNonMapping(t *testing.T) {
+	for _, doc := range []string{"", "# only a comment\n", "- a\n- b\n", "just text", "format: csirt-survey/interviews/v1\n"} {
+		ivs, err := Parse("e.yaml", []byte(doc))
+		if err == nil || ivs != nil {
+			t.Errorf("Parse(%q) = %v, %v; want an error", doc, ivs, err)
+			continue
+		}
+		var list ErrorList
+		if !errors.As(err, &list) || len(list) == 0 {
+			t.Errorf("Parse(%q): error %T is not a non-empty ErrorList", doc, err)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("err = %v, want ErrNotExist", err)
+	}
+}
+
+// TestVocabulary checks that codes are unique and snake_case, so that they
+// can serve as stable values in the datasets.
+func TestVocabulary(t *testing.T) {
+	check := func(where string, codes []Code) {
+		seen := map[string]bool{NotMentioned: true}
+		for _, c := range codes {
+			if !sectionSafe(c.Code) || seen[c.Code] || c.LabelEN == "" || c.LabelJA == "" {
+				t.Errorf("%s: bad or duplicate code %+v", where, c)
+			}
+			seen[c.Code] = true
+		}
+	}
+	check("forms", Forms)
+	check("cadences", Cadences)
+	ids := map[string]bool{}
+	for _, topic := range Vocabulary {
+		if ids[topic.ID] || !sectionSafe(topic.ID) {
+			t.Errorf("bad or duplicate topic id %q", topic.ID)
+		}
+		ids[topic.ID] = true
+		check(topic.ID, topic.Codes)
+		if got, ok := TopicByID(topic.ID); !ok || got.ID != topic.ID {
+			t.Errorf("TopicByID(%q) = %v, %v", topic.ID, got.ID, ok)
+		}
+		if c, ok := topic.Code(NotMentioned); !ok || c.Code != NotMentioned {
+			t.Errorf("topic %s does not accept %s", topic.ID, NotMentioned)
+		}
+		if topic.Schedule {
+			for _, cad := range Cadences {
+				if _, ok := topic.Code(cad.Code); !ok {
+					t.Errorf("schedule topic %s lacks cadence %s", topic.ID, cad.Code)
+				}
+			}
+		}
+	}
+	if _, ok := TopicByID("nothing"); ok {
+		t.Error("TopicByID found an unknown topic")
+	}
+}
+
+func sectionSafe(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return false
+		}
+	}
+	return true
+}

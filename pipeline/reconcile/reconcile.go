@@ -1,0 +1,164 @@
+// Package reconcile compares every published number (each printed count and
+// each table's N) with the number the pipeline computes from the responses.
+//
+// A cell matches, mismatches, was lost in the extraction (nothing to compare;
+// the note says what was computed and what other numbers imply), or is
+// inconsistent in the report itself: a mismatch the audit of the report
+// explains. Any other mismatch is unexplained and fails the build.
+package reconcile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+)
+
+// Statuses of a reconciled cell.
+const (
+	Match        = "match"
+	Mismatch     = "mismatch"
+	Lost         = "lost"
+	Inconsistent = "inconsistent_in_report"
+)
+
+// ErrUnexplained is returned (wrapped) when computed numbers differ from
+// printed ones for a reason the audit does not explain.
+var ErrUnexplained = errors.New("unexplained mismatch between published and computed tables")
+
+// Row is one reconciled cell. RowNo 0 is the table's N.
+type Row struct {
+	TableKey  string
+	RowNo     int
+	Code      string
+	Published *int64
+	Computed  *int64
+	Status    string
+	Note      string
+}
+
+// Compare reconciles the published set with computed rows; findings are the
+// audit of the report, which explains inconsistencies.
+func Compare(pub *published.Set, computed []aggregate.Row, findings []published.Finding) []Row {
+	type key struct {
+		table string
+		row   int
+	}
+	comp := map[key]aggregate.Row{}
+	for _, r := range computed {
+		comp[key{r.TableKey, r.RowNo}] = r
+	}
+	explained := map[string][]string{} // table -> audit findings that say it is inconsistent
+	for _, f := range findings {
+		if f.Severity != published.SevWarning || f.Kind == published.FindTypeMismatch {
+			continue
+		}
+		for _, t := range f.Tables {
+			explained[t] = append(explained[t], f.ID+" "+f.Kind)
+		}
+	}
+	var out []Row
+	for _, spec := range pub.Specs {
+		entries := pub.TableEntries(spec.Key)
+		first, ok := comp[key{spec.Key, 1}]
+		var nComputed *int64
+		if ok {
+			nComputed = &first.N
+		}
+		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[spec.Key]))
+		for _, e := range entries {
+			var c *int64
+			if r, ok := comp[key{e.TableKey, e.RowNo}]; ok {
+				c = &r.Count
+			}
+			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[e.TableKey]))
+		}
+	}
+	return out
+}
+
+func judge(table string, row int, code string, printed published.Number, inferred *int64, rule string, computed *int64, explained []string) Row {
+	r := Row{TableKey: table, RowNo: row, Code: code, Computed: computed}
+	if !printed.Lost {
+		v := printed.Value
+		r.Published = &v
+	}
+	switch {
+	case computed == nil:
+		r.Status, r.Note = Mismatch, "not computed"
+	case printed.Lost:
+		r.Status = Lost
+		r.Note = fmt.Sprintf("printed number lost; computed %d", *computed)
+		if inferred != nil {
+			rel := "equals"
+			if *inferred != *computed {
+				rel = "differs from"
+			}
+			r.Note += fmt.Sprintf(", which %s the inferred %d (%s)", rel, *inferred, rule)
+		}
+	case printed.Value == *computed:
+		r.Status = Match
+	case len(explained) > 0:
+		r.Status = Inconsistent
+		r.Note = fmt.Sprintf("printed %d, computed %d; the report contradicts itself here (audit %s)", printed.Value, *computed, strings.Join(slices.Compact(explained), ", "))
+	default:
+		r.Status = Mismatch
+		r.Note = fmt.Sprintf("printed %d, computed %d", printed.Value, *computed)
+	}
+	return r
+}
+
+// Check returns an error listing every unexplained mismatch, or nil.
+func Check(rows []Row) error {
+	var bad []string
+	for _, r := range rows {
+		if r.Status == Mismatch {
+			bad = append(bad, fmt.Sprintf("table %s row %d (%s): %s", r.TableKey, r.RowNo, r.Code, r.Note))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w (%d):\n  %s", ErrUnexplained, len(bad), strings.Join(bad, "\n  "))
+}
+
+// Schema is the Arrow schema of the reconciliation dataset (DESIGN.md section 3, plus code).
+var Schema = arrow.NewSchema([]arrow.Field{
+	{Name: "table_key", Type: arrow.BinaryTypes.String},
+	{Name: "row_no", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "published_count", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "computed_count", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "status", Type: arrow.BinaryTypes.String},
+	{Name: "note", Type: arrow.BinaryTypes.String},
+	{Name: "code", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// Record converts reconciled rows to an Arrow record; the caller releases it.
+func Record(mem memory.Allocator, rows []Row) arrow.Record {
+	b := array.NewRecordBuilder(mem, Schema)
+	defer b.Release()
+	i64 := func(f int, v *int64) {
+		if v == nil {
+			b.Field(f).AppendNull()
+		} else {
+			b.Field(f).(*array.Int64Builder).Append(*v)
+		}
+	}
+	for _, r := range rows {
+		b.Field(0).(*array.StringBuilder).Append(r.TableKey)
+		b.Field(1).(*array.Int32Builder).Append(int32(r.RowNo))
+		i64(2, r.Published)
+		i64(3, r.Computed)
+		b.Field(4).(*array.StringBuilder).Append(r.Status)
+		b.Field(5).(*array.StringBuilder).Append(r.Note)
+		b.Field(6).(*array.StringBuilder).Append(r.Code)
+	}
+	return b.NewRecord()
+}
