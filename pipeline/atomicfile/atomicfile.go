@@ -1,24 +1,31 @@
 // Package atomicfile replaces output files so that readers never see a
 // partial file and a failed build leaves the previous outputs untouched.
 //
-// A Set collects every output of a build in memory. Commit writes each one to
-// a temporary file in its destination directory, syncs it, and only when all
-// of them are written renames them into place and syncs the directories. An
-// error before the renames removes the temporary files and changes nothing.
+// A Set collects every output of a build: small files in memory (Add), large
+// ones streamed to a temporary file in their destination directory (Create).
+// Commit writes the in-memory ones to temporary files too, syncs everything,
+// and only when all of them are complete renames them into place and syncs the
+// directories. A file whose bytes are unchanged is left alone. Abort, or an
+// error before the renames, removes the temporary files and changes nothing.
 package atomicfile
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 )
 
+// TempPattern is how temporary files are named (hidden, beside their destination).
+const TempPattern = ".*.tmp-*"
+
 // Set is a group of files to replace together.
 type Set struct {
-	files map[string][]byte
+	files   map[string][]byte
+	streams map[string]*Stream
 }
 
 // Add schedules data to be written at path, replacing an earlier Add of the same path.
@@ -29,14 +36,72 @@ func (s *Set) Add(path string, data []byte) {
 	s.files[filepath.Clean(path)] = data
 }
 
+// Stream is a file being written to its temporary location.
+type Stream struct {
+	f      *os.File
+	closed bool
+}
+
+// Write appends to the temporary file.
+func (w *Stream) Write(p []byte) (int, error) { return w.f.Write(p) }
+
+// Seek moves within the temporary file (writers such as Arrow IPC need it).
+func (w *Stream) Seek(offset int64, whence int) (int64, error) { return w.f.Seek(offset, whence) }
+
+// Close syncs and closes the temporary file; Commit calls it if the caller did not.
+func (w *Stream) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	return errors.Join(w.f.Sync(), w.f.Chmod(0o644), w.f.Close())
+}
+
+// Create starts a streamed output at path: the bytes go to a temporary file in
+// the same directory, which Commit renames into place.
+func (s *Set) Create(path string) (*Stream, error) {
+	path = filepath.Clean(path)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	if s.streams == nil {
+		s.streams = map[string]*Stream{}
+	}
+	if old := s.streams[path]; old != nil {
+		old.Close()
+		os.Remove(old.f.Name())
+	}
+	w := &Stream{f: f}
+	s.streams[path] = w
+	return w, nil
+}
+
 // Paths returns the scheduled paths in sorted order.
 func (s *Set) Paths() []string {
-	out := make([]string, 0, len(s.files))
+	var out []string
 	for p := range s.files {
 		out = append(out, p)
 	}
+	for p := range s.streams {
+		if _, dup := s.files[p]; !dup {
+			out = append(out, p)
+		}
+	}
 	slices.Sort(out)
 	return out
+}
+
+// Abort removes the temporary files of streamed outputs.
+func (s *Set) Abort() {
+	for _, w := range s.streams {
+		w.Close()
+		os.Remove(w.f.Name())
+	}
+	s.streams = nil
 }
 
 // Result says what Commit did with each path.
@@ -55,20 +120,35 @@ func (s *Set) Commit() (Result, error) {
 		for _, p := range todo {
 			os.Remove(p.tmp)
 		}
+		s.Abort()
 	}
 	for _, dst := range s.Paths() {
-		data := s.files[dst]
-		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, data) {
+		if data, ok := s.files[dst]; ok {
+			if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, data) {
+				res.Unchanged = append(res.Unchanged, dst)
+				continue
+			}
+			tmp, err := writeTemp(dst, data)
+			if err != nil {
+				cleanup()
+				return Result{}, err
+			}
+			todo = append(todo, pending{tmp, dst})
+			continue
+		}
+		w := s.streams[dst]
+		if err := w.Close(); err != nil {
+			cleanup()
+			return Result{}, fmt.Errorf("write %s: %w", dst, err)
+		}
+		if same, _ := sameContent(w.f.Name(), dst); same {
+			os.Remove(w.f.Name())
 			res.Unchanged = append(res.Unchanged, dst)
 			continue
 		}
-		tmp, err := writeTemp(dst, data)
-		if err != nil {
-			cleanup()
-			return Result{}, err
-		}
-		todo = append(todo, pending{tmp, dst})
+		todo = append(todo, pending{w.f.Name(), dst})
 	}
+	s.streams = nil
 	dirs := map[string]bool{}
 	for i, p := range todo {
 		if err := os.Rename(p.tmp, p.dst); err != nil {
@@ -86,6 +166,39 @@ func (s *Set) Commit() (Result, error) {
 		errs = append(errs, syncDir(d))
 	}
 	return res, errors.Join(errs...)
+}
+
+// sameContent reports whether two files hold the same bytes.
+func sameContent(a, b string) (bool, error) {
+	fa, err := os.Open(a)
+	if err != nil {
+		return false, err
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false, err
+	}
+	defer fb.Close()
+	sa, _ := fa.Stat()
+	sb, _ := fb.Stat()
+	if sa.Size() != sb.Size() {
+		return false, nil
+	}
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		na, errA := io.ReadFull(fa, bufA)
+		nb, errB := io.ReadFull(fb, bufB)
+		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+			return false, nil
+		}
+		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
+			return errB == io.EOF || errB == io.ErrUnexpectedEOF, nil
+		}
+		if errA != nil || errB != nil {
+			return false, errors.Join(errA, errB)
+		}
+	}
 }
 
 func writeTemp(dst string, data []byte) (string, error) {

@@ -76,3 +76,41 @@ func assertNoTemps(t *testing.T, dir string) {
 		return nil
 	})
 }
+
+func TestStreamCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big", "data.bin")
+	var s Set
+	w, err := s.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("streamed"))
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Fatal("streamed file visible before Commit")
+	}
+	res, err := s.Commit()
+	if err != nil || len(res.Written) != 1 {
+		t.Fatalf("commit: %+v %v", res, err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "streamed" {
+		t.Fatalf("content %q", got)
+	}
+	// Same bytes again: unchanged.
+	var s2 Set
+	w, _ = s2.Create(p)
+	w.Write([]byte("streamed"))
+	res, err = s2.Commit()
+	if err != nil || len(res.Unchanged) != 1 || len(res.Written) != 0 {
+		t.Fatalf("second commit: %+v %v", res, err)
+	}
+	// Aborted: nothing changes, no temporary file is left.
+	var s3 Set
+	w, _ = s3.Create(p)
+	w.Write([]byte("half-writ"))
+	s3.Abort()
+	if got, _ := os.ReadFile(p); string(got) != "streamed" {
+		t.Fatalf("content after abort %q", got)
+	}
+	assertNoTemps(t, dir)
+}

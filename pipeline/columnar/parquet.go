@@ -11,6 +11,7 @@ package columnar
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 
@@ -28,29 +29,72 @@ func PartitionPath(root, dataset string, year int) string {
 	return filepath.Join(root, dataset, "year="+strconv.Itoa(year), "part-0.parquet")
 }
 
+func writerProps() (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+	return parquet.NewWriterProperties(
+			parquet.WithCreatedBy(CreatedBy),
+			parquet.WithCompression(compress.Codecs.Snappy),
+			parquet.WithVersion(parquet.V2_6),
+			parquet.WithDataPageVersion(parquet.DataPageV1),
+			parquet.WithMaxRowGroupLength(1<<20),
+		),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+}
+
+// ParquetWriter streams record batches into one Parquet file; each Write
+// adds the batch to the current row group (a new one every 1M rows).
+type ParquetWriter struct {
+	w *pqarrow.FileWriter
+}
+
+// NewParquetWriter starts a Parquet file with schema on w.
+func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error) {
+	props, aprops := writerProps()
+	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
+	if err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	return &ParquetWriter{w: fw}, nil
+}
+
+// Write appends a record batch.
+func (p *ParquetWriter) Write(rec arrow.Record) error {
+	if err := p.w.WriteBuffered(rec); err != nil {
+		return fmt.Errorf("parquet: write record: %w", err)
+	}
+	return nil
+}
+
+// Close finishes the file (footer); it does not close the underlying writer.
+func (p *ParquetWriter) Close() error {
+	if err := p.w.Close(); err != nil {
+		return fmt.Errorf("parquet: close: %w", err)
+	}
+	return nil
+}
+
+// EncodeParquetRecords encodes record batches with the same schema as one Parquet file.
+func EncodeParquetRecords(schema *arrow.Schema, recs []arrow.Record) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := NewParquetWriter(&buf, schema)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if err := w.Write(rec); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // EncodeParquet encodes rec as a Parquet file with one row group. The Arrow
 // schema (with field metadata such as labels) is stored in the file so that
 // Arrow-based readers (pyarrow, pandas, polars) restore dictionary types and
 // metadata; other readers see plain Parquet types.
 func EncodeParquet(rec arrow.Record) ([]byte, error) {
-	props := parquet.NewWriterProperties(
-		parquet.WithCreatedBy(CreatedBy),
-		parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithVersion(parquet.V2_6),
-		parquet.WithDataPageVersion(parquet.DataPageV1),
-		parquet.WithMaxRowGroupLength(1<<20),
-	)
-	var buf bytes.Buffer
-	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		return nil, fmt.Errorf("parquet: %w", err)
-	}
-	if err := w.Write(rec); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("parquet: write record: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("parquet: close: %w", err)
-	}
-	return buf.Bytes(), nil
+	return EncodeParquetRecords(rec.Schema(), []arrow.Record{rec})
 }

@@ -1,0 +1,78 @@
+package claims
+
+import (
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Schema is the Arrow schema of the claims dataset
+// (processed/claims/year=<YYYY>/part-0.parquet), one row per claim:
+//
+//   - claim_id, page, text_ja, text_en: the claim as printed and translated;
+//   - tables: the keys of the tables it reads (or relates to);
+//   - statistic: the computation, e.g. "share(2.8: #2 / N)";
+//   - relation, claimed: the claimed relation and value as text, e.g.
+//     "approx", "~ 0.90 (0.85-0.95)";
+//   - computed: the recomputed count, share or difference (null when it
+//     cannot be computed);
+//   - status: holds, fails, unknown, holds_inferred, fails_inferred or
+//     unverifiable; note: how it was computed, or why not.
+var Schema = arrow.NewSchema([]arrow.Field{
+	{Name: "claim_id", Type: arrow.BinaryTypes.String},
+	{Name: "page", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "text_ja", Type: arrow.BinaryTypes.String},
+	{Name: "text_en", Type: arrow.BinaryTypes.String},
+	{Name: "tables", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+	{Name: "statistic", Type: arrow.BinaryTypes.String},
+	{Name: "relation", Type: arrow.BinaryTypes.String},
+	{Name: "claimed", Type: arrow.BinaryTypes.String},
+	{Name: "computed", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "status", Type: arrow.BinaryTypes.String},
+	{Name: "note", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// StatisticText returns the statistic column's text for a claim: the
+// computation, or for an unverifiable claim what it would need.
+func StatisticText(c Claim) string {
+	switch {
+	case c.Statistic != nil:
+		return c.Statistic.String()
+	case c.Unverifiable != nil:
+		return string(c.Unverifiable.Kind) + " (respondent-level data, not in the tables)"
+	}
+	return ""
+}
+
+// Record converts results to an Arrow record with Schema, one row per result
+// in the order given. The caller must Release it.
+func Record(mem memory.Allocator, rs []Result) arrow.Record {
+	b := array.NewRecordBuilder(mem, Schema)
+	defer b.Release()
+	str := func(i int, v string) { b.Field(i).(*array.StringBuilder).Append(v) }
+	tables := b.Field(4).(*array.ListBuilder)
+	keys := tables.ValueBuilder().(*array.StringBuilder)
+	computed := b.Field(8).(*array.Float64Builder)
+	for _, r := range rs {
+		c := r.Claim
+		str(0, c.ID)
+		b.Field(1).(*array.Int32Builder).Append(int32(c.Page))
+		str(2, c.TextJA)
+		str(3, c.TextEN)
+		tables.Append(true)
+		for _, k := range c.Tables() {
+			keys.Append(k)
+		}
+		str(5, StatisticText(c))
+		str(6, string(c.Relation))
+		str(7, c.Claimed())
+		if r.Computed == nil {
+			computed.AppendNull()
+		} else {
+			computed.Append(*r.Computed)
+		}
+		str(9, string(r.Status))
+		str(10, r.Note)
+	}
+	return b.NewRecord()
+}
