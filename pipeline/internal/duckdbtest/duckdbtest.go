@@ -283,3 +283,45 @@ func abbreviate(sql string) string {
 	}
 	return sql[:limit] + fmt.Sprintf("... (%d bytes in all)", len(sql))
 }
+
+// IPCField is one field of an Arrow IPC file as the JavaScript reader sees it.
+type IPCField struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Nullable bool   `json:"nullable"`
+}
+
+// IPCResult is an Arrow IPC file read by apache-arrow (JavaScript).
+type IPCResult struct {
+	Fields []IPCField `json:"fields"`
+	Rows   [][]any    `json:"rows"`
+}
+
+// ReadIPC reads an Arrow IPC (Feather v2) file with the apache-arrow npm
+// package, a second implementation independent of arrow/go, and fails the
+// test if it cannot.
+func ReadIPC(t testing.TB, path string) IPCResult {
+	t.Helper()
+	nodeDir, err := readerDir()
+	if err != nil {
+		t.Fatalf("duckdbtest: cannot locate the readers: %v", err)
+	}
+	script := filepath.Join(nodeDir, "ipc.mjs")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", script, abs)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("duckdbtest: apache-arrow could not read %s (%v): %s (run `make test`, which installs the readers with npm ci)", path, err, stderr.String())
+	}
+	var res IPCResult
+	dec := json.NewDecoder(&stdout)
+	dec.UseNumber()
+	if err := dec.Decode(&res); err != nil {
+		t.Fatalf("duckdbtest: decode ipc.mjs output: %v", err)
+	}
+	return res
+}

@@ -9,6 +9,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
 // TestReadParquetWrittenByDuckDB has DuckDB itself write a Parquet file
@@ -230,4 +236,52 @@ func expectFatal(t *testing.T, fn func(tb testing.TB)) string {
 	}
 	t.Logf("failure message: %s", fake.msg)
 	return fake.msg
+}
+
+// TestReadIPC has DuckDB write nothing here: the file comes from arrow/go's
+// IPC writer and is read by apache-arrow (JavaScript).
+func TestReadIPC(t *testing.T) {
+	// arrow/go v15's IPC writer keeps a reference to the last dictionary it
+	// wrote and never releases it, so a checked allocator would report that.
+	mem := memory.NewGoAllocator()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "d", Type: &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}, Nullable: true},
+		{Name: "day", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"x", ""}, []bool{true, false})
+	db := b.Field(1).(*array.BinaryDictionaryBuilder)
+	db.AppendString("a")
+	db.AppendNull()
+	b.Field(2).(*array.Date32Builder).AppendValues([]arrow.Date32{arrow.Date32FromTime(time.Date(2015, 12, 1, 0, 0, 0, 0, time.UTC)), 0}, []bool{true, false})
+	rec := b.NewRecord()
+	b.Release()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "x.arrow")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	f.Close()
+	res := ReadIPC(t, path)
+	if len(res.Fields) != 3 || res.Fields[1].Name != "d" || !strings.HasPrefix(res.Fields[1].Type, "Dictionary") {
+		t.Fatalf("fields = %+v", res.Fields)
+	}
+	want := [][]any{{"x", "a", "2015-12-01"}, {nil, nil, nil}}
+	for i, row := range want {
+		for j, v := range row {
+			if res.Rows[i][j] != v {
+				t.Errorf("row %d col %d = %#v, want %#v", i, j, res.Rows[i][j], v)
+			}
+		}
+	}
 }
