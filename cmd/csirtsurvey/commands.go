@@ -29,7 +29,8 @@ and human-readable reports under reports/.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newBuildCmd(), newValidateCmd())
+	root.AddCommand(newBuildCmd(), newValidateCmd(), newReconstructCmd())
+	root.AddCommand(newCrosstabCmd())
 	return root
 }
 
@@ -43,6 +44,7 @@ when everything is valid replaces the outputs (each file atomically; unchanged f
 A failed build leaves the last good outputs untouched.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.Log = cmd.ErrOrStderr()
 			res, err := build.Run(cfg)
 			if err != nil {
 				return err
@@ -60,6 +62,7 @@ A failed build leaves the last good outputs untouched.`,
 	f.StringVar(&cfg.RawDir, "raw", "raw", "directory holding <year>/ raw inputs")
 	f.StringVar(&cfg.ProcessedDir, "processed", "processed", "output directory for datasets")
 	f.StringVar(&cfg.ReportsDir, "reports", "reports", "output directory for reports")
+	f.BoolVar(&cfg.Quarantine, "quarantine", false, "build from the valid rows of raw responses; rejected rows go to processed/rejects with their reasons")
 	return cmd
 }
 

@@ -27,7 +27,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"build", "--nope"}, exitUsage, "", "unknown flag: --nope"},
 		{"build extra args", []string{"build", "x"}, exitUsage, "", "takes no arguments"},
 		{"build missing schemas", []string{"build", "--schemas", filepath.Join(out, "none")}, exitFailure, "", "list survey years"},
-		{"build", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r")},
+		{"build", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--raw", filepath.Join("..", "..", "raw"), "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r")},
 			exitOK, "codebook/year=2015/part-0.parquet", ""},
 	}
 	for _, tc := range tests {

@@ -281,11 +281,17 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 			if !asked(b, i) {
 				return rows, s.Base == published.BaseAll
 			}
+			// The analysts' coding comes first: it is set exactly when the answer
+			// is not a plain value (a write-in instead of a number), or, for a
+			// written-in matrix row, it is what the table counts.
 			answered := false
-			if code, ok := value(b, i); ok {
-				rows, answered = hit(rows, code), true
-			} else if codedCol != "" {
+			if codedCol != "" {
 				if code, ok := b.code(codedCol, i); ok {
+					rows, answered = hit(rows, code), true
+				}
+			}
+			if !answered {
+				if code, ok := value(b, i); ok {
 					rows, answered = hit(rows, code), true
 				}
 			}

@@ -11,6 +11,7 @@ package build
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +22,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
@@ -44,6 +46,12 @@ type Config struct {
 	RawDir       string
 	ProcessedDir string
 	ReportsDir   string
+	// Quarantine builds from the valid rows of raw responses and reports the
+	// rejected ones (processed/rejects) instead of failing on invalid rows.
+	Quarantine bool
+	// Log receives the validation summary and other human-readable notes
+	// (nil: discarded).
+	Log io.Writer
 }
 
 // Result reports what a build did.
@@ -93,6 +101,7 @@ func Run(cfg Config) (Result, error) {
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
+		set.Abort()
 		return Result{}, err
 	}
 	res, err := set.Commit()
@@ -125,7 +134,11 @@ func buildYear(cfg Config, year int, set *atomicfile.Set) error {
 	if err := buildInterviews(cfg, year, set); err != nil {
 		return err
 	}
-	return buildPublished(cfg, year, q, set)
+	pub, err := buildPublished(cfg, year, q, set)
+	if err != nil {
+		return err
+	}
+	return buildResponses(cfg, year, q, pub, set)
 }
 
 // buildInterviews adds the interview profiles, when the year has them.
@@ -156,35 +169,57 @@ func buildInterviews(cfg Config, year int, set *atomicfile.Set) error {
 
 // buildPublished joins the year's published-table transcription with its
 // specs, when the year has specs, and adds the published and audit datasets.
-func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) error {
+func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) (*published.Set, error) {
 	specPath := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), TablesFile)
 	if _, err := os.Stat(specPath); errors.Is(err, os.ErrNotExist) {
-		return nil // a year without published tables
+		return nil, nil // a year without published tables
 	}
 	invalid := func(err error) error {
 		return fmt.Errorf("%w\nbuild: survey year %d: published tables: %w", err, year, ErrInvalidInput)
 	}
 	specs, err := published.LoadSpecs(specPath, q)
 	if err != nil {
-		return invalid(err)
+		return nil, invalid(err)
 	}
 	tables, err := published.LoadTranscription(filepath.Join(cfg.RawDir, strconv.Itoa(year), "published"))
 	if err != nil {
-		return invalid(err)
+		return nil, invalid(err)
 	}
-	pub, err := published.Join(q, specs, tables, nil)
+	var cs []claims.Claim
+	claimsPath := filepath.Join(cfg.RawDir, strconv.Itoa(year), "claims.yaml")
+	if fileExists(claimsPath) {
+		if cs, err = claims.Load(claimsPath); err != nil {
+			return nil, fmt.Errorf("%w\nbuild: survey year %d: claims: %w", err, year, ErrInvalidInput)
+		}
+	}
+	var facts []published.Fact
+	for _, f := range claims.ExactCounts(cs) {
+		facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
+			Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
+	}
+	pub, err := published.Join(q, specs, tables, facts)
 	if err != nil {
-		return invalid(err)
+		return nil, invalid(err)
 	}
 	mem := memory.NewGoAllocator()
 	rec := pub.Record(mem)
 	defer rec.Release()
 	if err := addParquet(set, cfg, "published", year, rec); err != nil {
-		return err
+		return nil, err
 	}
 	audit := published.AuditRecord(mem, pub.Audit())
 	defer audit.Release()
-	return addParquet(set, cfg, "audit", year, audit)
+	if err := addParquet(set, cfg, "audit", year, audit); err != nil {
+		return nil, err
+	}
+	if cs != nil {
+		crec := claims.Record(mem, claims.Evaluate(cs, pub))
+		defer crec.Release()
+		if err := addParquet(set, cfg, "claims", year, crec); err != nil {
+			return nil, err
+		}
+	}
+	return pub, nil
 }
 
 // addParquet encodes rec as the year's partition of a dataset.

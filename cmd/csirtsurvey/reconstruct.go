@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/reconstruct"
+)
+
+func newReconstructCmd() *cobra.Command {
+	var year int
+	var schemas, raw string
+	cmd := &cobra.Command{
+		Use:   "reconstruct",
+		Short: "Generate reconstructed raw responses that reproduce a year's published tables",
+		Long: `reconstruct generates raw/<year>/responses.csv for a survey year whose answers were never
+published (2015): one row per respondent, provenance "reconstructed", chosen so that the pipeline
+reproduces every printed count of the report's tables, and raw/<year>/RECONSTRUCTION.md, which
+says that the rows are a reconstruction and lists every choice (lost counts, contradictions of
+the report). Both files are replaced atomically; the output is deterministic.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			y := strconv.Itoa(year)
+			invalid := func(err error) error {
+				return fmt.Errorf("%w\nreconstruct: survey year %d: %w", err, year, build.ErrInvalidInput)
+			}
+			q, err := questionnaire.Load(filepath.Join(schemas, y, build.QuestionnaireFile))
+			if err != nil {
+				return err
+			}
+			if q.Survey.Year != year {
+				return invalid(fmt.Errorf("survey.year is %d in %s/%s", q.Survey.Year, y, build.QuestionnaireFile))
+			}
+			specs, err := published.LoadSpecs(filepath.Join(schemas, y, build.TablesFile), q)
+			if err != nil {
+				return invalid(err)
+			}
+			tables, err := published.LoadTranscription(filepath.Join(raw, y, "published"))
+			if err != nil {
+				return invalid(err)
+			}
+			set, err := published.Join(q, specs, tables, nil)
+			if err != nil {
+				return invalid(err)
+			}
+			res, err := reconstruct.Generate(q, set)
+			if err != nil {
+				return err
+			}
+			var csv bytes.Buffer
+			if err := res.WriteCSV(&csv); err != nil {
+				return err
+			}
+			var out atomicfile.Set
+			out.Add(filepath.Join(raw, y, "responses.csv"), csv.Bytes())
+			out.Add(filepath.Join(raw, y, "RECONSTRUCTION.md"), res.Markdown())
+			done, err := out.Commit()
+			if err != nil {
+				return fmt.Errorf("reconstruct: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "reconstructed %d respondents of %d (%d choices, %d printed numbers not reproducible): %d file(s) written, %d unchanged\n",
+				len(res.Rows), year, len(res.Choices), len(res.Gaps), len(done.Written), len(done.Unchanged))
+			for _, p := range done.Written {
+				fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&year, "year", 2015, "survey year to reconstruct")
+	f.StringVar(&schemas, "schemas", "schemas", "directory holding <year>/questionnaire.yaml and tables.yaml")
+	f.StringVar(&raw, "raw", "raw", "directory holding <year>/published/; the outputs go to <year>/")
+	return cmd
+}

@@ -1,0 +1,243 @@
+package build
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+)
+
+// DateOrder lists year_month items that must not come after another (1.5
+// construction start before 1.6 completion); pairs of printed numbers.
+var DateOrder = [][2]string{{"1.5", "1.6"}}
+
+// Crosstabs lists the crosstabs the report uses, as pairs of table keys:
+// 補足1's construction time by the completion period of 1.6.
+var Crosstabs = [][2]string{{"S1", "1.6"}}
+
+// rawResponses returns the year's raw responses file, or "" when there is none.
+func rawResponses(cfg Config, year int) (string, error) {
+	var found []string
+	for _, name := range []string{"responses.csv", "responses.xlsx"} {
+		p := filepath.Join(cfg.RawDir, strconv.Itoa(year), name)
+		if _, err := os.Stat(p); err == nil {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", nil
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("build: survey year %d: both %s and %s exist; keep one: %w", year, found[0], found[1], ErrInvalidInput)
+}
+
+// buildResponses ingests the year's raw responses, writes the typed datasets
+// while it streams (responses as Parquet and Arrow IPC, answers), and computes
+// the frequencies, maturity levels, crosstabs and the reconciliation with the
+// published tables.
+func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *published.Set, set *atomicfile.Set) error {
+	path, err := rawResponses(cfg, year)
+	if err != nil || path == "" {
+		return err
+	}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder}
+	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
+		m, err := ingest.LoadMapping(mp)
+		if err != nil {
+			return fmt.Errorf("%w\nbuild: survey year %d: mapping: %w", err, year, ErrInvalidInput)
+		}
+		opt.Mapping = m
+	}
+	mem := memory.NewGoAllocator()
+	schema := columns.Schema(q)
+	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "responses", year), schema)
+	if err != nil {
+		return err
+	}
+	respIPCFile, err := set.Create(columnar.IPCPath(cfg.ProcessedDir, "responses", year))
+	if err != nil {
+		return err
+	}
+	respIPC, err := columnar.NewIPCWriter(respIPCFile, schema)
+	if err != nil {
+		return err
+	}
+	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "answers", year), responses.AnswersSchema)
+	if err != nil {
+		return err
+	}
+	answers := responses.NewAnswers(mem, q)
+	maturity := aggregate.NewMaturity(mem, q)
+	defer maturity.Release()
+	var counter *aggregate.Counter
+	var crosstabs []*aggregate.Crosstab
+	if pub != nil {
+		if counter, err = aggregate.NewCounter(q, pub.Specs); err != nil {
+			return err
+		}
+		for _, pair := range Crosstabs {
+			a, b := pub.Spec(pair[0]), pub.Spec(pair[1])
+			if a == nil || b == nil {
+				continue
+			}
+			x, err := aggregate.NewCrosstab(q, a, b)
+			if err != nil {
+				return err
+			}
+			crosstabs = append(crosstabs, x)
+		}
+	}
+
+	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
+		if err := respPq.Write(rec); err != nil {
+			return err
+		}
+		if err := respIPC.Write(rec); err != nil {
+			return err
+		}
+		long := answers.Batch(rec)
+		defer long.Release()
+		if err := ansPq.Write(long); err != nil {
+			return err
+		}
+		maturity.Add(rec)
+		for _, x := range crosstabs {
+			if err := x.Add(rec); err != nil {
+				return err
+			}
+		}
+		if counter != nil {
+			return counter.Add(rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("build: survey year %d: responses: %w", year, err)
+	}
+	logSummary(cfg.Log, report)
+	if err := report.Err(); err != nil {
+		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
+	}
+	for _, w := range []interface{ Close() error }{respPq, respIPC, ansPq} {
+		if err := w.Close(); err != nil {
+			return err
+		}
+	}
+
+	val := ingest.ValidationRecord(mem, report)
+	defer val.Release()
+	if err := addParquet(set, cfg, "validation", year, val); err != nil {
+		return err
+	}
+	if cfg.Quarantine {
+		rej := ingest.RejectsRecord(mem, report)
+		defer rej.Release()
+		if err := addParquet(set, cfg, "rejects", year, rej); err != nil {
+			return err
+		}
+	}
+	mat := maturity.Record()
+	defer mat.Release()
+	if err := addParquet(set, cfg, "maturity", year, mat); err != nil {
+		return err
+	}
+	if counter == nil {
+		return nil
+	}
+	rows := counter.Rows()
+	freq := aggregate.FrequenciesRecord(mem, rows)
+	defer freq.Release()
+	if err := addParquet(set, cfg, "frequencies", year, freq); err != nil {
+		return err
+	}
+	if err := addCrosstabs(set, cfg, year, mem, crosstabs); err != nil {
+		return err
+	}
+	rec := reconcile.Compare(pub, rows, pub.Audit())
+	rrec := reconcile.Record(mem, rec)
+	defer rrec.Release()
+	if err := addParquet(set, cfg, "reconciliation", year, rrec); err != nil {
+		return err
+	}
+	if err := reconcile.Check(rec); err != nil {
+		return fmt.Errorf("build: survey year %d: %w", year, err)
+	}
+	return nil
+}
+
+func addCrosstabs(set *atomicfile.Set, cfg Config, year int, mem memory.Allocator, xs []*aggregate.Crosstab) error {
+	if len(xs) == 0 {
+		return nil
+	}
+	var recs []arrow.Record
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	for _, x := range xs {
+		r, err := x.Record(mem)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	data, err := columnar.EncodeParquetRecords(aggregate.CrosstabSchema, recs)
+	if err != nil {
+		return err
+	}
+	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "crosstabs", year), data)
+	return nil
+}
+
+// parquetStream is a Parquet file streamed into an atomicfile.Set.
+type parquetStream struct {
+	*columnar.ParquetWriter
+}
+
+func newParquetStream(set *atomicfile.Set, path string, schema *arrow.Schema) (*parquetStream, error) {
+	f, err := set.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := columnar.NewParquetWriter(f, schema)
+	if err != nil {
+		return nil, err
+	}
+	return &parquetStream{w}, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// logSummary writes the validation summary: totals by code, then the listed issues.
+func logSummary(w io.Writer, r *ingest.Report) {
+	if w == nil || r == nil {
+		return
+	}
+	fmt.Fprintf(w, "%s: %d rows (%s), %d accepted, %d rejected\n", r.File, r.Rows, r.Encoding, r.Accepted, r.Rejected)
+	for _, is := range r.Issues {
+		fmt.Fprintf(w, "  %s %s row %d column %s (item %s) value %q: %s\n", is.Severity, is.Code, is.Row, is.Column, is.Item, is.Value, is.Message)
+	}
+	if r.Truncated {
+		fmt.Fprintf(w, "  ... listing capped; totals by code: %v\n", r.Totals)
+	}
+}

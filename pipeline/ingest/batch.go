@@ -1,0 +1,111 @@
+package ingest
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// outVal is one output cell of the row being evaluated.
+type outVal struct {
+	valid bool
+	i     int64    // int32, date32 or dictionary index
+	b     bool     // bool
+	s     string   // utf8
+	list  []string // list<utf8>
+}
+
+// batch builds record batches of the responses schema.
+type batch struct {
+	schema *arrow.Schema
+	b      []array.Builder
+	dicts  []arrow.Array // dictionary values per column (nil when not a dictionary)
+	n      int
+}
+
+func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*batch, error) {
+	bt := &batch{schema: schema, b: make([]array.Builder, schema.NumFields()), dicts: make([]arrow.Array, schema.NumFields())}
+	for i, f := range schema.Fields() {
+		typ := f.Type
+		if dt, ok := typ.(*arrow.DictionaryType); ok {
+			sb := array.NewStringBuilder(mem)
+			sb.AppendValues(dicts[i], nil)
+			bt.dicts[i] = sb.NewArray()
+			sb.Release()
+			typ = dt.IndexType
+		}
+		switch typ.ID() {
+		case arrow.STRING, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.DATE32, arrow.LIST:
+			bt.b[i] = array.NewBuilder(mem, typ)
+		default:
+			bt.release()
+			return nil, fmt.Errorf("ingest: column %s: type %s is not supported", f.Name, f.Type)
+		}
+	}
+	return bt, nil
+}
+
+func (bt *batch) append(vals []outVal) {
+	for i, b := range bt.b {
+		v := &vals[i]
+		if !v.valid {
+			b.AppendNull()
+			continue
+		}
+		switch b := b.(type) {
+		case *array.StringBuilder:
+			b.Append(v.s)
+		case *array.BooleanBuilder:
+			b.Append(v.b)
+		case *array.Int8Builder:
+			b.Append(int8(v.i))
+		case *array.Int16Builder:
+			b.Append(int16(v.i))
+		case *array.Int32Builder:
+			b.Append(int32(v.i))
+		case *array.Date32Builder:
+			b.Append(arrow.Date32(v.i))
+		case *array.ListBuilder:
+			b.Append(true)
+			vb := b.ValueBuilder().(*array.StringBuilder)
+			for _, s := range v.list {
+				vb.Append(s)
+			}
+		}
+	}
+	bt.n++
+}
+
+// record returns the rows appended since the last call as a record and
+// resets the builders. The caller must Release the record.
+func (bt *batch) record() arrow.Record {
+	cols := make([]arrow.Array, len(bt.b))
+	for i, b := range bt.b {
+		arr := b.NewArray()
+		if bt.dicts[i] != nil {
+			d := array.NewDictionaryArray(bt.schema.Field(i).Type, arr, bt.dicts[i])
+			arr.Release()
+			arr = d
+		}
+		cols[i] = arr
+	}
+	rec := array.NewRecord(bt.schema, cols, int64(bt.n))
+	for _, c := range cols {
+		c.Release()
+	}
+	bt.n = 0
+	return rec
+}
+
+func (bt *batch) release() {
+	for i := range bt.b {
+		if bt.b[i] != nil {
+			bt.b[i].Release()
+		}
+		if bt.dicts[i] != nil {
+			bt.dicts[i].Release()
+		}
+	}
+}

@@ -1,0 +1,291 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// ErrInvalid marks raw responses that failed validation; Report.Err wraps it.
+var ErrInvalid = errors.New("invalid raw responses")
+
+// Severities of an Issue.
+const (
+	SeverityError   = "error"   // the row (or, for file-level codes, the file) cannot be used
+	SeverityWarning = "warning" // suspicious but kept
+)
+
+// Issue codes. Each code has one severity: every code is an error except
+// CodeOtherTextWithoutOption, which is a warning.
+const (
+	// File-level codes: nothing of the file can be used (even under Quarantine).
+	CodeEncoding       = "encoding"        // not UTF-8 / Shift_JIS (whole file, row 0), or a cell with invalid bytes (row-level)
+	CodeXLSXUnreadable = "xlsx_unreadable" // truncated or corrupt XLSX
+	CodeCSVSyntax      = "csv_syntax"      // malformed CSV quoting; reading stops there
+	CodeMissingID      = "missing_id_column"
+	CodeDuplicateCol   = "duplicate_column"
+	CodeUnknownColumn  = "unknown_column" // header (row 1); a blank-named column holding a value (row-level)
+	CodeMissingColumn  = "missing_column"
+
+	// Row-level codes: the row is rejected (Quarantine) or the read fails.
+	CodeEmptyID                = "empty_id"
+	CodeDuplicateID            = "duplicate_id"
+	CodeRaggedRow              = "ragged_row"
+	CodeUnknownCode            = "unknown_code"
+	CodeNotInteger             = "not_integer"
+	CodeOutOfRange             = "out_of_range"
+	CodeBadYearMonth           = "bad_year_month"
+	CodeImpossibleYearMonth    = "impossible_year_month"
+	CodeStartAfterEnd          = "start_after_end"
+	CodeExclusiveCombined      = "exclusive_combined"
+	CodeNotAsked               = "not_asked"
+	CodeBadFlag                = "bad_flag"
+	CodeConflictingMulti       = "conflicting_multi"
+	CodeBadProvenance          = "bad_provenance"
+	CodeOtherTextWithoutOption = "other_text_without_option" // warning
+	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated
+)
+
+// Severity returns the severity of an issue code.
+func Severity(code string) string {
+	if code == CodeOtherTextWithoutOption || code == CodeIssuesTruncated {
+		return SeverityWarning
+	}
+	return SeverityError
+}
+
+// Issue is one problem found in a raw responses file.
+type Issue struct {
+	Code     string // stable code (Code* constants)
+	Severity string // "error" or "warning"
+	File     string // the path as given to Read
+	// Row is the 1-based row in the file, the header being row 1; 0 for a
+	// problem with the whole file (encoding, unreadable XLSX).
+	Row    int
+	Column string // column name as in the header (after Mapping); empty for whole-file problems
+	Item   string // printed item number ("1.5"); empty when the column belongs to no item
+	// Value is the raw value. Free text and respondent ids are never
+	// copied here (they must not reach processed/); their Value is empty.
+	Value   string
+	Message string // plain English, saying what is allowed
+}
+
+func (i Issue) String() string {
+	var b strings.Builder
+	b.WriteString(i.File)
+	if i.Row > 0 {
+		fmt.Fprintf(&b, ":%d", i.Row)
+	}
+	b.WriteString(": ")
+	if i.Column != "" {
+		fmt.Fprintf(&b, "column %s", i.Column)
+		if i.Item != "" {
+			fmt.Fprintf(&b, " (item %s)", i.Item)
+		}
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s: %s [%s]", i.Severity, i.Message, i.Code)
+	return b.String()
+}
+
+// Reject is a row that was not emitted because it has errors (listed only
+// under Options.Quarantine).
+type Reject struct {
+	RespondentID string // the pseudonymous id the row would have had ("2015-000007")
+	Row          int    // row in the file
+	Codes        []string
+	Messages     []string // "<column>: <message>", one per code
+}
+
+// Report says what Read found.
+type Report struct {
+	File string
+	// Encoding is "UTF-8", "UTF-8 (BOM)", "Shift_JIS" or "XLSX"; for a file
+	// rejected with code encoding it is the encoding the file looks like.
+	Encoding string
+	// Rows counts the data rows read (wholly blank rows are skipped);
+	// Accepted those emitted, Rejected those with errors (never emitted).
+	Rows, Accepted, Rejected int
+	Issues                   []Issue        // in file order, at most Options.MaxIssues
+	Totals                   map[string]int // issues per code, complete even when Issues is truncated
+	Truncated                bool           // Issues lists fewer than the Totals count
+	Rejects                  []Reject       // under Quarantine: every rejected row
+	Quarantine               bool           // the read was made with Options.Quarantine
+
+	maxIssues int
+	errors    int // error-severity issues
+	fatal     int // error-severity issues that make the whole file unusable
+	first     *Issue
+}
+
+func newReport(file string, opt Options) *Report {
+	return &Report{File: file, Totals: map[string]int{}, Quarantine: opt.Quarantine, maxIssues: opt.MaxIssues}
+}
+
+// add records an issue; fatal marks a problem no row-level quarantine can fix.
+func (r *Report) add(is Issue, fatal bool) {
+	is.Severity = Severity(is.Code)
+	is.File = r.File
+	is.Value = clean(is.Value)
+	r.Totals[is.Code]++
+	if is.Severity == SeverityError {
+		r.errors++
+		if fatal {
+			r.fatal++
+		}
+		if r.first == nil || (fatal && r.fatal == 1) {
+			c := is
+			r.first = &c
+		}
+	}
+	if r.maxIssues >= 0 && len(r.Issues) >= r.maxIssues {
+		r.Truncated = true
+		return
+	}
+	r.Issues = append(r.Issues, is)
+}
+
+// Errors returns the number of error-severity issues found.
+func (r *Report) Errors() int { return r.errors }
+
+// Usable reports whether the file could be read at all: false when a
+// file-level problem (encoding, unreadable XLSX, CSV syntax, header) was
+// found, in which case nothing was emitted.
+func (r *Report) Usable() bool { return r.fatal == 0 }
+
+// Err returns nil unless error-severity issues were found and either the read
+// was not made with Quarantine or a file-level problem (encoding, unreadable
+// XLSX, CSV syntax, a header problem) makes the whole file unusable. The
+// error wraps ErrInvalid and summarises the totals by code.
+func (r *Report) Err() error {
+	if r == nil || r.errors == 0 || (r.Quarantine && r.fatal == 0) {
+		return nil
+	}
+	codes := make([]string, 0, len(r.Totals))
+	for c := range r.Totals {
+		if Severity(c) == SeverityError {
+			codes = append(codes, c)
+		}
+	}
+	slices.Sort(codes)
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%s %d", c, r.Totals[c])
+	}
+	msg := fmt.Sprintf("%s: %d error(s) (%s)", r.File, r.errors, strings.Join(parts, ", "))
+	if r.first != nil {
+		msg += "; first: " + r.first.String()
+	}
+	return fmt.Errorf("%s: %w", msg, ErrInvalid)
+}
+
+// ValidationSchema is the schema of processed/validation: one row per listed
+// issue. row is null for whole-file problems; column, item and value are null
+// when empty.
+var ValidationSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "code", Type: arrow.BinaryTypes.String},
+	{Name: "severity", Type: arrow.BinaryTypes.String},
+	{Name: "file", Type: arrow.BinaryTypes.String},
+	{Name: "row", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "column", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "item", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "value", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "message", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// ValidationRecord returns the listed issues of r as a record with
+// ValidationSchema (file as its base name only). When the listing was
+// truncated, a last row with code issues_truncated gives the complete totals.
+// The caller must Release the record.
+func ValidationRecord(mem memory.Allocator, r *Report) arrow.Record {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	b := array.NewRecordBuilder(mem, ValidationSchema)
+	defer b.Release()
+	str := func(i int, v string) { b.Field(i).(*array.StringBuilder).Append(v) }
+	opt := func(i int, v string) {
+		if v == "" {
+			b.Field(i).AppendNull()
+		} else {
+			str(i, v)
+		}
+	}
+	issues := r.Issues
+	if r.Truncated {
+		listed := len(r.Issues)
+		total := 0
+		for _, n := range r.Totals {
+			total += n
+		}
+		codes := make([]string, 0, len(r.Totals))
+		for c := range r.Totals {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		parts := make([]string, len(codes))
+		for i, c := range codes {
+			parts[i] = fmt.Sprintf("%s %d", c, r.Totals[c])
+		}
+		issues = append(slices.Clip(issues), Issue{
+			Code: CodeIssuesTruncated, Severity: Severity(CodeIssuesTruncated), File: r.File,
+			Message: fmt.Sprintf("%d of %d issues listed; totals by code: %s", listed, total, strings.Join(parts, ", ")),
+		})
+	}
+	for _, is := range issues {
+		str(0, is.Code)
+		str(1, is.Severity)
+		str(2, filepath.Base(is.File))
+		if is.Row > 0 {
+			b.Field(3).(*array.Int32Builder).Append(int32(is.Row))
+		} else {
+			b.Field(3).AppendNull()
+		}
+		opt(4, is.Column)
+		opt(5, is.Item)
+		opt(6, is.Value)
+		str(7, is.Message)
+	}
+	return b.NewRecord()
+}
+
+// RejectsSchema is the schema of processed/rejects: one row per rejected row.
+var RejectsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "respondent_id", Type: arrow.BinaryTypes.String},
+	{Name: "row", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "codes", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+	{Name: "messages", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+}, nil)
+
+// RejectsRecord returns r.Rejects as a record with RejectsSchema. The caller
+// must Release it.
+func RejectsRecord(mem memory.Allocator, r *Report) arrow.Record {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	b := array.NewRecordBuilder(mem, RejectsSchema)
+	defer b.Release()
+	codes := b.Field(2).(*array.ListBuilder)
+	codeVals := codes.ValueBuilder().(*array.StringBuilder)
+	msgs := b.Field(3).(*array.ListBuilder)
+	msgVals := msgs.ValueBuilder().(*array.StringBuilder)
+	for _, rj := range r.Rejects {
+		b.Field(0).(*array.StringBuilder).Append(rj.RespondentID)
+		b.Field(1).(*array.Int32Builder).Append(int32(rj.Row))
+		codes.Append(true)
+		for _, c := range rj.Codes {
+			codeVals.Append(c)
+		}
+		msgs.Append(true)
+		for _, m := range rj.Messages {
+			msgVals.Append(m)
+		}
+	}
+	return b.NewRecord()
+}
