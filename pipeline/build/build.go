@@ -222,9 +222,14 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 	return pub, nil
 }
 
-// addParquet encodes rec as the year's partition of a dataset.
-func addParquet(set *atomicfile.Set, cfg Config, dataset string, year int, rec arrow.Record) error {
-	data, err := columnar.EncodeParquet(rec)
+// addParquet encodes rec as the year's partition of a dataset, with meta in
+// the file's footer.
+func addParquet(set *atomicfile.Set, cfg Config, dataset string, year int, rec arrow.Record, meta ...map[string]string) error {
+	var m map[string]string
+	if len(meta) > 0 {
+		m = meta[0]
+	}
+	data, err := columnar.EncodeParquetRecords(rec.Schema(), []arrow.Record{rec}, m)
 	if err != nil {
 		return fmt.Errorf("build: survey year %d: %s: %w", year, dataset, err)
 	}

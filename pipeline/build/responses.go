@@ -5,9 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
@@ -104,7 +107,9 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 		}
 	}
 
+	prov := map[string]int64{}
 	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
+		countProvenance(rec, prov)
 		if err := respPq.Write(rec); err != nil {
 			return err
 		}
@@ -134,6 +139,14 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	if err := report.Err(); err != nil {
 		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
 	}
+	meta := provenanceMeta(prov, year)
+	for _, w := range []*parquetStream{respPq, ansPq} {
+		for _, k := range []string{MetaProvenance, MetaProvenanceNote} {
+			if err := w.SetMetadata(k, meta[k]); err != nil {
+				return err
+			}
+		}
+	}
 	for _, w := range []interface{ Close() error }{respPq, respIPC, ansPq} {
 		if err := w.Close(); err != nil {
 			return err
@@ -142,19 +155,19 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 
 	val := ingest.ValidationRecord(mem, report)
 	defer val.Release()
-	if err := addParquet(set, cfg, "validation", year, val); err != nil {
+	if err := addParquet(set, cfg, "validation", year, val, meta); err != nil {
 		return err
 	}
 	if cfg.Quarantine {
 		rej := ingest.RejectsRecord(mem, report)
 		defer rej.Release()
-		if err := addParquet(set, cfg, "rejects", year, rej); err != nil {
+		if err := addParquet(set, cfg, "rejects", year, rej, meta); err != nil {
 			return err
 		}
 	}
 	mat := maturity.Record()
 	defer mat.Release()
-	if err := addParquet(set, cfg, "maturity", year, mat); err != nil {
+	if err := addParquet(set, cfg, "maturity", year, mat, meta); err != nil {
 		return err
 	}
 	if counter == nil {
@@ -163,16 +176,16 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	rows := counter.Rows()
 	freq := aggregate.FrequenciesRecord(mem, rows)
 	defer freq.Release()
-	if err := addParquet(set, cfg, "frequencies", year, freq); err != nil {
+	if err := addParquet(set, cfg, "frequencies", year, freq, meta); err != nil {
 		return err
 	}
-	if err := addCrosstabs(set, cfg, year, mem, crosstabs); err != nil {
+	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
 		return err
 	}
 	rec := reconcile.Compare(pub, rows, pub.Audit())
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()
-	if err := addParquet(set, cfg, "reconciliation", year, rrec); err != nil {
+	if err := addParquet(set, cfg, "reconciliation", year, rrec, meta); err != nil {
 		return err
 	}
 	if err := reconcile.Check(rec); err != nil {
@@ -181,7 +194,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	return nil
 }
 
-func addCrosstabs(set *atomicfile.Set, cfg Config, year int, mem memory.Allocator, xs []*aggregate.Crosstab) error {
+func addCrosstabs(set *atomicfile.Set, cfg Config, year int, mem memory.Allocator, xs []*aggregate.Crosstab, meta map[string]string) error {
 	if len(xs) == 0 {
 		return nil
 	}
@@ -198,12 +211,61 @@ func addCrosstabs(set *atomicfile.Set, cfg Config, year int, mem memory.Allocato
 		}
 		recs = append(recs, r)
 	}
-	data, err := columnar.EncodeParquetRecords(aggregate.CrosstabSchema, recs)
+	data, err := columnar.EncodeParquetRecords(aggregate.CrosstabSchema, recs, meta)
 	if err != nil {
 		return err
 	}
 	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "crosstabs", year), data)
 	return nil
+}
+
+// Footer metadata of every dataset derived from respondent rows.
+const (
+	MetaProvenance     = "csirt.provenance"      // collected | reconstructed | synthetic, or a mix with counts
+	MetaProvenanceNote = "csirt.provenance_note" // the same in words
+)
+
+// countProvenance tallies the provenance column of a batch.
+func countProvenance(rec arrow.Record, counts map[string]int64) {
+	for i, f := range rec.Schema().Fields() {
+		if f.Name != "provenance" {
+			continue
+		}
+		d := rec.Column(i).(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		for j := 0; j < d.Len(); j++ {
+			if d.IsValid(j) {
+				counts[vals.Value(d.GetValueIndex(j))]++
+			}
+		}
+	}
+}
+
+// provenanceMeta labels datasets derived from the respondent rows: generated
+// data says so wherever it lands.
+func provenanceMeta(counts map[string]int64, year int) map[string]string {
+	var kinds []string
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	label := strings.Join(kinds, ",")
+	if len(kinds) > 1 {
+		var parts []string
+		for _, k := range kinds {
+			parts = append(parts, fmt.Sprintf("%s=%d", k, counts[k]))
+		}
+		label = "mixed: " + strings.Join(parts, ", ")
+	}
+	note := map[string]string{
+		"collected":     "Computed from the answers as collected.",
+		"reconstructed": fmt.Sprintf("Computed from RECONSTRUCTED respondent rows (raw/%d/RECONSTRUCTION.md): generated from the published tables so that they reproduce the printed counts; not the real answers of any organisation.", year),
+		"synthetic":     "Computed from SYNTHETIC respondent rows drawn from the published distributions; not real answers.",
+	}[label]
+	if note == "" {
+		note = "Computed from respondent rows of mixed provenance (" + label + "); see the provenance column."
+	}
+	return map[string]string{MetaProvenance: label, MetaProvenanceNote: note}
 }
 
 // parquetStream is a Parquet file streamed into an atomicfile.Set.

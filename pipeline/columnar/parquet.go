@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -64,6 +65,11 @@ func (p *ParquetWriter) Write(rec arrow.Record) error {
 	return nil
 }
 
+// SetMetadata adds a key-value pair to the file's footer (call before Close).
+func (p *ParquetWriter) SetMetadata(key, value string) error {
+	return p.w.AppendKeyValueMetadata(key, value)
+}
+
 // Close finishes the file (footer); it does not close the underlying writer.
 func (p *ParquetWriter) Close() error {
 	if err := p.w.Close(); err != nil {
@@ -72,8 +78,9 @@ func (p *ParquetWriter) Close() error {
 	return nil
 }
 
-// EncodeParquetRecords encodes record batches with the same schema as one Parquet file.
-func EncodeParquetRecords(schema *arrow.Schema, recs []arrow.Record) ([]byte, error) {
+// EncodeParquetRecords encodes record batches with the same schema as one
+// Parquet file, with meta (sorted by key) in its footer.
+func EncodeParquetRecords(schema *arrow.Schema, recs []arrow.Record, meta map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
 	w, err := NewParquetWriter(&buf, schema)
 	if err != nil {
@@ -81,6 +88,17 @@ func EncodeParquetRecords(schema *arrow.Schema, recs []arrow.Record) ([]byte, er
 	}
 	for _, rec := range recs {
 		if err := w.Write(rec); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := w.SetMetadata(k, meta[k]); err != nil {
 			w.Close()
 			return nil, err
 		}
@@ -96,5 +114,5 @@ func EncodeParquetRecords(schema *arrow.Schema, recs []arrow.Record) ([]byte, er
 // Arrow-based readers (pyarrow, pandas, polars) restore dictionary types and
 // metadata; other readers see plain Parquet types.
 func EncodeParquet(rec arrow.Record) ([]byte, error) {
-	return EncodeParquetRecords(rec.Schema(), []arrow.Record{rec})
+	return EncodeParquetRecords(rec.Schema(), []arrow.Record{rec}, nil)
 }

@@ -1,0 +1,73 @@
+package responses_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+)
+
+func TestAnswers(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	q, err := questionnaire.Load(filepath.Join("..", "questionnaire", "testdata", "minimal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := responses.NewAnswers(mem, q)
+	var got []string
+	rep, err := ingest.Read(q, filepath.Join("..", "aggregate", "testdata", "responses.csv"), ingest.Options{Year: 2015, Mem: mem},
+		func(rec arrow.Record) error {
+			long := a.Batch(rec)
+			defer long.Release()
+			for i := 0; i < int(long.NumRows()); i++ {
+				var cells []string
+				for c := 0; c < int(long.NumCols()); c++ {
+					col := long.Column(c).(*array.String)
+					if col.IsNull(i) {
+						cells = append(cells, "-")
+					} else {
+						cells = append(cells, col.Value(i))
+					}
+				}
+				got = append(got, strings.Join(cells, " "))
+			}
+			return nil
+		})
+	if err != nil || rep.Err() != nil {
+		t.Fatal(err, rep.Err())
+	}
+	// Every given answer once; no row for no answer or not asked.
+	for _, want := range []string{
+		"2015-000001 1.1 kind - - a -",
+		"2015-000004 1.1 kind - - mixed -",
+		"2015-000001 1.2 sources - - a -",
+		"2015-000002 1.3 members - - - 7",
+		"2015-000001 1.4 started - - - 2013-05",
+		"2015-000001 1.6 services a sourcing inhouse -",
+		"2015-000002 1.6 services w provision not_provided -",
+	} {
+		found := false
+		for _, g := range got {
+			found = found || g == want
+		}
+		if !found {
+			t.Errorf("missing answer %q in:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	for _, g := range got {
+		if strings.HasPrefix(g, "2015-000005 1.1") || strings.HasPrefix(g, "2015-000002 1.2") {
+			t.Errorf("row for an unanswered item: %q", g)
+		}
+	}
+	if len(got) != 26 { // 4 + 1 + 4 + 4 + 4 + (4 + 2) + (2 + 1) matrix cells
+		t.Errorf("%d answers, want 26:\n%s", len(got), strings.Join(got, "\n"))
+	}
+}
