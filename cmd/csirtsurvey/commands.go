@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -36,23 +37,35 @@ and human-readable reports under reports/.`,
 
 func newBuildCmd() *cobra.Command {
 	var cfg build.Config
+	var logFormat string
+	var verbose, quiet bool
 	cmd := &cobra.Command{
 		Use:   "build",
-		Short: "Rebuild processed/ and reports/ from schemas/ and raw/",
-		Long: `build loads every schemas/<year>/questionnaire.yaml, validates all inputs, and only
-when everything is valid replaces the outputs (each file atomically; unchanged files are left alone).
-A failed build leaves the last good outputs untouched.`,
+		Short: "Rebuild processed/ and reports/ from schemas/ and raw/ (only what changed)",
+		Long: `build finds the survey years under schemas/ (and checks raw/), and rebuilds each year whose
+inputs (schemas/<year>/, raw/<year>/) or tool changed since its last build, or whose outputs were
+altered; an unchanged tree does no work. Every input is validated first; outputs are replaced only when
+every selected year built (each file atomically; files with unchanged bytes are left alone), so a failed
+or interrupted build leaves the last good outputs readable. It prints one summary line; logs go to stderr.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg.Log = cmd.ErrOrStderr()
+			start := time.Now()
+			cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
+			if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
+				cfg.Progress = bar
+			}
 			res, err := build.Run(cfg)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "built %d survey year(s): %d file(s) written, %d unchanged\n",
-				len(res.Years), len(res.Written), len(res.Unchanged))
-			for _, p := range res.Written {
-				fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
+			fmt.Fprintln(cmd.OutOrStdout(), summary(res, time.Since(start)))
+			if verbose {
+				for _, p := range res.Written {
+					fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
+				}
+				for _, p := range res.Removed {
+					fmt.Fprintf(cmd.OutOrStdout(), "  removed %s\n", p)
+				}
 			}
 			return nil
 		},
@@ -63,7 +76,22 @@ A failed build leaves the last good outputs untouched.`,
 	f.StringVar(&cfg.ProcessedDir, "processed", "processed", "output directory for datasets")
 	f.StringVar(&cfg.ReportsDir, "reports", "reports", "output directory for reports")
 	f.BoolVar(&cfg.Quarantine, "quarantine", false, "build from the valid rows of raw responses; rejected rows go to processed/rejects with their reasons")
+	f.BoolVar(&cfg.Force, "force", false, "rebuild every selected year even if nothing changed")
+	f.IntSliceVar(&cfg.Years, "year", nil, "build only this survey year (repeatable); other years are left as they are")
+	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
+	f.BoolVarP(&verbose, "verbose", "v", false, "debug logs, and list every file written")
+	f.BoolVarP(&quiet, "quiet", "q", false, "only warnings and errors on stderr, no progress bar")
 	return cmd
+}
+
+// summary is the one line a build prints, for people and for cron mail.
+func summary(res build.Result, took time.Duration) string {
+	if len(res.Years) == 0 {
+		return fmt.Sprintf("csirtsurvey build: up to date, nothing to do (%d year(s) unchanged: %v) in %s",
+			len(res.Skipped), res.Skipped, took.Round(time.Millisecond))
+	}
+	return fmt.Sprintf("csirtsurvey build: built %v, %d year(s) unchanged; %d file(s) written, %d rebuilt identical, %d removed in %s",
+		res.Years, len(res.Skipped), len(res.Written), len(res.Unchanged), len(res.Removed), took.Round(time.Millisecond))
 }
 
 func newValidateCmd() *cobra.Command {

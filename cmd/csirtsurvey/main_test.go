@@ -28,7 +28,10 @@ func TestExitCodes(t *testing.T) {
 		{"build extra args", []string{"build", "x"}, exitUsage, "", "takes no arguments"},
 		{"build missing schemas", []string{"build", "--schemas", filepath.Join(out, "none")}, exitFailure, "", "list survey years"},
 		{"build", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--raw", filepath.Join("..", "..", "raw"), "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r")},
-			exitOK, "codebook/year=2015/part-0.parquet", ""},
+			exitOK, "csirtsurvey build: built [2015]", ""},
+		{"build again is a no-op", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--raw", filepath.Join("..", "..", "raw"), "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r")},
+			exitOK, "up to date, nothing to do (1 year(s) unchanged: [2015])", ""},
+		{"unknown year", []string{"build", "--schemas", filepath.Join("..", "..", "schemas"), "--year", "1999"}, exitInvalid, "", "no survey year 1999"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,7 @@ package build
 import (
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,16 +49,31 @@ type Config struct {
 	// Quarantine builds from the valid rows of raw responses and reports the
 	// rejected ones (processed/rejects) instead of failing on invalid rows.
 	Quarantine bool
-	// Log receives the validation summary and other human-readable notes
-	// (nil: discarded).
-	Log io.Writer
+	// Force rebuilds years whose inputs are unchanged.
+	Force bool
+	// Years limits the build to these years (empty: every year).
+	Years []int
+	// Logger receives progress and the validation summary (nil: discarded).
+	Logger *slog.Logger
+	// Progress, when set, is called after each batch of respondents is
+	// ingested, with the rows read so far (for a progress bar).
+	Progress func(year int, rows int64)
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
 }
 
 // Result reports what a build did.
 type Result struct {
-	Years     []int
-	Written   []string
-	Unchanged []string
+	Years     []int    // years built
+	Skipped   []int    // years whose inputs and outputs were unchanged
+	Written   []string // files replaced or created
+	Unchanged []string // files rebuilt to the same bytes
+	Removed   []string // outputs of an earlier build that this one no longer produces
 }
 
 var yearDir = regexp.MustCompile(`^[0-9]{4}$`)
@@ -87,28 +102,112 @@ func Years(dir string) ([]int, error) {
 	return years, nil
 }
 
-// Run builds every survey year found under cfg.SchemasDir.
+// Run builds the survey years found under cfg.SchemasDir (or those in
+// cfg.Years), skipping a year whose inputs, tool and outputs are unchanged
+// since its last build (unless cfg.Force). Outputs are replaced only when
+// every selected year built; leftovers of an interrupted build are removed
+// first.
 func Run(cfg Config) (Result, error) {
+	log := cfg.logger()
+	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
+		return Result{}, err
+	} else if n > 0 {
+		log.Info("removed leftovers of an interrupted build", "files", n)
+	}
 	years, err := Years(cfg.SchemasDir)
 	if err != nil {
 		return Result{}, err
 	}
-	var set atomicfile.Set
-	var errs []error
-	for _, y := range years {
-		if err := buildYear(cfg, y, &set); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		set.Abort()
+	if err := checkRawYears(cfg, years); err != nil {
 		return Result{}, err
 	}
-	res, err := set.Commit()
-	if err != nil {
-		return Result{}, fmt.Errorf("build: %w", err)
+	if len(cfg.Years) > 0 {
+		for _, y := range cfg.Years {
+			if !slices.Contains(years, y) {
+				return Result{}, fmt.Errorf("build: no survey year %d under %s (have %v): %w", y, cfg.SchemasDir, years, ErrInvalidInput)
+			}
+		}
+		years = slices.DeleteFunc(slices.Clone(years), func(y int) bool { return !slices.Contains(cfg.Years, y) })
 	}
-	return Result{Years: years, Written: res.Written, Unchanged: res.Unchanged}, nil
+	m := loadManifest(cfg)
+	type pending struct {
+		year   int
+		inputs map[string]string
+		set    *atomicfile.Set
+	}
+	var todo []pending
+	var res Result
+	var errs []error
+	for _, y := range years {
+		inputs, err := yearInputs(cfg, y)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !cfg.Force && m.upToDate(cfg, y, inputs) {
+			log.Debug("year unchanged", "year", y)
+			res.Skipped = append(res.Skipped, y)
+			continue
+		}
+		log.Info("building", "year", y)
+		set := new(atomicfile.Set)
+		if err := buildYear(cfg, y, set); err != nil {
+			set.Abort()
+			errs = append(errs, err)
+			continue
+		}
+		todo = append(todo, pending{y, inputs, set})
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, p := range todo {
+			p.set.Abort()
+		}
+		return Result{}, err
+	}
+	for _, p := range todo {
+		outputs := p.set.Paths()
+		r, err := p.set.Commit()
+		if err != nil {
+			return res, fmt.Errorf("build: %w", err)
+		}
+		for _, old := range m.stale(cfg, p.year, outputs) {
+			if err := os.Remove(old); err == nil {
+				res.Removed = append(res.Removed, old)
+			}
+		}
+		if err := m.record(cfg, p.year, p.inputs, outputs); err != nil {
+			return res, err
+		}
+		res.Years = append(res.Years, p.year)
+		res.Written = append(res.Written, r.Written...)
+		res.Unchanged = append(res.Unchanged, r.Unchanged...)
+	}
+	if len(todo) > 0 {
+		if err := m.save(cfg); err != nil {
+			return res, fmt.Errorf("build: manifest: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// checkRawYears fails on a raw/<year>/ without a questionnaire: data that
+// would otherwise be silently ignored.
+func checkRawYears(cfg Config, years []int) error {
+	ents, err := os.ReadDir(cfg.RawDir)
+	if err != nil {
+		return nil // no raw directory: nothing to check
+	}
+	for _, e := range ents {
+		if !e.IsDir() || !yearDir.MatchString(e.Name()) {
+			continue
+		}
+		y, _ := strconv.Atoi(e.Name())
+		if !slices.Contains(years, y) {
+			return fmt.Errorf("build: %s has no questionnaire (%s/%d/%s); add it (csirtsurvey scaffold --from <year> --year %d): %w",
+				filepath.Join(cfg.RawDir, e.Name()), cfg.SchemasDir, y, QuestionnaireFile, y, ErrInvalidInput)
+		}
+	}
+	return nil
 }
 
 // buildYear produces one year's outputs into set.

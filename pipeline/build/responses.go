@@ -1,8 +1,9 @@
 package build
 
 import (
+	"context"
 	"fmt"
-	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,8 +109,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	}
 
 	prov := map[string]int64{}
+	var read int64
 	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
 		countProvenance(rec, prov)
+		if read += rec.NumRows(); cfg.Progress != nil {
+			cfg.Progress(year, read)
+		}
 		if err := respPq.Write(rec); err != nil {
 			return err
 		}
@@ -135,7 +140,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	if err != nil {
 		return fmt.Errorf("build: survey year %d: responses: %w", year, err)
 	}
-	logSummary(cfg.Log, report)
+	logSummary(cfg.logger(), report)
 	if err := report.Err(); err != nil {
 		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
 	}
@@ -290,16 +295,19 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// logSummary writes the validation summary: totals by code, then the listed issues.
-func logSummary(w io.Writer, r *ingest.Report) {
-	if w == nil || r == nil {
+// logSummary logs the validation summary: one record per listed issue, then totals.
+func logSummary(log *slog.Logger, r *ingest.Report) {
+	if r == nil {
 		return
 	}
-	fmt.Fprintf(w, "%s: %d rows (%s), %d accepted, %d rejected\n", r.File, r.Rows, r.Encoding, r.Accepted, r.Rejected)
 	for _, is := range r.Issues {
-		fmt.Fprintf(w, "  %s %s row %d column %s (item %s) value %q: %s\n", is.Severity, is.Code, is.Row, is.Column, is.Item, is.Value, is.Message)
+		level := slog.LevelWarn
+		if is.Severity == "error" {
+			level = slog.LevelError
+		}
+		log.Log(context.Background(), level, is.Message, "code", is.Code, "file", is.File, "row", is.Row,
+			"column", is.Column, "item", is.Item, "value", is.Value)
 	}
-	if r.Truncated {
-		fmt.Fprintf(w, "  ... listing capped; totals by code: %v\n", r.Totals)
-	}
+	log.Info("responses read", "file", r.File, "encoding", r.Encoding, "rows", r.Rows,
+		"accepted", r.Accepted, "rejected", r.Rejected, "issues_by_code", fmt.Sprint(r.Totals), "listing_capped", r.Truncated)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,12 +115,12 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
 
 	var log bytes.Buffer
-	cfg.Log = &log
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
 	_, err := build.Run(cfg)
 	if !errors.Is(err, build.ErrInvalidInput) {
 		t.Fatalf("err = %v, want invalid input", err)
 	}
-	for _, want := range []string{"unknown_code", "row 6", "column incident_authority", "item 2.8", `"z"`} {
+	for _, want := range []string{"code=unknown_code", "row=6", "column=incident_authority", "item=2.8", "value=z"} {
 		if !strings.Contains(err.Error()+log.String(), want) {
 			t.Errorf("error and log do not mention %q:\n%v\n%s", want, err, log.String())
 		}

@@ -1,0 +1,251 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// ManifestFile is the build manifest under the processed directory. It is
+// local build state (not part of the data product, not committed): the hashes
+// of every input and output of each year and the tool that built them.
+const ManifestFile = ".manifest.json"
+
+const manifestFormat = "csirt-survey/manifest/v1"
+
+// Manifest records what the last successful build of each year read and wrote.
+type Manifest struct {
+	Format string                   `json:"format"`
+	Years  map[string]*YearManifest `json:"years"`
+}
+
+// YearManifest is one year's entry: the tool, and content hashes by path
+// (inputs relative to the schemas and raw directories, outputs to processed
+// and reports, each prefixed with the directory's role).
+type YearManifest struct {
+	Tool    string            `json:"tool"`
+	Inputs  map[string]string `json:"inputs"`
+	Outputs map[string]string `json:"outputs"`
+}
+
+// ToolVersion identifies the running build tool: the SHA-256 of its
+// executable, so that any change to the code rebuilds every year.
+var ToolVersion = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown"
+	}
+	h, err := hashFile(exe)
+	if err != nil {
+		return "unknown"
+	}
+	return h[:16]
+})
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func loadManifest(cfg Config) *Manifest {
+	m := &Manifest{Format: manifestFormat, Years: map[string]*YearManifest{}}
+	data, err := os.ReadFile(filepath.Join(cfg.ProcessedDir, ManifestFile))
+	if err != nil {
+		return m
+	}
+	var old Manifest
+	if json.Unmarshal(data, &old) != nil || old.Format != manifestFormat || old.Years == nil {
+		return m // unreadable: build everything
+	}
+	return &old
+}
+
+func (m *Manifest) save(cfg Config) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The manifest is written last: a build killed before this point leaves a
+	// manifest that no longer matches the outputs, so the next run rebuilds.
+	path := filepath.Join(cfg.ProcessedDir, ManifestFile)
+	tmp := path + ".tmp"
+	if err := os.MkdirAll(cfg.ProcessedDir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// yearInputs hashes every file a year's build reads: schemas/<year>/ and
+// raw/<year>/, and the previous year's questionnaire a crosswalk refers to.
+func yearInputs(cfg Config, year int) (map[string]string, error) {
+	out := map[string]string{}
+	y := strconv.Itoa(year)
+	for _, root := range []struct{ role, dir string }{{"schemas", cfg.SchemasDir}, {"raw", cfg.RawDir}} {
+		dir := filepath.Join(root.dir, y)
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == dir {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			h, err := hashFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root.dir, p)
+			out[root.role+":"+filepath.ToSlash(rel)] = h
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("build: hash inputs of %d: %w", year, err)
+		}
+	}
+	if from, ok := crosswalkFrom(cfg, year); ok {
+		p := filepath.Join(cfg.SchemasDir, strconv.Itoa(from), QuestionnaireFile)
+		if h, err := hashFile(p); err == nil {
+			out["schemas:"+strconv.Itoa(from)+"/"+QuestionnaireFile] = h
+		}
+	}
+	return out, nil
+}
+
+// crosswalkFrom reads the `from:` year of schemas/<year>/crosswalk.yaml, if any.
+func crosswalkFrom(cfg Config, year int) (int, bool) {
+	data, err := os.ReadFile(filepath.Join(cfg.SchemasDir, strconv.Itoa(year), "crosswalk.yaml"))
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "from:"); ok {
+			n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(v), `"'`))
+			return n, err == nil
+		}
+	}
+	return 0, false
+}
+
+// outputKey names an output path by its role (processed or reports).
+func outputKey(cfg Config, path string) string {
+	for _, root := range []struct{ role, dir string }{{"processed", cfg.ProcessedDir}, {"reports", cfg.ReportsDir}} {
+		if rel, err := filepath.Rel(root.dir, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return root.role + ":" + filepath.ToSlash(rel)
+		}
+	}
+	return path
+}
+
+func outputPath(cfg Config, key string) string {
+	role, rel, _ := strings.Cut(key, ":")
+	dir := map[string]string{"processed": cfg.ProcessedDir, "reports": cfg.ReportsDir}[role]
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
+// upToDate reports whether year's recorded build still stands: same tool,
+// same inputs, and every recorded output present with its recorded bytes.
+func (m *Manifest) upToDate(cfg Config, year int, inputs map[string]string) bool {
+	ym := m.Years[strconv.Itoa(year)]
+	if ym == nil || ym.Tool != ToolVersion() || !mapsEqual(ym.Inputs, inputs) || len(ym.Outputs) == 0 {
+		return false
+	}
+	for key, want := range ym.Outputs {
+		if h, err := hashFile(outputPath(cfg, key)); err != nil || h != want {
+			return false
+		}
+	}
+	return true
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// record hashes the outputs a year's build wrote and stores the entry.
+func (m *Manifest) record(cfg Config, year int, inputs map[string]string, outputs []string) error {
+	ym := &YearManifest{Tool: ToolVersion(), Inputs: inputs, Outputs: map[string]string{}}
+	for _, p := range outputs {
+		h, err := hashFile(p)
+		if err != nil {
+			return fmt.Errorf("build: manifest: %w", err)
+		}
+		ym.Outputs[outputKey(cfg, p)] = h
+	}
+	m.Years[strconv.Itoa(year)] = ym
+	return nil
+}
+
+// stale lists outputs the previous build of year wrote that this one did not.
+func (m *Manifest) stale(cfg Config, year int, outputs []string) []string {
+	old := m.Years[strconv.Itoa(year)]
+	if old == nil {
+		return nil
+	}
+	now := map[string]bool{}
+	for _, p := range outputs {
+		now[outputKey(cfg, p)] = true
+	}
+	var out []string
+	for key := range old.Outputs {
+		if !now[key] {
+			out = append(out, outputPath(cfg, key))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// removeLeftovers deletes temporary files a killed build left behind.
+func removeLeftovers(dirs ...string) (int, error) {
+	n := 0
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if !d.IsDir() && strings.HasPrefix(d.Name(), ".") && (strings.Contains(d.Name(), ".tmp-") || strings.HasSuffix(d.Name(), ".tmp")) {
+				n++
+				return os.Remove(p)
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("build: remove leftovers: %w", err)
+		}
+	}
+	return n, nil
+}
