@@ -60,7 +60,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	if err != nil || path == "" {
 		return err
 	}
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder}
+	// Large batches make large Parquet row groups; memory stays bounded by one batch.
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: 65536}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {

@@ -30,26 +30,37 @@ func PartitionPath(root, dataset string, year int) string {
 	return filepath.Join(root, dataset, "year="+strconv.Itoa(year), "part-0.parquet")
 }
 
-func writerProps() (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
-	return parquet.NewWriterProperties(
-			parquet.WithCreatedBy(CreatedBy),
-			parquet.WithCompression(compress.Codecs.Snappy),
-			parquet.WithVersion(parquet.V2_6),
-			parquet.WithDataPageVersion(parquet.DataPageV1),
-			parquet.WithMaxRowGroupLength(1<<20),
-		),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+	opts := []parquet.WriterProperty{
+		parquet.WithCreatedBy(CreatedBy),
+		parquet.WithCompression(compress.Codecs.Snappy),
+		parquet.WithVersion(parquet.V2_6),
+		parquet.WithDataPageVersion(parquet.DataPageV1),
+		parquet.WithMaxRowGroupLength(1 << 20),
+		parquet.WithDataPageSize(64 << 10),
+	}
+	// arrow/go v15 fails to write an Arrow dictionary column of more than
+	// 1024 rows through its direct dictionary path ("index out of range");
+	// such columns are written densely instead. The stored Arrow schema still
+	// says dictionary, so Arrow readers restore the categorical type.
+	for _, f := range schema.Fields() {
+		if f.Type.ID() == arrow.DICTIONARY {
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+		}
+	}
+	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
 }
 
 // ParquetWriter streams record batches into one Parquet file; each Write
-// adds the batch to the current row group (a new one every 1M rows).
+// writes the batch as its own row group, so the writer keeps no reference to
+// a batch after Write returns (the caller may release it).
 type ParquetWriter struct {
 	w *pqarrow.FileWriter
 }
 
 // NewParquetWriter starts a Parquet file with schema on w.
 func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error) {
-	props, aprops := writerProps()
+	props, aprops := writerProps(schema)
 	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
@@ -59,7 +70,7 @@ func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error)
 
 // Write appends a record batch.
 func (p *ParquetWriter) Write(rec arrow.Record) error {
-	if err := p.w.WriteBuffered(rec); err != nil {
+	if err := p.w.Write(rec); err != nil {
 		return fmt.Errorf("parquet: write record: %w", err)
 	}
 	return nil
