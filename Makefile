@@ -19,8 +19,21 @@ build:
 ## test: formatting, vet, the whole test suite (with the DuckDB reader) and a short fuzz run
 test: deps check-fmt vet unit fuzz
 
-deps: $(DUCKDB_STAMP)
+deps: deps-debian $(DUCKDB_STAMP)
 	$(GO) mod download
+
+# deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, headless Chromium,
+# and a Japanese font for its screenshots); apt-get runs only when one is missing.
+DEBIAN_PKGS := python3-nbformat jupyter-nbconvert chromium fonts-noto-cjk
+.PHONY: deps-debian
+deps-debian:
+	@missing=""; for p in $(DEBIAN_PKGS); do \
+	  dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update && apt-get install -y --no-install-recommends $$missing; \
+	fi
 
 # npm ci installs exactly what package-lock.json pins; it reruns only when the lockfile changes.
 $(DUCKDB_STAMP): $(DUCKDB_DIR)/package-lock.json $(DUCKDB_DIR)/package.json
@@ -45,9 +58,20 @@ fuzz:
 	  done; \
 	done
 
-## bench: benchmarks; results are recorded in README.md
-bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./pipeline/...
+# make bench: the Go micro-benchmarks, then our pipeline against DuckDB on 100k and 1M synthetic
+# respondents (generated once, cached outside the repository). BENCH_MD=BENCHMARKS.md records the
+# comparison in that file; the other variables change sizes, seed, runs and cache directory.
+BENCH_SIZES ?= 100000,1000000
+BENCH_SEED  ?= 1
+BENCH_RUNS  ?= 1
+BENCH_CACHE ?= $${XDG_CACHE_HOME:-$$HOME/.cache}/csirt-survey-bench
+BENCH_MD    ?=
+
+## bench: Go micro-benchmarks, then ours vs DuckDB (wall time, peak RSS, `ratio <ours/duckdb>` for the largest size)
+bench: $(DUCKDB_STAMP)
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./pipeline/...
+	$(GO) run ./pipeline/internal/bench -sizes $(BENCH_SIZES) -seed $(BENCH_SEED) -runs $(BENCH_RUNS) \
+	  -cache "$(BENCH_CACHE)" $(if $(BENCH_MD),-md $(BENCH_MD))
 
 clean-deps:
 	rm -rf $(DUCKDB_DIR)/node_modules

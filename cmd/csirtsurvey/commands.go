@@ -32,6 +32,8 @@ and human-readable reports under reports/.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newBuildCmd(), newValidateCmd(), newReconstructCmd())
 	root.AddCommand(newCrosstabCmd())
+	root.AddCommand(newScaffoldCmd())
+	root.AddCommand(newSynthCmd())
 	return root
 }
 

@@ -8,18 +8,25 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
-// OptionCount is how many respondents chose one option of one question
-// (an item, or a matrix row's cell), among those who answered it.
+// OptionCount is how many respondents chose one category of one question
+// (an item, or a matrix row's cell), among those who answered it. A category
+// is one option, or several options grouped together (a split option of a
+// later survey year, counted once per respondent).
 type OptionCount struct {
 	Item     *questionnaire.Item
-	Row      string // matrix row, or ""
-	Cell     string // matrix cell, or ""
-	Code     string
+	Row      string   // matrix row, or ""
+	Cell     string   // matrix cell, or ""
+	Category string   // the group's name (the option code when ungrouped)
+	Codes    []string // the options in the category
 	LabelJA  string
 	LabelEN  string
 	Count    int64
 	Answered int64 // respondents who were asked and gave an answer (the base)
 }
+
+// Grouping names the category an option belongs to; options with the same
+// category are counted together, each respondent once.
+type Grouping func(it *questionnaire.Item, row, cell, code string) string
 
 // ItemCounter counts every choice question's options straight from the
 // questionnaire, independent of any published table: the per-year input of
@@ -34,19 +41,41 @@ type choiceQuestion struct {
 	column    string
 	multi     bool
 	opts      []questionnaire.Option
-	counts    []int64
+	catOf     []int    // option index -> category index
+	cats      []string // category names in order of first option
+	counts    []int64  // per category
+	seen      []bool   // per category, for the respondent being counted
 	answered  int64
 }
 
+func (q *choiceQuestion) group(g Grouping) {
+	idx := map[string]int{}
+	for _, o := range q.opts {
+		name := o.Code
+		if g != nil {
+			name = g(q.item, q.row, q.cell, o.Code)
+		}
+		i, ok := idx[name]
+		if !ok {
+			i = len(q.cats)
+			idx[name] = i
+			q.cats = append(q.cats, name)
+		}
+		q.catOf = append(q.catOf, i)
+	}
+	q.counts = make([]int64, len(q.cats))
+	q.seen = make([]bool, len(q.cats))
+}
+
 // NewItemCounter prepares counts for every single and multi item and every
-// choice cell of every matrix row of q.
-func NewItemCounter(q *questionnaire.Questionnaire) *ItemCounter {
+// choice cell of every matrix row of q; g (nil: none) groups options.
+func NewItemCounter(q *questionnaire.Questionnaire, g Grouping) *ItemCounter {
 	c := &ItemCounter{}
 	for _, it := range q.Items {
 		switch {
 		case it.Type.IsChoice():
 			c.qs = append(c.qs, choiceQuestion{item: it, column: it.ID, multi: it.Type == questionnaire.Multi,
-				opts: it.Choices(), counts: make([]int64, len(it.Choices()))})
+				opts: it.Choices()})
 		case it.Type == questionnaire.Matrix:
 			for _, r := range it.Rows {
 				for i := range it.Cells {
@@ -56,10 +85,13 @@ func NewItemCounter(q *questionnaire.Questionnaire) *ItemCounter {
 					}
 					c.qs = append(c.qs, choiceQuestion{item: it, row: r.Code, cell: cell.ID,
 						column: it.ID + "__" + r.Code + "__" + cell.ID, multi: cell.Type == questionnaire.Multi,
-						opts: cell.Choices(), counts: make([]int64, len(cell.Choices()))})
+						opts: cell.Choices()})
 				}
 			}
 		}
+	}
+	for i := range c.qs {
+		c.qs[i].group(g)
 	}
 	return c
 }
@@ -82,10 +114,12 @@ func (c *ItemCounter) Add(rec arrow.Record) {
 					continue
 				}
 				q.answered++
+				clear(q.seen)
 				for oi, o := range q.opts {
 					f := q.column + "__" + o.Code
-					if _, ok := b.idx[f]; ok && b.flag(f, i) {
-						q.counts[oi]++
+					if _, ok := b.idx[f]; ok && b.flag(f, i) && !q.seen[q.catOf[oi]] {
+						q.seen[q.catOf[oi]] = true
+						q.counts[q.catOf[oi]]++
 					}
 				}
 				continue
@@ -96,19 +130,31 @@ func (c *ItemCounter) Add(rec arrow.Record) {
 			}
 			q.answered++
 			if oi := slices.IndexFunc(q.opts, func(o questionnaire.Option) bool { return o.Code == code }); oi >= 0 {
-				q.counts[oi]++
+				q.counts[q.catOf[oi]]++
 			}
 		}
 	}
 }
 
-// Counts returns every option's count in questionnaire order.
+// Counts returns every category's count in questionnaire order.
 func (c *ItemCounter) Counts() []OptionCount {
 	var out []OptionCount
 	for _, q := range c.qs {
-		for i, o := range q.opts {
-			out = append(out, OptionCount{Item: q.item, Row: q.row, Cell: q.cell, Code: o.Code,
-				LabelJA: o.LabelJA, LabelEN: o.LabelEN, Count: q.counts[i], Answered: q.answered})
+		for ci, cat := range q.cats {
+			oc := OptionCount{Item: q.item, Row: q.row, Cell: q.cell, Category: cat, Count: q.counts[ci], Answered: q.answered}
+			for oi, o := range q.opts {
+				if q.catOf[oi] != ci {
+					continue
+				}
+				oc.Codes = append(oc.Codes, o.Code)
+				if oc.LabelJA != "" {
+					oc.LabelJA += " / "
+					oc.LabelEN += " / "
+				}
+				oc.LabelJA += o.LabelJA
+				oc.LabelEN += o.LabelEN
+			}
+			out = append(out, oc)
 		}
 	}
 	return out

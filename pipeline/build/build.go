@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
@@ -28,6 +29,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/report"
 )
 
 // ErrInvalidInput marks a build that stopped because an input (a
@@ -121,6 +123,11 @@ func Run(cfg Config) (Result, error) {
 	if err := checkRawYears(cfg, years); err != nil {
 		return Result{}, err
 	}
+	allYears := years
+	qs, chain, err := loadYears(cfg, allYears)
+	if err != nil {
+		return Result{}, err
+	}
 	if len(cfg.Years) > 0 {
 		for _, y := range cfg.Years {
 			if !slices.Contains(years, y) {
@@ -182,12 +189,36 @@ func Run(cfg Config) (Result, error) {
 		res.Written = append(res.Written, r.Written...)
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
 	}
+	if len(todo) > 0 || trendsMissing(cfg, allYears) {
+		var set atomicfile.Set
+		if err := buildTrends(cfg, allYears, qs, chain, &set); err != nil {
+			set.Abort()
+			return res, err
+		}
+		r, err := set.Commit()
+		if err != nil {
+			return res, fmt.Errorf("build: trends: %w", err)
+		}
+		res.Written = append(res.Written, r.Written...)
+		res.Unchanged = append(res.Unchanged, r.Unchanged...)
+	}
 	if len(todo) > 0 {
 		if err := m.save(cfg); err != nil {
 			return res, fmt.Errorf("build: manifest: %w", err)
 		}
 	}
 	return res, nil
+}
+
+// trendsMissing reports whether a year with responses lacks its trends file.
+func trendsMissing(cfg Config, years []int) bool {
+	for _, y := range years {
+		if fileExists(columnar.PartitionPath(cfg.ProcessedDir, "responses", y)) &&
+			!fileExists(columnar.PartitionPath(cfg.ProcessedDir, "trends", y)) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRawYears fails on a raw/<year>/ without a questionnaire: data that
@@ -230,65 +261,83 @@ func buildYear(cfg Config, year int, set *atomicfile.Set) error {
 	source := filepath.ToSlash(filepath.Join(filepath.Base(cfg.SchemasDir), strconv.Itoa(year), QuestionnaireFile))
 	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, source))
 
-	if err := buildInterviews(cfg, year, set); err != nil {
+	in := report.Inputs{Year: year, Questionnaire: q}
+	if in.Interviews, err = buildInterviews(cfg, year, set); err != nil {
 		return err
 	}
-	pub, err := buildPublished(cfg, year, q, set)
+	if err := buildPublished(cfg, year, q, set, &in); err != nil {
+		return err
+	}
+	if err := buildResponses(cfg, year, q, set, &in); err != nil {
+		return err
+	}
+	if in.Maturity != nil {
+		defer in.Maturity.Release()
+	}
+	if strings.HasPrefix(in.Provenance, "mixed") {
+		// The report states one provenance; the datasets' footers give the mix.
+		cfg.logger().Warn("respondent rows of mixed provenance: the report does not name one", "year", year, "provenance", in.Provenance)
+		in.Provenance = ""
+	}
+	files, err := report.Render(in)
 	if err != nil {
-		return err
+		return fmt.Errorf("build: survey year %d: reports: %w", year, err)
 	}
-	return buildResponses(cfg, year, q, pub, set)
+	for name, data := range files {
+		set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), name), data)
+	}
+	return nil
 }
 
 // buildInterviews adds the interview profiles, when the year has them.
-func buildInterviews(cfg Config, year int, set *atomicfile.Set) error {
+func buildInterviews(cfg Config, year int, set *atomicfile.Set) ([]interviews.Interview, error) {
 	path := filepath.Join(cfg.RawDir, strconv.Itoa(year), "interviews.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	ivs, err := interviews.Load(path)
 	if err != nil {
-		return fmt.Errorf("%w\nbuild: survey year %d: interviews: %w", err, year, ErrInvalidInput)
+		return nil, fmt.Errorf("%w\nbuild: survey year %d: interviews: %w", err, year, ErrInvalidInput)
 	}
 	for _, iv := range ivs {
 		if iv.Year != year {
-			return fmt.Errorf("%s: year is %d but the file is under %d/: %w", path, iv.Year, year, ErrInvalidInput)
+			return nil, fmt.Errorf("%s: year is %d but the file is under %d/: %w", path, iv.Year, year, ErrInvalidInput)
 		}
 	}
 	mem := memory.NewGoAllocator()
 	teams := interviews.Teams(mem, ivs)
 	defer teams.Release()
 	if err := addParquet(set, cfg, "interviews", year, teams); err != nil {
-		return err
+		return nil, err
 	}
 	topics := interviews.Topics(mem, ivs)
 	defer topics.Release()
-	return addParquet(set, cfg, "interview_topics", year, topics)
+	return ivs, addParquet(set, cfg, "interview_topics", year, topics)
 }
 
 // buildPublished joins the year's published-table transcription with its
 // specs, when the year has specs, and adds the published and audit datasets.
-func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) (*published.Set, error) {
+func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set, in *report.Inputs) error {
 	specPath := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), TablesFile)
 	if _, err := os.Stat(specPath); errors.Is(err, os.ErrNotExist) {
-		return nil, nil // a year without published tables
+		return nil // a year without published tables
 	}
 	invalid := func(err error) error {
 		return fmt.Errorf("%w\nbuild: survey year %d: published tables: %w", err, year, ErrInvalidInput)
 	}
 	specs, err := published.LoadSpecs(specPath, q)
 	if err != nil {
-		return nil, invalid(err)
+		return invalid(err)
 	}
 	tables, err := published.LoadTranscription(filepath.Join(cfg.RawDir, strconv.Itoa(year), "published"))
 	if err != nil {
-		return nil, invalid(err)
+		return invalid(err)
 	}
 	var cs []claims.Claim
 	claimsPath := filepath.Join(cfg.RawDir, strconv.Itoa(year), "claims.yaml")
 	if fileExists(claimsPath) {
 		if cs, err = claims.Load(claimsPath); err != nil {
-			return nil, fmt.Errorf("%w\nbuild: survey year %d: claims: %w", err, year, ErrInvalidInput)
+			return fmt.Errorf("%w\nbuild: survey year %d: claims: %w", err, year, ErrInvalidInput)
 		}
 	}
 	var facts []published.Fact
@@ -298,27 +347,29 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 	}
 	pub, err := published.Join(q, specs, tables, facts)
 	if err != nil {
-		return nil, invalid(err)
+		return invalid(err)
 	}
 	mem := memory.NewGoAllocator()
 	rec := pub.Record(mem)
 	defer rec.Release()
 	if err := addParquet(set, cfg, "published", year, rec); err != nil {
-		return nil, err
+		return err
 	}
 	audit := published.AuditRecord(mem, pub.Audit())
 	defer audit.Release()
 	if err := addParquet(set, cfg, "audit", year, audit); err != nil {
-		return nil, err
+		return err
 	}
 	if cs != nil {
-		crec := claims.Record(mem, claims.Evaluate(cs, pub))
+		in.Claims = claims.Evaluate(cs, pub)
+		crec := claims.Record(mem, in.Claims)
 		defer crec.Release()
 		if err := addParquet(set, cfg, "claims", year, crec); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return pub, nil
+	in.Published, in.Findings = pub, pub.Audit()
+	return nil
 }
 
 // addParquet encodes rec as the year's partition of a dataset, with meta in

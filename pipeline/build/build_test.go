@@ -3,6 +3,7 @@ package build_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -312,5 +313,64 @@ func TestCommittedPublishedHasEveryTable(t *testing.T) {
 	}
 	if gotLost != int64(lost) || filled != 0 {
 		t.Errorf("lost counts: %d in the dataset, %d transcribed; %d lost counts have a printed value", gotLost, lost, filled)
+	}
+}
+
+// TestFictionalYear builds the fictional tree (2015 and a changed 2099 read
+// through a mapping file) with files only, and checks the trends line the
+// two years up where the items match.
+func TestFictionalYear(t *testing.T) {
+	root := filepath.Join(repo, "testdata", "fictional")
+	out := t.TempDir()
+	cfg := build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
+		ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports")}
+	res, err := build.Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Years, []int{2015, 2099}) {
+		t.Fatalf("built %v", res.Years)
+	}
+	tr := duckdbtest.Query(t, out, `SELECT concept, category, list(year ORDER BY year) AS years, list(count ORDER BY year) AS counts
+		FROM read_parquet('processed/trends/*/*.parquet', hive_partitioning = true)
+		WHERE concept = 'constituency' GROUP BY ALL ORDER BY category`)
+	if tr.Len() != 4 {
+		t.Fatalf("constituency trends = %v", tr.Rows)
+	}
+	for _, row := range tr.Rows {
+		if fmt.Sprint(row[2]) != "[2015 2099]" {
+			t.Errorf("category %v is not compared across both years: %v", row[1], row[2])
+		}
+	}
+	// The removed item (3.8 skill_measurement) has 2015 only; the added one 2099 only.
+	one := duckdbtest.Query(t, out, `SELECT concept, min(year) AS y0, max(year) AS y1, max(years_compared) AS c
+		FROM read_parquet('processed/trends/*/*.parquet', hive_partitioning = true)
+		WHERE concept IN ('skill_measurement', 'threat_intel_platform') GROUP BY concept ORDER BY concept`)
+	want := []string{"[skill_measurement 2015 2015 1]", "[threat_intel_platform 2099 2099 1]"}
+	for i, w := range want {
+		if i >= one.Len() || fmt.Sprint(one.Rows[i]) != w {
+			t.Errorf("row %d of %v, want %v", i, one.Rows, w)
+		}
+	}
+
+	// Without its crosswalk line for the split option, 2099 does not build.
+	schemas := t.TempDir()
+	for name, data := range tree(t, filepath.Join(root, "schemas")) {
+		p := filepath.Join(schemas, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, data, 0o644)
+	}
+	cwPath := filepath.Join(schemas, "2099", "crosswalk.yaml")
+	cw, _ := os.ReadFile(cwPath)
+	split := "  - concept: constituency\n    split:\n      - {from: a, to: [a1, a2]}\n"
+	if !bytes.Contains(cw, []byte(split)) {
+		t.Fatalf("crosswalk lacks the split entry:\n%s", cw)
+	}
+	os.WriteFile(cwPath, bytes.Replace(cw, []byte(split), nil, 1), 0o644)
+	cfg.SchemasDir = schemas
+	cfg.ProcessedDir = filepath.Join(out, "p2")
+	_, err = build.Run(cfg)
+	if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), "crosswalk") {
+		t.Errorf("build without the split line: %v", err)
 	}
 }

@@ -19,9 +19,9 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
-	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+	"github.com/csirt-survey/csirt-survey/pipeline/report"
 	"github.com/csirt-survey/csirt-survey/pipeline/responses"
 )
 
@@ -55,7 +55,8 @@ func rawResponses(cfg Config, year int) (string, error) {
 // while it streams (responses as Parquet and Arrow IPC, answers), and computes
 // the frequencies, maturity levels, crosstabs and the reconciliation with the
 // published tables.
-func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *published.Set, set *atomicfile.Set) error {
+func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set, in *report.Inputs) error {
+	pub := in.Published
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
 		return err
@@ -146,6 +147,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
 	}
 	meta := provenanceMeta(prov, year)
+	in.Provenance, in.Validation = meta[MetaProvenance], report
 	for _, w := range []*parquetStream{respPq, ansPq} {
 		for _, k := range []string{MetaProvenance, MetaProvenanceNote} {
 			if err := w.SetMetadata(k, meta[k]); err != nil {
@@ -172,7 +174,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 		}
 	}
 	mat := maturity.Record()
-	defer mat.Release()
+	in.Maturity = mat // released by buildYear after the reports are rendered
 	if err := addParquet(set, cfg, "maturity", year, mat, meta); err != nil {
 		return err
 	}
@@ -180,6 +182,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 		return nil
 	}
 	rows := counter.Rows()
+	in.Frequencies = rows
 	freq := aggregate.FrequenciesRecord(mem, rows)
 	defer freq.Release()
 	if err := addParquet(set, cfg, "frequencies", year, freq, meta); err != nil {
@@ -188,7 +191,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, pub *p
 	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
 		return err
 	}
-	rec := reconcile.Compare(pub, rows, pub.Audit())
+	rec := reconcile.Compare(pub, rows, in.Findings)
+	in.Reconciliation = rec
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()
 	if err := addParquet(set, cfg, "reconciliation", year, rrec, meta); err != nil {

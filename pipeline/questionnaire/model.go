@@ -74,9 +74,10 @@ type Questionnaire struct {
 	// SetOrder lists the option set names in file order.
 	SetOrder []string `yaml:"-"`
 
-	byNumber map[string]*Item
-	byID     map[string]*Item
-	located  `yaml:"-"`
+	byNumber  map[string]*Item
+	byID      map[string]*Item
+	byConcept map[string]*Item
+	located   `yaml:"-"`
 }
 
 // Survey describes the survey edition.
@@ -224,9 +225,13 @@ func (c *Cell) Ordered() bool { return c.set != nil && c.set.Ordered }
 
 // Item is one question of the questionnaire.
 type Item struct {
-	ID     string `yaml:"id"`
-	Number string `yaml:"number"`
-	Type   Type   `yaml:"type"`
+	ID string `yaml:"id"`
+	// Concept matches the item across survey years (schemas/<year>/crosswalk.yaml):
+	// items of two years with the same concept ask the same question. It
+	// defaults to ID; after Load it is always set.
+	Concept string `yaml:"concept"`
+	Number  string `yaml:"number"`
+	Type    Type   `yaml:"type"`
 	// PrintedType is the type the printed questionnaire suggests, when the
 	// published data shows respondents answered otherwise (1.1 is printed
 	// without 複数回答可 but published as multi-answer).
@@ -281,6 +286,9 @@ func (q *Questionnaire) Item(number string) *Item { return q.byNumber[number] }
 
 // ItemByID returns the item with the given id, or nil.
 func (q *Questionnaire) ItemByID(id string) *Item { return q.byID[id] }
+
+// ItemByConcept returns the item with the given concept id, or nil.
+func (q *Questionnaire) ItemByConcept(concept string) *Item { return q.byConcept[concept] }
 
 // Sets returns the option sets in file order.
 func (q *Questionnaire) Sets() []*OptionSet {

@@ -66,6 +66,47 @@ func validate(c *collector, q *Questionnaire) {
 	for _, it := range q.Items {
 		validateItem(c, q, it, sections, missing)
 	}
+	validateConcepts(c, q)
+}
+
+// validateConcepts checks the concept ids and fills in the default (the id).
+// An item without concept takes its id, which validateItem has checked; an
+// explicit concept must be snake_case and must not be the concept (explicit
+// or by default) of another item.
+func validateConcepts(c *collector, q *Questionnaire) {
+	q.byConcept = map[string]*Item{}
+	byDefault := map[*Item]bool{}
+	for _, it := range q.Items {
+		if it.Concept == "" && it.ID != "" && q.byID[it.ID] == it {
+			q.byConcept[it.ID] = it
+			byDefault[it] = true
+		}
+	}
+	for _, it := range q.Items {
+		if it.Concept == "" {
+			continue
+		}
+		name := it.Number
+		if name == "" {
+			name = it.ID
+		}
+		other := q.byConcept[it.Concept]
+		switch {
+		case !idPattern.MatchString(it.Concept):
+			c.add(it.KeyPos("concept"), name, ErrInvalid, "concept %q must be snake_case (a-z, 0-9, _) starting with a letter", it.Concept)
+		case other != nil && byDefault[other]:
+			c.add(it.KeyPos("concept"), name, ErrDuplicate, "concept %q is already the concept of item %s at line %d (its id: an item without concept takes its id)", it.Concept, other.Number, other.At.Line)
+		case other != nil:
+			c.add(it.KeyPos("concept"), name, ErrDuplicate, "concept %q is already the concept of item %s at line %d", it.Concept, other.Number, other.At.Line)
+		default:
+			q.byConcept[it.Concept] = it
+		}
+	}
+	for _, it := range q.Items {
+		if it.Concept == "" {
+			it.Concept = it.ID
+		}
+	}
 }
 
 func validateSurvey(c *collector, q *Questionnaire) {

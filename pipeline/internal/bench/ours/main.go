@@ -1,0 +1,259 @@
+// Command ours runs our side of `make bench` on one raw responses file: the
+// work of csirtsurvey build's responses stage (pipeline/build/responses.go),
+// called directly because the build itself cannot finish on synthetic data
+// (see BENCHMARKS.md): ingest and validation, the typed responses dataset as
+// Parquet, every published frequency table (aggregate.Counter) and the SIM3
+// maturity levels (aggregate.Maturity), each written as Parquet under -out.
+// With -full it also writes what the build adds (Arrow IPC of the responses,
+// the long answers dataset, the crosstabs).
+//
+// It prints one JSON object: rows, accepted, and the seconds of each phase.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/synth"
+)
+
+// BatchSize is the ingest batch size used here. The build's default (4096)
+// cannot be used: arrow-go v15.0.2 fails to write a nullable dictionary
+// column that has no null in a batch of more than 1024 rows (its
+// WriteBatchSize) — parquet/file/column_writer.go maybeReplaceValidity
+// slices the int8 index buffer as if it held int32 indices. Batches of at
+// most 1024 rows never reach that path.
+const BatchSize = 1024
+
+func main() {
+	schemas := flag.String("schemas", "schemas", "schemas directory")
+	raw := flag.String("raw", "raw", "raw directory (for <year>/published)")
+	year := flag.Int("year", 2015, "survey year")
+	in := flag.String("in", "", "raw responses CSV")
+	out := flag.String("out", "", "output directory")
+	full := flag.Bool("full", false, "also write the Arrow IPC responses, the answers dataset and the crosstabs, as the build does")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ours:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if *in == "" || *out == "" {
+		fmt.Fprintln(os.Stderr, "usage: ours -in FILE.csv -out DIR [-schemas schemas] [-raw raw] [-year 2015] [-full]")
+		os.Exit(2)
+	}
+	res, err := run(*schemas, *raw, *year, *in, *out, *full)
+	if err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "ours:", err)
+		os.Exit(1)
+	}
+	json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// Result is what one run did.
+type Result struct {
+	Rows     int                `json:"rows"`
+	Accepted int                `json:"accepted"`
+	Phases   map[string]float64 `json:"phases"`
+}
+
+type fileWriter struct {
+	f *os.File
+	w *columnar.ParquetWriter
+}
+
+func newFile(path string, schema *arrow.Schema) (*fileWriter, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := columnar.NewParquetWriter(f, schema)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &fileWriter{f, w}, nil
+}
+
+// Close finishes the Parquet file (pqarrow closes the file itself).
+func (fw *fileWriter) Close() error {
+	err := fw.w.Close()
+	if cerr := fw.f.Close(); err == nil && cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+		err = cerr
+	}
+	return err
+}
+
+func writeRecord(path string, rec arrow.Record) error {
+	fw, err := newFile(path, rec.Schema())
+	if err != nil {
+		return err
+	}
+	if err := fw.w.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+func run(schemas, raw string, year int, in, out string, full bool) (*Result, error) {
+	res := &Result{Phases: map[string]float64{}}
+	t0 := time.Now()
+	lap := func(name string) {
+		res.Phases[name] = time.Since(t0).Seconds()
+		t0 = time.Now()
+	}
+	q, pub, err := synth.LoadYear(schemas, raw, year)
+	if err != nil {
+		return nil, err
+	}
+	lap("load")
+
+	mem := memory.NewGoAllocator()
+	schema := columns.Schema(q)
+	respPq, err := newFile(columnar.PartitionPath(out, "responses", year), schema)
+	if err != nil {
+		return nil, err
+	}
+	counter, err := aggregate.NewCounter(q, pub.Specs)
+	if err != nil {
+		return nil, err
+	}
+	maturity := aggregate.NewMaturity(mem, q)
+	defer maturity.Release()
+
+	var ipcFile *os.File
+	var ipcW *columnar.IPCWriter
+	var ansPq *fileWriter
+	var answers *responses.Answers
+	var crosstabs []*aggregate.Crosstab
+	if full {
+		p := columnar.IPCPath(out, "responses", year)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if ipcFile, err = os.Create(p); err != nil {
+			return nil, err
+		}
+		defer ipcFile.Close()
+		if ipcW, err = columnar.NewIPCWriter(ipcFile, schema); err != nil {
+			return nil, err
+		}
+		if ansPq, err = newFile(columnar.PartitionPath(out, "answers", year), responses.AnswersSchema); err != nil {
+			return nil, err
+		}
+		answers = responses.NewAnswers(mem, q)
+		for _, pair := range build.Crosstabs {
+			a, b := pub.Spec(pair[0]), pub.Spec(pair[1])
+			if a == nil || b == nil {
+				continue
+			}
+			x, err := aggregate.NewCrosstab(q, a, b)
+			if err != nil {
+				return nil, err
+			}
+			crosstabs = append(crosstabs, x)
+		}
+	}
+
+	opt := ingest.Options{Year: year, Order: build.DateOrder, BatchSize: BatchSize}
+	rep, err := ingest.Read(q, in, opt, func(rec arrow.Record) error {
+		if err := respPq.w.Write(rec); err != nil {
+			return err
+		}
+		if full {
+			if err := ipcW.Write(rec); err != nil {
+				return err
+			}
+			long := answers.Batch(rec)
+			defer long.Release()
+			if err := ansPq.w.Write(long); err != nil {
+				return err
+			}
+			for _, x := range crosstabs {
+				if err := x.Add(rec); err != nil {
+					return err
+				}
+			}
+		}
+		maturity.Add(rec)
+		return counter.Add(rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Rows, res.Accepted = rep.Rows, rep.Accepted
+	if err := rep.Err(); err != nil {
+		for _, is := range rep.Issues[:min(5, len(rep.Issues))] {
+			fmt.Fprintln(os.Stderr, is)
+		}
+		return nil, err
+	}
+	if err := respPq.Close(); err != nil {
+		return nil, err
+	}
+	if full {
+		if err := ipcW.Close(); err != nil {
+			return nil, err
+		}
+		if err := ansPq.Close(); err != nil {
+			return nil, err
+		}
+	}
+	lap("ingest+responses")
+
+	val := ingest.ValidationRecord(mem, rep)
+	defer val.Release()
+	if err := writeRecord(columnar.PartitionPath(out, "validation", year), val); err != nil {
+		return nil, err
+	}
+	freq := aggregate.FrequenciesRecord(mem, counter.Rows())
+	defer freq.Release()
+	if err := writeRecord(columnar.PartitionPath(out, "frequencies", year), freq); err != nil {
+		return nil, err
+	}
+	lap("frequencies")
+	mat := maturity.Record()
+	defer mat.Release()
+	if err := writeRecord(columnar.PartitionPath(out, "maturity", year), mat); err != nil {
+		return nil, err
+	}
+	lap("maturity")
+	if full {
+		for i, x := range crosstabs {
+			r, err := x.Record(mem)
+			if err != nil {
+				return nil, err
+			}
+			err = writeRecord(filepath.Join(out, "crosstabs", fmt.Sprintf("year=%d", year), fmt.Sprintf("part-%d.parquet", i)), r)
+			r.Release()
+			if err != nil {
+				return nil, err
+			}
+		}
+		lap("crosstabs")
+	}
+	return res, nil
+}

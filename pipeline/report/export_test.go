@@ -1,0 +1,69 @@
+package report
+
+// Hooks for the external tests of this package.
+
+// ChartCase is one chart the reports draw, with its inputs, for the
+// comparison with the notebooks' Python helpers.
+type ChartCase struct {
+	Kind   string   `json:"kind"` // "bar" or "stacked"
+	Title  string   `json:"title"`
+	Legend []string `json:"legend,omitempty"`
+	Bars   [][3]any `json:"bars,omitempty"`   // label, count or null, % or null
+	Stacks [][2]any `json:"stacks,omitempty"` // label, counts
+	SVG    string   `json:"svg"`
+	Text   string   `json:"text"`
+}
+
+// ChartCases returns every chart of both notebooks.
+func ChartCases(in Inputs) ([]ChartCase, error) {
+	m, err := newModel(in)
+	if err != nil {
+		return nil, err
+	}
+	var out []ChartCase
+	for _, l := range []lang{ja, en} {
+		for _, t := range m.tables {
+			out = append(out, BarCase(t.chartTitle(l), t.bars(l)))
+		}
+		if m.maturity != nil {
+			title, legend, st := ui["maturityChart"].in(l), levelLegend(l), m.maturity.stacks()
+			c := ChartCase{Kind: "stacked", Title: title, Legend: legend, SVG: stackedSVG(title, legend, st), Text: stackedText(title, legend, st)}
+			for _, s := range st {
+				c.Stacks = append(c.Stacks, [2]any{s.Label, s.Counts})
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Bar is a chart row for tests.
+type Bar = bar
+
+// BarCase draws one bar chart.
+func BarCase(title string, bars []Bar) ChartCase {
+	c := ChartCase{Kind: "bar", Title: title, SVG: barSVG(title, bars), Text: barText(title, bars)}
+	for _, b := range bars {
+		var v, p any
+		if b.Value != nil {
+			v = *b.Value
+		}
+		if b.Pct != nil {
+			p = *b.Pct
+		}
+		c.Bars = append(c.Bars, [3]any{b.Label, v, p})
+	}
+	return c
+}
+
+// PythonChartHelpers is the source of the notebooks' chart cell.
+const PythonChartHelpers = pySVG
+
+// EquivalentSQL is the DuckDB query the notebooks show.
+var EquivalentSQL = equivalentSQL
+
+// TableID is the cell id of a table key.
+var TableID = tableID
+
+// Pct is the % the reports show.
+var Pct = pct

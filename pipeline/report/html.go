@@ -1,0 +1,272 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+)
+
+// The web page holds both editions; two radio buttons and CSS switch between
+// them, so the page needs no script. A Content-Security-Policy forbids every
+// external resource and every script.
+
+type htmlTable struct {
+	ID, Key, Title, Item string
+	QuestionJA           string
+	QuestionEN           string
+	Meta, NLine          string
+	Notes                []string
+	Table                template.HTML // from grid.html: escaped by html/template
+	Chart                template.HTML // from barSVG: escaped by escXML
+}
+
+type htmlEdition struct {
+	Lang, Prefix string
+	T            map[string]string
+	Title        string
+	Warning      string
+	Overview     []kv
+	OverviewData template.HTML
+	TablesIntro  string
+	Tables       []htmlTable
+	Maturity     *htmlMaturity
+	AuditText    string
+	Audit        template.HTML
+	Validation   []kv
+	ValTotals    []kv
+	ValGrid      template.HTML
+	ValIssues    template.HTML
+	Teams        template.HTML
+	Topics       template.HTML
+	Legend       []kv
+	ClaimsText   string
+	Claims       template.HTML
+}
+
+type htmlMaturity struct {
+	Levels, Chart, Respondents template.HTML
+	Warning                    string
+}
+
+type htmlPageData struct {
+	Lang     string
+	Title    string
+	Year     int
+	Editions []htmlEdition
+}
+
+func edition(m *model, l lang) htmlEdition {
+	t := map[string]string{}
+	for k, v := range ui {
+		t[k] = v.in(l)
+	}
+	s := m.q.Survey
+	e := htmlEdition{Lang: l.code(), Prefix: l.code() + "-", T: t, Title: text{s.TitleJA, s.TitleEN}.in(l), Overview: m.overview(l)}
+	if w, loud := m.provenanceText(l); loud {
+		e.Warning = w
+	}
+	e.OverviewData = template.HTML(m.overviewGrid(l).htmlNA(htmlNA))
+	if len(m.tables) > 0 {
+		e.TablesIntro = fmt.Sprintf(t["tablesText"], len(m.tables))
+		if !m.computed {
+			e.TablesIntro = fmt.Sprintf(t["tablesTextPub"], len(m.tables))
+		}
+	}
+	for _, pt := range m.tables {
+		title := pt.chartTitle(l)
+		e.Tables = append(e.Tables, htmlTable{
+			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item,
+			QuestionJA: pt.Question.JA, QuestionEN: pt.Question.EN, Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
+			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l))),
+		})
+	}
+	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
+		hm := &htmlMaturity{
+			Levels:      template.HTML(mt.grid(l).htmlNA(htmlNA)),
+			Chart:       template.HTML(stackedSVG(t["maturityChart"], levelLegend(l), mt.stacks())),
+			Respondents: template.HTML(mt.respondentGrid(l).htmlNA(htmlNA)),
+		}
+		switch m.in.Provenance {
+		case Reconstructed:
+			hm.Warning = t["perRespWarn"]
+		case Synthetic:
+			hm.Warning = t["perRespSynth"]
+		}
+		e.Maturity = hm
+	}
+	if m.in.Published != nil {
+		w, i := m.auditCounts()
+		e.AuditText = t["auditText"] + " " + fmt.Sprintf(t["auditSummary"], len(m.in.Findings), w, i)
+		e.Audit = template.HTML(m.auditGrid(l).htmlNA(htmlNA))
+	}
+	if m.in.Validation != nil {
+		e.Validation = m.validationSummary(l)
+		e.ValTotals = m.validationTotals()
+		e.ValGrid = template.HTML(m.validationTotalsGrid(l).htmlNA(htmlNA))
+		e.ValIssues = template.HTML(m.validationIssuesGrid(l).htmlNA(htmlNA))
+	}
+	if len(m.in.Interviews) > 0 {
+		e.Teams = template.HTML(m.interviewGrid(l).htmlNA(htmlNA))
+		e.Topics = template.HTML(m.topicGrid(l).htmlNA(htmlNA))
+		e.Legend = m.topicLegend(l)
+	}
+	if len(m.in.Claims) > 0 {
+		e.ClaimsText = t["claimsText"] + " " + m.claimCounts(l)
+		e.Claims = template.HTML(m.claimsGrid(l).htmlNA(htmlNA))
+	}
+	return e
+}
+
+// htmlNA shows a missing value in the web page.
+const htmlNA = "–"
+
+func htmlPage(m *model) ([]byte, error) {
+	data := htmlPageData{Lang: "ja", Title: m.q.Survey.TitleJA, Year: m.in.Year,
+		Editions: []htmlEdition{edition(m, ja), edition(m, en)}}
+	var b bytes.Buffer
+	if err := pageTemplate.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("report: html: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+const pageCSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f4f6f9; color: #1a1a1a; line-height: 1.6; font-size: 15px;
+  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", YuGothic, Meiryo, sans-serif; }
+input.lang { position: absolute; opacity: 0; pointer-events: none; }
+#lang-ja:checked ~ .ed-en, #lang-en:checked ~ .ed-ja { display: none; }
+header.bar { position: sticky; top: 0; z-index: 2; display: flex; align-items: center; justify-content: space-between;
+  padding: 8px 24px; background: #1d3557; color: #fff; }
+header.bar .brand { font-weight: bold; letter-spacing: .02em; }
+header.bar label { display: inline-block; margin-left: 6px; padding: 2px 12px; border: 1px solid #8fa8c8; border-radius: 14px;
+  cursor: pointer; color: #dbe6f3; }
+#lang-ja:checked ~ header label[for=lang-ja], #lang-en:checked ~ header label[for=lang-en] { background: #fff; color: #1d3557; border-color: #fff; }
+main { max-width: 1120px; margin: 0 auto; padding: 16px 24px 48px; }
+h1 { font-size: 1.6em; line-height: 1.3; margin: 16px 0 8px; }
+h2 { font-size: 1.3em; margin: 40px 0 12px; padding-bottom: 4px; border-bottom: 2px solid #1d3557; }
+h3 { font-size: 1.1em; margin: 0 0 6px; }
+.lead { color: #333; }
+.warning { margin: 16px 0; padding: 12px 16px; border: 2px solid #b3261e; border-radius: 6px; background: #fdecea; color: #5f1410; font-weight: bold; }
+.caution { padding: 8px 12px; border-left: 4px solid #b3261e; background: #fdecea; color: #5f1410; }
+nav.toc { margin: 16px 0; padding: 12px 16px; background: #fff; border: 1px solid #d5dce6; border-radius: 6px; }
+nav.toc ol { margin: 4px 0; padding-left: 20px; }
+nav.toc .keys { display: flex; flex-wrap: wrap; gap: 4px 6px; margin: 6px 0 0; padding: 0; list-style: none; }
+nav.toc .keys a { display: inline-block; min-width: 3.2em; padding: 0 6px; border: 1px solid #c7d2e0; border-radius: 4px;
+  text-align: center; font-size: .85em; text-decoration: none; color: #1d3557; background: #f7f9fc; }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; padding: 12px 16px; background: #fff;
+  border: 1px solid #d5dce6; border-radius: 6px; }
+dl.kv dt { font-weight: bold; color: #333; }
+dl.kv dd { margin: 0; }
+article.tbl { margin: 20px 0; padding: 16px; background: #fff; border: 1px solid #d5dce6; border-radius: 6px; }
+article.tbl .q { margin: 2px 0; }
+article.tbl .q b { display: inline-block; min-width: 2.2em; color: #555; }
+article.tbl .meta { margin: 6px 0 10px; color: #444; font-size: .9em; }
+.scroll { overflow-x: auto; }
+table.dataframe { border-collapse: collapse; margin: 8px 0; font-size: .9em; background: #fff; }
+table.dataframe th, table.dataframe td { border: 1px solid #d5dce6; padding: 3px 8px; vertical-align: top; text-align: left; }
+table.dataframe th { background: #eef2f7; white-space: nowrap; }
+table.dataframe td { min-width: 3em; max-width: 36em; }
+table.dataframe td.wide { min-width: 16em; }
+table.dataframe td[class*="st-"], table.dataframe td[class*="sev-"] { white-space: nowrap; }
+table.dataframe .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.dataframe tr.n-row td { background: #f7f9fc; font-weight: bold; }
+table.dataframe td.empty { color: #666; font-style: italic; }
+.st-match { color: #1b6e2d; }
+.st-lost { color: #8a5a00; }
+.st-inconsistent-in-report, .st-mismatch, .sev-warning, .cl-fails, .cl-fails-inferred { color: #b3261e; font-weight: bold; }
+.cl-holds, .cl-holds-inferred { color: #1b6e2d; }
+figure { margin: 8px 0 0; }
+figure svg { max-width: 100%; height: auto; }
+details { margin-top: 8px; font-size: .9em; color: #333; }
+details ul { margin: 4px 0; }
+footer { margin-top: 48px; color: #555; font-size: .9em; }
+`
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>{{.Title}}</title>
+<style>` + pageCSS + `</style>
+</head>
+<body>
+<input type="radio" name="lang" id="lang-ja" class="lang" checked>
+<input type="radio" name="lang" id="lang-en" class="lang">
+<header class="bar"><span class="brand">csirt-survey {{.Year}}</span><span><label for="lang-ja">日本語</label><label for="lang-en">English</label></span></header>
+{{range .Editions}}{{$p := .Prefix}}{{$t := .T}}
+<div class="ed ed-{{.Lang}}" lang="{{.Lang}}">
+<main>
+<h1>{{.Title}} — {{$t.report}}</h1>
+{{with .Warning}}<p class="warning">{{.}}</p>{{end}}
+<p class="lead">{{$t.leadHTML}}</p>
+<nav class="toc"><b>{{$t.contents}}</b>
+<ol>
+<li><a href="#{{$p}}overview">{{$t.overview}}</a></li>
+{{if .Tables}}<li><a href="#{{$p}}tables">{{$t.tables}}</a>
+<ul class="keys">{{range .Tables}}<li><a href="#{{.ID}}">{{.Key}}</a></li>{{end}}</ul></li>{{end}}
+<li><a href="#{{$p}}maturity">{{$t.maturity}}</a></li>
+<li><a href="#{{$p}}audit">{{$t.audit}}</a></li>
+<li><a href="#{{$p}}validation">{{$t.validation}}</a></li>
+<li><a href="#{{$p}}interviews">{{$t.interviews}}</a></li>
+<li><a href="#{{$p}}claims">{{$t.claims}}</a></li>
+</ol></nav>
+
+<h2 id="{{$p}}overview">{{$t.overview}}</h2>
+<dl class="kv">{{range .Overview}}<dt>{{.K}}</dt><dd>{{.V}}</dd>{{end}}</dl>
+<div class="scroll">{{.OverviewData}}</div>
+
+{{if .Tables}}<h2 id="{{$p}}tables">{{$t.tables}}</h2>
+<p>{{.TablesIntro}}</p>
+{{range .Tables}}<article class="tbl" id="{{.ID}}">
+<h3>{{.Key}} {{.Title}}</h3>
+<p class="q"><b>問</b> {{.QuestionJA}}</p>
+<p class="q"><b>Q</b> {{.QuestionEN}}</p>
+<p class="meta">{{if .Item}}{{.Item}} · {{end}}{{.Meta}}<br>{{.NLine}}</p>
+<div class="scroll">{{.Table}}</div>
+<figure>{{.Chart}}</figure>
+{{with .Notes}}<details><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li>{{.}}</li>{{end}}</ul></details>{{end}}
+</article>
+{{end}}{{end}}
+<h2 id="{{$p}}maturity">{{$t.maturity}}</h2>
+<p>{{$t.maturityText}}</p>
+{{with .Maturity}}<h3>{{$t.maturityLevels}}</h3>
+<div class="scroll">{{.Levels}}</div>
+<figure>{{.Chart}}</figure>
+<h3>{{$t.perRespondent}}</h3>
+<p>{{$t.perRespText}}</p>
+{{with .Warning}}<p class="caution">{{.}}</p>{{end}}
+<div class="scroll">{{.Respondents}}</div>
+{{else}}<p>{{$t.noMaturity}}</p>{{end}}
+
+<h2 id="{{$p}}audit">{{$t.audit}}</h2>
+{{if .Audit}}<p>{{.AuditText}}</p>
+<div class="scroll">{{.Audit}}</div>{{else}}<p>{{$t.noAudit}}</p>{{end}}
+
+<h2 id="{{$p}}validation">{{$t.validation}}</h2>
+{{if .Validation}}<dl class="kv">{{range .Validation}}<dt>{{.K}}</dt><dd>{{.V}}</dd>{{end}}</dl>
+{{if .ValTotals}}<p>{{$t.valTotals}}</p><dl class="kv">{{range .ValTotals}}<dt>{{.K}}</dt><dd>{{.V}}</dd>{{end}}</dl>{{end}}
+<div class="scroll">{{.ValGrid}}</div>
+<div class="scroll">{{.ValIssues}}</div>{{else}}<p>{{$t.noValidation}}</p>{{end}}
+
+<h2 id="{{$p}}interviews">{{$t.interviews}}</h2>
+{{if .Teams}}<p>{{$t.interviewsText}}</p>
+<div class="scroll">{{.Teams}}</div>
+<div class="scroll">{{.Topics}}</div>
+<h3>{{$t.legend}}</h3>
+<dl class="kv">{{range .Legend}}<dt>{{.K}}</dt><dd>{{.V}}</dd>{{end}}</dl>{{else}}<p>{{$t.noInterviews}}</p>{{end}}
+
+<h2 id="{{$p}}claims">{{$t.claims}}</h2>
+{{if .Claims}}<p>{{.ClaimsText}}</p>
+<div class="scroll">{{.Claims}}</div>{{else}}<p>{{$t.noClaims}}</p>{{end}}
+
+<footer><h2>{{$t.closing}}</h2><p>{{$t.closingText}}</p></footer>
+</main>
+</div>
+{{end}}
+</body>
+</html>
+`))

@@ -1,0 +1,420 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+)
+
+// model is what the reports show, in both languages; every rendering reads it.
+type model struct {
+	in       Inputs
+	q        *questionnaire.Questionnaire
+	computed bool // the year has computed frequencies
+	tables   []*ptable
+	recon    map[string]int // reconciliation statuses, counted
+	maturity *maturity
+}
+
+// ptable is one published table with its computed counts.
+type ptable struct {
+	Key      string
+	ID       string // cell id and HTML anchor, derived from the key
+	Item     string
+	Page     int
+	Title    text
+	Question text
+	Base     string
+	BaseLong text
+	Multi    bool
+	Computed bool
+	N        *int64 // computed N
+	PubN     *int64 // printed N (nil: lost or no published table)
+	NStatus  string
+	Rows     []prow
+	Notes    []string // English: the spec's and the transcription's notes, reconciliation notes
+}
+
+// prow is one printed row.
+type prow struct {
+	No        int
+	Code      string
+	Label     text
+	Count     *int64 // computed (nil: not computed)
+	N         *int64 // computed N of the row's table
+	Pct       *float64
+	Published *int64 // printed (nil: lost)
+	Status    string
+}
+
+func newModel(in Inputs) (*model, error) {
+	m := &model{in: in, q: in.Questionnaire, computed: in.Frequencies != nil, recon: map[string]int{}}
+	if err := m.buildTables(); err != nil {
+		return nil, err
+	}
+	if in.Maturity != nil {
+		mt, err := readMaturity(in.Maturity, in.Questionnaire)
+		if err != nil {
+			return nil, err
+		}
+		m.maturity = mt
+	}
+	return m, nil
+}
+
+// tableID turns a table key into a cell id / anchor: "2.7/own" -> "t-2-7-own".
+func tableID(key string) string {
+	var b strings.Builder
+	b.WriteString("t-")
+	for _, r := range key {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (m *model) buildTables() error {
+	type key struct {
+		table string
+		row   int
+	}
+	freq := map[key]aggregate.Row{}
+	var freqOrder []string
+	for _, r := range m.in.Frequencies {
+		if _, seen := freq[key{r.TableKey, 1}]; !seen && r.RowNo == 1 {
+			freqOrder = append(freqOrder, r.TableKey)
+		}
+		freq[key{r.TableKey, r.RowNo}] = r
+	}
+	rec := map[key]reconcile.Row{}
+	for _, r := range m.in.Reconciliation {
+		rec[key{r.TableKey, r.RowNo}] = r
+		m.recon[r.Status]++
+	}
+	seen := map[string]bool{}
+	add := func(t *ptable) error {
+		if seen[t.ID] {
+			return fmt.Errorf("report: tables %s and another key give the same id %s", t.Key, t.ID)
+		}
+		seen[t.ID] = true
+		m.tables = append(m.tables, t)
+		return nil
+	}
+	pub := m.in.Published
+	if pub == nil {
+		// Computed tables without a published counterpart (not made by the
+		// build today): shown as computed.
+		for _, k := range freqOrder {
+			t := &ptable{Key: k, ID: tableID(k), Computed: true}
+			for i := 1; ; i++ {
+				r, ok := freq[key{k, i}]
+				if !ok {
+					break
+				}
+				t.Item, t.Base, t.Multi = k, r.Base, r.Multi
+				t.N = ptr(r.N)
+				t.Rows = append(t.Rows, prow{No: i, Code: r.Code, Label: text{r.LabelJA, r.LabelEN}, Count: ptr(r.Count), N: ptr(r.N), Pct: pctPtr(r.Count, r.N)})
+			}
+			if it := m.q.Item(k); it != nil {
+				t.Title, t.Question = text{it.TextJA, it.TextEN}, text{it.TextJA, it.TextEN}
+			}
+			t.BaseLong = text{baseShortText(t.Base, ja), baseShortText(t.Base, en)}
+			if err := add(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	notes := map[string][]string{}
+	for _, tb := range pub.Tables {
+		if tb.Note != "" {
+			notes[tb.Key] = append(notes[tb.Key], tb.Note)
+		}
+	}
+	for _, spec := range pub.Specs {
+		entries := pub.TableEntries(spec.Key)
+		if len(entries) == 0 {
+			continue
+		}
+		e0 := entries[0]
+		t := &ptable{Key: spec.Key, ID: tableID(spec.Key), Item: spec.Item, Page: e0.Page,
+			Title: text{e0.TitleJA, e0.TitleEN}, Base: spec.Base, Multi: e0.Multi, Computed: m.computed}
+		if it := spec.ItemRef(); it != nil {
+			t.Question = text{it.TextJA, it.TextEN}
+		} else {
+			t.Question = t.Title
+		}
+		t.BaseLong = baseLong(spec)
+		if !e0.N.Lost {
+			t.PubN = ptr(e0.N.Value)
+		}
+		if spec.Note != "" {
+			t.Notes = append(t.Notes, spec.Note)
+		}
+		t.Notes = append(t.Notes, notes[spec.Key]...)
+		if r, ok := rec[key{spec.Key, 0}]; ok {
+			t.NStatus = r.Status
+			if r.Status != reconcile.Match && r.Note != "" {
+				t.Notes = append(t.Notes, "N: "+r.Note)
+			}
+		}
+		if f, ok := freq[key{spec.Key, 1}]; ok {
+			t.N = ptr(f.N)
+		}
+		for _, e := range entries {
+			row := prow{No: e.RowNo, Code: e.Code, Label: text{e.LabelJA, e.LabelEN}}
+			if !e.Count.Lost {
+				row.Published = ptr(e.Count.Value)
+			}
+			if f, ok := freq[key{e.TableKey, e.RowNo}]; ok {
+				row.Count, row.N = ptr(f.Count), ptr(f.N)
+			}
+			switch {
+			case m.computed && row.Count != nil:
+				row.Pct = pctPtr(*row.Count, *row.N)
+			case !m.computed && row.Published != nil && t.PubN != nil:
+				row.Pct = pctPtr(*row.Published, *t.PubN)
+			}
+			if r, ok := rec[key{e.TableKey, e.RowNo}]; ok {
+				row.Status = r.Status
+				if r.Status != reconcile.Match && r.Note != "" {
+					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
+				}
+			} else if !m.computed && e.Count.Lost {
+				note := fmt.Sprintf("#%d (%s): printed number lost", e.RowNo, e.Code)
+				if e.Inferred != nil {
+					note += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
+				}
+				t.Notes = append(t.Notes, note)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		if err := add(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pctPtr is 100 * count / n rounded as pandas does; nil when n is 0
+// (pandas would give NaN or inf).
+func pctPtr(count, n int64) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return ptr(pct(count, n))
+}
+
+// baseLong says in words who forms a table's N.
+func baseLong(spec *published.Spec) text {
+	switch {
+	case spec.Base == published.BaseAll:
+		return text{"全回答者", "all respondents"}
+	case spec.Base == published.BaseAnswered:
+		return text{"1つ以上回答した回答者 (未回答の回答者は N に含まれない)", "respondents who gave at least one answer (those who gave none are not in N)"}
+	case spec.Base == published.BaseAsked:
+		rule := ""
+		if c := spec.CellRef(); c != nil && c.Relevance != nil {
+			rule = c.Relevance.String()
+		} else if it := spec.ItemRef(); it != nil && it.Relevance != nil {
+			rule = it.Relevance.String()
+		}
+		if rule == "" {
+			return text{"設問の対象者", "respondents asked"}
+		}
+		return text{"設問の対象者: " + rule, "respondents asked: " + rule}
+	case strings.HasPrefix(spec.Base, "group:"):
+		g := strings.TrimPrefix(spec.Base, "group:")
+		label := text{g, g}
+		if it := spec.ItemRef(); it != nil {
+			for _, og := range it.OptionGroups {
+				if og.Code == g {
+					label = text{og.LabelJA, og.LabelEN}
+				}
+			}
+		}
+		return text{"グループ「" + label.JA + "」の選択肢を1つ以上選んだ回答者 (" + spec.Base + ")",
+			"respondents who chose at least one option of the group \"" + label.EN + "\" (" + spec.Base + ")"}
+	}
+	return text{spec.Base, spec.Base}
+}
+
+// statusText returns the shown text of a reconciliation status.
+func statusText(s string, l lang) string {
+	if s == "" {
+		return naText
+	}
+	if t, ok := statusLabels[s]; ok {
+		return t.in(l)
+	}
+	return s
+}
+
+func statusClass(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "st-" + strings.ReplaceAll(s, "_", "-")
+}
+
+// grid is the table as table() of the notebooks builds it.
+func (t *ptable) grid(l lang) *grid {
+	c := func(k string) string { return tableCols[k].in(l) }
+	g := &grid{Empty: ui["emptyTable"].in(l)}
+	if t.Computed {
+		g.Cols = []col{{Name: c("row_no")}, {Name: c("code")}, {Name: c("label")}, {Name: c("count"), Num: true},
+			{Name: c("pct"), Num: true}, {Name: c("published"), Num: true}, {Name: c("status")}}
+	} else {
+		g.Cols = []col{{Name: c("row_no")}, {Name: c("code")}, {Name: c("label")}, {Name: c("published"), Num: true}, {Name: c("pct"), Num: true}}
+	}
+	for _, r := range t.Rows {
+		head := []cell{strCell(strconv.Itoa(r.No)), strCell(r.Code), strCell(r.Label.in(l))}
+		if t.Computed {
+			st := strCell(statusText(r.Status, l))
+			st.Class = statusClass(r.Status)
+			g.Rows = append(g.Rows, append(head, optInt(r.Count), optDec(r.Pct, 1), optInt(r.Published), st))
+		} else {
+			g.Rows = append(g.Rows, append(head, optInt(r.Published), optDec(r.Pct, 1)))
+		}
+		g.RowClass = append(g.RowClass, "")
+	}
+	head := []cell{strCell("N"), strCell(""), strCell("N (" + baseShortText(t.Base, l) + ")")}
+	if t.Computed {
+		st := strCell(statusText(t.NStatus, l))
+		st.Class = statusClass(t.NStatus)
+		g.Rows = append(g.Rows, append(head, optInt(t.N), cell{S: naText, Num: true}, optInt(t.PubN), st))
+	} else {
+		g.Rows = append(g.Rows, append(head, optInt(t.PubN), cell{S: naText, Num: true}))
+	}
+	g.RowClass = append(g.RowClass, "n-row")
+	return g
+}
+
+// chartTitle is the chart's title: the key and the table's title.
+func (t *ptable) chartTitle(l lang) string { return t.Key + " " + t.Title.in(l) }
+
+// bars are the chart rows: computed counts, or printed ones without responses.
+func (t *ptable) bars(l lang) []bar {
+	out := make([]bar, len(t.Rows))
+	for i, r := range t.Rows {
+		v := r.Count
+		if !t.Computed {
+			v = r.Published
+		}
+		out[i] = bar{Label: r.Label.in(l), Value: v, Pct: r.Pct}
+	}
+	return out
+}
+
+// nLine is "N = 66 (printed N = 66: match)".
+func (t *ptable) nLine(l lang) string {
+	n, p := ui["nUnknown"].in(l), ui["nUnknown"].in(l)
+	if t.N != nil {
+		n = strconv.FormatInt(*t.N, 10)
+	}
+	if t.PubN != nil {
+		p = strconv.FormatInt(*t.PubN, 10)
+	}
+	if !t.Computed {
+		return "N = " + p
+	}
+	return fmt.Sprintf(ui["nLine"].in(l), n, p, statusText(t.NStatus, l))
+}
+
+// meta is the line under a table's heading: page, single/multi, base.
+func (t *ptable) meta(l lang) string {
+	parts := []string{}
+	if t.Page > 0 {
+		parts = append(parts, fmt.Sprintf(ui["page"].in(l), t.Page))
+	}
+	if t.Multi {
+		parts = append(parts, ui["multi"].in(l))
+	} else {
+		parts = append(parts, ui["single"].in(l))
+	}
+	parts = append(parts, ui["base"].in(l)+": "+t.BaseLong.in(l))
+	return strings.Join(parts, " · ")
+}
+
+// provenanceText is the overview's statement on the respondent rows.
+func (m *model) provenanceText(l lang) (string, bool) {
+	rows := 0
+	if m.in.Validation != nil {
+		rows = m.in.Validation.Accepted
+	}
+	switch {
+	case m.in.Validation == nil && m.in.Frequencies == nil:
+		return ui["provNone"].in(l), false
+	case m.in.Provenance == Reconstructed:
+		return fmt.Sprintf(ui["provRecon"].in(l), rows), true
+	case m.in.Provenance == Synthetic:
+		return fmt.Sprintf(ui["provSynthetic"].in(l), rows), true
+	}
+	return ui["provCollected"].in(l), false
+}
+
+// kv is one line of the overview.
+type kv struct{ K, V string }
+
+func (m *model) overview(l lang) []kv {
+	s := m.q.Survey
+	title := s.TitleJA
+	if l == en {
+		title = s.TitleEN + " (" + s.TitleJA + ")"
+	}
+	method, ok := methods[m.in.Year]
+	methodText := ui["methodUnknown"].in(l)
+	if ok {
+		methodText = method.in(l)
+	}
+	out := []kv{
+		{ui["survey"].in(l), title},
+		{ui["publisher"].in(l), s.Publisher},
+		{ui["fielded"].in(l), s.Fielded},
+		{ui["publishedOn"].in(l), s.Published},
+		{ui["method"].in(l), methodText},
+		{ui["respondents"].in(l), strconv.Itoa(s.Respondents)},
+	}
+	prov, _ := m.provenanceText(l)
+	if m.in.Validation != nil {
+		short := map[string]string{Collected: "provShortCollected", Reconstructed: "provShortRecon", Synthetic: "provShortSynthetic"}[m.in.Provenance]
+		prov = fmt.Sprintf(ui["rowsLine"].in(l), m.in.Validation.Accepted, m.in.Provenance)
+		if short != "" {
+			prov += ": " + ui[short].in(l)
+		}
+	}
+	out = append(out, kv{ui["rows"].in(l), prov})
+	if len(m.tables) > 0 {
+		summary := fmt.Sprintf(ui["pubOnlySummary"].in(l), len(m.tables))
+		if m.computed {
+			total := 0
+			for _, n := range m.recon {
+				total += n
+			}
+			summary = fmt.Sprintf(ui["reconSummary"].in(l), len(m.tables), total, m.recon[reconcile.Match], m.recon[reconcile.Lost],
+				m.recon[reconcile.Inconsistent], m.recon[reconcile.Mismatch])
+		}
+		out = append(out, kv{ui["tablesCount"].in(l), summary})
+	}
+	out = append(out, kv{ui["source"].in(l), s.Source})
+	return out
+}
+
+// overviewGrid is what the overview's code cell shows: respondents by provenance.
+func (m *model) overviewGrid(l lang) *grid {
+	g := &grid{Cols: []col{{Name: "provenance"}, {Name: "respondents", Num: true}}, Empty: ui["emptyTable"].in(l)}
+	if v := m.in.Validation; v != nil && v.Accepted > 0 {
+		g.Rows = [][]cell{{strCell(m.in.Provenance), intCell(int64(v.Accepted))}}
+	}
+	return g
+}

@@ -1,0 +1,290 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// nb builds an nbformat 4.5 notebook. Cells are maps so that encoding/json
+// writes their keys sorted, as Jupyter does.
+type nb struct {
+	l        lang
+	cells    []map[string]any
+	ids      map[string]bool
+	count    int
+	err      error
+	hideNext bool
+}
+
+// lines splits s the way Jupyter stores multi-line strings: every line but
+// the last keeps its newline.
+func lines(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	parts := strings.SplitAfter(s, "\n")
+	if parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return parts
+}
+
+func (b *nb) id(id string) string {
+	if b.ids[id] && b.err == nil {
+		b.err = fmt.Errorf("report: duplicate notebook cell id %q", id)
+	}
+	b.ids[id] = true
+	return id
+}
+
+func (b *nb) md(id, source string) {
+	b.cells = append(b.cells, map[string]any{
+		"cell_type": "markdown",
+		"id":        b.id(id),
+		"metadata":  map[string]any{},
+		"source":    lines(source),
+	})
+}
+
+// hide marks the next code cell's source as hidden in JupyterLab (the
+// chart helpers are long and not what a reader comes for).
+func (b *nb) hide() { b.hideNext = true }
+
+// output is one display_data output: MIME type -> content.
+type output map[string]string
+
+func (b *nb) code(id, source string, tags []string, outs ...output) {
+	b.count++
+	meta := map[string]any{}
+	if len(tags) > 0 {
+		meta["tags"] = tags
+	}
+	if b.hideNext {
+		meta["jupyter"] = map[string]any{"source_hidden": true}
+		b.hideNext = false
+	}
+	outputs := []any{}
+	for _, o := range outs {
+		data := map[string]any{}
+		for mime, v := range o {
+			data[mime] = lines(v)
+		}
+		outputs = append(outputs, map[string]any{"data": data, "metadata": map[string]any{}, "output_type": "display_data"})
+	}
+	b.cells = append(b.cells, map[string]any{
+		"cell_type":       "code",
+		"execution_count": b.count,
+		"id":              b.id(id),
+		"metadata":        meta,
+		"outputs":         outputs,
+		"source":          lines(source),
+	})
+}
+
+func gridOut(g *grid) output {
+	return output{"text/html": g.html(), "text/plain": g.plain()}
+}
+
+func svgOut(svg, plain string) output {
+	return output{"image/svg+xml": svg, "text/plain": plain}
+}
+
+// mdEsc escapes data for a Markdown cell: HTML is shown as text, and
+// Markdown and math delimiters are taken literally.
+var mdEsc = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "#", `\#`, "$", `\$`, "~", `\~`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+).Replace
+
+// mdTable writes key-value lines as a two-column Markdown table.
+func mdTable(head [2]string, rows []kv) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| %s | %s |\n|---|---|\n", head[0], head[1])
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s |\n", mdEsc(r.K), mdEsc(r.V))
+	}
+	return b.String()
+}
+
+// notebook renders one edition.
+func notebook(m *model, l lang) ([]byte, error) {
+	b := &nb{l: l, ids: map[string]bool{}}
+	t := func(k string) string { return ui[k].in(l) }
+	s := m.q.Survey
+
+	var head strings.Builder
+	fmt.Fprintf(&head, "# %s — %s\n\n", mdEsc(text{s.TitleJA, s.TitleEN}.in(l)), t("report"))
+	prov, loud := m.provenanceText(l)
+	if loud {
+		fmt.Fprintf(&head, "> **%s**\n\n", mdEsc(prov))
+	}
+	fmt.Fprintf(&head, "%s\n\n%s", mdEsc(t("lead")), t("otherEdition"))
+	b.md("title", head.String())
+
+	b.md("overview", "## "+t("overview")+"\n\n"+mdTable([2]string{"", ""}, m.overview(l)))
+
+	b.md("setup", "## "+t("setup")+"\n\n"+t("setupText"))
+	b.code("parameters", pyParameters(m.in.Year, l), []string{"parameters"})
+	b.code("setup-load", pySetup, nil)
+	var overviewOut []output
+	if g := m.overviewGrid(l); len(g.Rows) > 0 {
+		overviewOut = append(overviewOut, gridOut(g)) // without responses the cell shows nothing
+	}
+	b.code("overview-data", pyOverview, nil, overviewOut...)
+	b.hide()
+	b.code("setup-charts", pySVG, nil)
+	b.hide()
+	b.code("setup-tables", pyTables(), nil)
+	if len(m.tables) > 0 {
+		b.md("equivalents", equivalents(m, l))
+	}
+
+	if len(m.tables) > 0 {
+		intro := fmt.Sprintf(t("tablesText"), len(m.tables))
+		if !m.computed {
+			intro = fmt.Sprintf(t("tablesTextPub"), len(m.tables))
+		}
+		b.md("tables", "## "+t("tables")+"\n\n"+intro)
+		for _, pt := range m.tables {
+			b.md(pt.ID+"-about", tableMD(pt, l))
+			bars := pt.bars(l)
+			title := pt.chartTitle(l)
+			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars), barText(title, bars)))
+		}
+	}
+
+	b.md("maturity", "## "+t("maturity")+"\n\n"+mdEsc(t("maturityText")))
+	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
+		st, legend, title := mt.stacks(), levelLegend(l), t("maturityChart")
+		b.code("maturity-levels", pyMaturity(), nil, gridOut(mt.grid(l)), svgOut(stackedSVG(title, legend, st), stackedText(title, legend, st)))
+		var note strings.Builder
+		fmt.Fprintf(&note, "### %s\n\n%s", t("perRespondent"), t("perRespText"))
+		switch m.in.Provenance {
+		case Reconstructed:
+			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespWarn"))
+		case Synthetic:
+			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespSynth"))
+		}
+		b.md("maturity-respondents-about", note.String())
+		b.code("maturity-respondents", pyRespondents(), nil, gridOut(mt.respondentGrid(l)))
+	} else {
+		b.md("maturity-none", t("noMaturity"))
+	}
+
+	if m.in.Published != nil {
+		w, i := m.auditCounts()
+		b.md("audit", "## "+t("audit")+"\n\n"+t("auditText")+" "+fmt.Sprintf(t("auditSummary"), len(m.in.Findings), w, i))
+		b.code("audit-data", pyAudit(), nil, gridOut(m.auditGrid(l)))
+	} else {
+		b.md("audit", "## "+t("audit")+"\n\n"+t("noAudit"))
+	}
+
+	if m.in.Validation != nil {
+		md := "## " + t("validation") + "\n\n" + mdTable([2]string{"", ""}, m.validationSummary(l))
+		if totals := m.validationTotals(); len(totals) > 0 {
+			md += "\n" + t("valTotals") + "\n\n" + mdTable([2]string{"code", "issues"}, totals)
+		} else {
+			md += "\n" + t("valNone")
+		}
+		b.md("validation", md)
+		b.code("validation-data", pyValidation(), nil, gridOut(m.validationTotalsGrid(l)), gridOut(m.validationIssuesGrid(l)))
+	} else {
+		b.md("validation", "## "+t("validation")+"\n\n"+t("noValidation"))
+	}
+
+	if len(m.in.Interviews) > 0 {
+		b.md("interviews", "## "+t("interviews")+"\n\n"+t("interviewsText"))
+		b.code("interviews-teams", pyInterviews(), nil, gridOut(m.interviewGrid(l)))
+		b.code("interviews-topics", pyTopics, nil, gridOut(m.topicGrid(l)))
+		var legend strings.Builder
+		fmt.Fprintf(&legend, "### %s\n\n", t("legend"))
+		for _, e := range m.topicLegend(l) {
+			fmt.Fprintf(&legend, "- **%s**: %s\n", mdEsc(e.K), mdEsc(e.V))
+		}
+		b.md("interviews-legend", strings.TrimSuffix(legend.String(), "\n"))
+	} else {
+		b.md("interviews", "## "+t("interviews")+"\n\n"+t("noInterviews"))
+	}
+
+	if len(m.in.Claims) > 0 {
+		b.md("claims", "## "+t("claims")+"\n\n"+t("claimsText")+" "+mdEsc(m.claimCounts(l)))
+		b.code("claims-data", pyClaims(), nil, gridOut(m.claimsGrid(l)))
+	} else {
+		b.md("claims", "## "+t("claims")+"\n\n"+t("noClaims"))
+	}
+
+	b.md("closing", "## "+t("closing")+"\n\n"+t("closingText"))
+	if b.err != nil {
+		return nil, b.err
+	}
+
+	doc := map[string]any{
+		"cells": b.cells,
+		"metadata": map[string]any{
+			"kernelspec":    map[string]any{"display_name": "Python 3", "language": "python", "name": "python3"},
+			"language_info": map[string]any{"name": "python"},
+			"csirt_survey":  map[string]any{"year": m.in.Year, "lang": l.code(), "generator": "pipeline/report"},
+		},
+		"nbformat":       4,
+		"nbformat_minor": 5,
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("report: notebook: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// tableMD is the markdown cell above a table.
+func tableMD(t *ptable, l lang) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s %s\n\n", mdEsc(t.Key), mdEsc(t.Title.in(l)))
+	if t.Item != "" {
+		fmt.Fprintf(&b, "%s %s  \n", map[lang]string{ja: "設問", en: "Item"}[l], mdEsc(t.Item))
+	}
+	fmt.Fprintf(&b, "**問** %s  \n**Q** %s  \n", mdEsc(t.Question.JA), mdEsc(t.Question.EN))
+	fmt.Fprintf(&b, "%s  \n%s", mdEsc(t.meta(l)), mdEsc(t.nLine(l)))
+	if len(t.Notes) > 0 {
+		fmt.Fprintf(&b, "\n\n%s%s:\n", ui["notes"].in(l), ui["noteEN"].in(l))
+		for _, n := range t.Notes {
+			fmt.Fprintf(&b, "\n- %s", mdEsc(n))
+		}
+	}
+	return b.String()
+}
+
+// equivalentSQL is the DuckDB query of a published table; prefix is the
+// processed/ directory and label the label column.
+func equivalentSQL(prefix string, year int, key, label string) string {
+	return fmt.Sprintf(`SELECT p.row_no, p.code, p.%[4]s, f.count, round(100 * f.count / f.n, 1) AS pct,
+       p.count AS published, r.status
+FROM read_parquet('%[1]s/published/*/*.parquet', hive_partitioning = true) AS p
+LEFT JOIN read_parquet('%[1]s/frequencies/*/*.parquet', hive_partitioning = true) AS f USING (year, table_key, row_no)
+LEFT JOIN read_parquet('%[1]s/reconciliation/*/*.parquet', hive_partitioning = true) AS r USING (year, table_key, row_no)
+WHERE p.year = %[2]d AND p.table_key = '%[3]s'
+ORDER BY p.row_no`, prefix, year, key, label)
+}
+
+func equivalents(m *model, l lang) string {
+	key := m.tables[0].Key
+	label := "label_" + l.code()
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s\n\n%s\n\n", ui["equivalents"].in(l), fmt.Sprintf(ui["equivText"].in(l), mdEsc(key)))
+	fmt.Fprintf(&b, "```python\nimport duckdb\n\nduckdb.sql(\"\"\"\n%s\n\"\"\")\n```\n\n", equivalentSQL("../../processed", m.in.Year, key, label))
+	fmt.Fprintf(&b, "```python\nimport polars as pl\n\n\ndef scan(dataset):\n"+
+		"    return (pl.scan_parquet(f\"../../processed/{dataset}/**/*.parquet\", hive_partitioning=True)\n"+
+		"            .filter((pl.col(\"year\") == %d) & (pl.col(\"table_key\") == %q)))\n\n\n"+
+		"t = (scan(\"published\").select(\"row_no\", \"code\", %q, pl.col(\"count\").alias(\"published\"))\n"+
+		"     .join(scan(\"frequencies\").select(\"row_no\", \"count\", \"n\"), on=\"row_no\", how=\"left\")\n"+
+		"     .join(scan(\"reconciliation\").select(\"row_no\", \"status\"), on=\"row_no\", how=\"left\")\n"+
+		"     .with_columns((100 * pl.col(\"count\") / pl.col(\"n\")).round(1).alias(\"pct\"))\n"+
+		"     .sort(\"row_no\")\n"+
+		"     .collect())\n```", m.in.Year, key, label)
+	return b.String()
+}

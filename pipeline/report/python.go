@@ -1,0 +1,337 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Python sources of the notebooks' code cells. The same code runs in both
+// editions; the parameters cell sets lang.
+
+// pyParameters is the papermill/Quarto parameters cell.
+func pyParameters(year int, l lang) string {
+	return fmt.Sprintf(`# Parameters (papermill / Quarto): the survey year, the language of labels
+# ("ja" or "en") and the processed/ directory, relative to this notebook.
+year = %d
+lang = %q
+processed = "../../processed"`, year, l.code())
+}
+
+// pySetup loads the datasets.
+const pySetup = `import os
+
+import pandas as pd
+from IPython.display import display
+
+pd.set_option("display.max_rows", 500)
+pd.set_option("display.max_colwidth", None)
+
+
+def load(dataset):
+    """The year's partition of processed/<dataset> (Hive layout: year=<year>/),
+    read by pandas with pyarrow; None when the year has no such dataset."""
+    path = f"{processed}/{dataset}/year={year}"
+    if not os.path.isdir(path):
+        return None
+    return pd.read_parquet(path, engine="pyarrow", dtype_backend="numpy_nullable")
+
+
+pub = load("published")          # the printed tables, one row per printed row
+freq = load("frequencies")       # the same tables computed from the responses
+rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
+
+// pySVG are the chart helpers: standard library only, the twins of svg.go.
+const pySVG = `# Charts as SVG written without a plotting library: the same bytes as the
+# pre-rendered outputs (pipeline/report/svg.go is the twin of this cell).
+FONT = "` + fontFamily + `"
+WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+        (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x1F300, 0x1FAFF), (0x20000, 0x3FFFD))
+COLORS = ("#d7e3f4", "#a9c4e8", "#6f9fd8", "#3b74bf", "#1d4e89", "#bdbdbd")
+INK = ("#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff", "#1a1a1a")
+
+
+class Chart:
+    """An SVG chart with a plain-text summary for front-ends without SVG."""
+
+    def __init__(self, svg, text):
+        self.svg, self.text = svg, text
+
+    def _repr_svg_(self):
+        return self.svg
+
+    def __repr__(self):
+        return self.text
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace(">", "&gt;")
+
+
+def units(ch):
+    """Estimated advance of ch in tenths of the font size."""
+    cp = ord(ch)
+    return 10 if any(lo <= cp <= hi for lo, hi in WIDE) else 6
+
+
+def fit(s, px, size):
+    """s shortened with an ellipsis to about px pixels at font size size."""
+    if sum(units(ch) for ch in s) * size <= px * 10:
+        return s
+    out, used = "", 10
+    for ch in s:
+        if (used + units(ch)) * size > px * 10:
+            break
+        out += ch
+        used += units(ch)
+    return out + "…"
+
+
+def svg_head(title, h):
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{h}" viewBox="0 0 720 {h}" font-family="{FONT}" font-size="12" role="img">',
+        f"<title>{esc(title)}</title>",
+        f'<rect width="720" height="{h}" fill="#ffffff"/>',
+        f'<text x="8" y="22" font-size="14" font-weight="bold" fill="#1a1a1a">{esc(fit(title, 704, 14))}</text>',
+    ]
+
+
+def value_text(v, p):
+    if v is None:
+        return "—"
+    if p is None:
+        return str(v)
+    return f"{v} ({p:.1f}%)"
+
+
+def bar_svg(title, bars):
+    """One horizontal bar per (label, count, %) on a 0-100 % scale."""
+    out = svg_head(title, 40 + len(bars) * 36 + 8)
+    for i, (label, v, p) in enumerate(bars):
+        y = 40 + i * 36
+        parts = [f"<g><title>{esc(label)}</title>",
+                 f'<text x="8" y="{y + 12}" fill="#222222">{esc(fit(label, 704, 12))}</text>',
+                 f'<rect x="8" y="{y + 17}" width="560" height="12" fill="#e6ebf2"/>']
+        if p is not None:
+            parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
+        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value_text(v, p))}</text></g>')
+        out.append("".join(parts))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def bar_text(title, bars):
+    return "\n".join([title] + [f"  {label}: {value_text(v, p)}" for label, v, p in bars])
+
+
+def stacked_svg(title, legend, rows):
+    """One 100 % bar per (label, counts), split into the segments of legend."""
+    out = svg_head(title, 56 + len(rows) * 24 + 8)
+    for i, name in enumerate(legend):
+        x = 8 + i * 118
+        out.append(f'<rect x="{x}" y="30" width="12" height="12" fill="{COLORS[i % 6]}"/>'
+                   f'<text x="{x + 16}" y="40" fill="#222222">{esc(fit(name, 100, 12))}</text>')
+    for i, (label, counts) in enumerate(rows):
+        y = 56 + i * 24
+        parts = [f"<g><title>{esc(label)}</title>",
+                 f'<text x="8" y="{y + 16}" fill="#222222">{esc(fit(label, 114, 12))}</text>']
+        total = sum(counts)
+        x = 130.0
+        for j, c in enumerate(counts):
+            if total == 0 or c == 0:
+                continue
+            w = c * 560 / total
+            parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="16" fill="{COLORS[j % 6]}"/>')
+            if w >= 20:
+                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" fill="{INK[j % 6]}" text-anchor="middle">{c}</text>')
+            x += w
+        parts.append("</g>")
+        out.append("".join(parts))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def stacked_text(title, legend, rows):
+    return "\n".join([title] + [f"  {label}: " + ", ".join(f"{name} {c}" for name, c in zip(legend, counts))
+                                for label, counts in rows])`
+
+// pyTables builds the published tables; the dictionaries are the labels of
+// the shown columns and values, in both languages.
+func pyTables() string {
+	var b strings.Builder
+	b.WriteString("# Labels of the shown columns and values.\n")
+	fmt.Fprintf(&b, "COLS = %s\n", pyDict(tableCols))
+	fmt.Fprintf(&b, "STATUS = %s\n", pyDict(statusLabels))
+	fmt.Fprintf(&b, "BASE = %s\n", pyDict(baseShort))
+	b.WriteString(`
+
+def base_text(base):
+    """Who forms N, in words."""
+    if base.startswith("group:"):
+        return BASE[lang]["group"].format(base[len("group:"):])
+    return BASE[lang].get(base, base)
+
+
+def na(v, kind=int):
+    return None if pd.isna(v) else kind(v)
+
+
+def table(key):
+    """The published table key: per printed row the count and % computed from
+    the responses, the printed count and the reconciliation status; last, the
+    N row (who forms N, computed N, printed N, status). Without responses: the
+    printed counts and their % of the printed N."""
+    c = COLS[lang]
+    p = pub[pub.table_key == key].sort_values("row_no")
+    t = p[["row_no", "code", f"label_{lang}", "count"]].rename(columns={f"label_{lang}": "label", "count": "published"})
+    n_printed, base = p["n"].iloc[0], p["base"].iloc[0]
+    n_row = {"row_no": "N", "code": "", "label": f"N ({base_text(base)})", "pct": pd.NA, "published": n_printed}
+    if freq is not None:
+        f = freq[freq.table_key == key][["row_no", "count", "n"]]
+        r = rec[rec.table_key == key][["row_no", "status"]]
+        t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
+        t["pct"] = (100 * t["count"] / t["n"]).round(1)
+        n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
+        cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
+    else:
+        t["pct"] = (100 * t["published"] / n_printed).round(1)
+        cols = ["row_no", "code", "label", "published", "pct"]
+    t = pd.concat([t[cols].astype({"row_no": str}), pd.DataFrame([n_row])[cols]], ignore_index=True)
+    if "status" in t:
+        t["status"] = t["status"].map(STATUS[lang])
+    return t.rename(columns=c).set_index(c["row_no"])
+
+
+def chart(t, key):
+    """Bar chart of a table from table(): one bar per printed row, the N row left out."""
+    c = COLS[lang]
+    title = f"{key} " + pub.loc[pub.table_key == key, f"title_{lang}"].iloc[0]
+    rows = t.drop(index="N")
+    value = c["count"] if c["count"] in rows else c["published"]
+    bars = [(label, na(v), na(p, float)) for label, v, p in zip(rows[c["label"]], rows[value], rows[c["pct"]])]
+    return Chart(bar_svg(title, bars), bar_text(title, bars))`)
+	return b.String()
+}
+
+// pyTable is the code cell of one published table.
+func pyTable(key string) string {
+	k := strconv.Quote(key)
+	return "t = table(" + k + ")\ndisplay(t)\ndisplay(chart(t, " + k + "))"
+}
+
+const pyOverview = `resp = load("responses")
+if resp is not None:
+    display(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents"))`
+
+func pyMaturity() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "M_COLS = %s\n", pyDict(maturityCols))
+	fmt.Fprintf(&b, "LEVELS = %s\n", pyLists(levelNames))
+	fmt.Fprintf(&b, "M_TITLE = %s\n", pyDict(map[string]text{"title": ui["maturityChart"]}))
+	b.WriteString(`LEVEL_COLS = ["L0", "L1", "L2", "L3", "L4", "NA"]
+
+m = load("maturity")
+cb = load("codebook")
+m["level"] = ["NA" if pd.isna(v) else f"L{v}" for v in m["sim3_level"]]
+dist = pd.crosstab(m["item"], m["level"]).reindex(index=m["item"].unique(), columns=LEVEL_COLS, fill_value=0)
+info = m.groupby("item", sort=False).agg(sim3=("sim3", "first"), coarse=("coarse", "any"), mean=("sim3_level", "mean"))
+question = cb[cb.kind == "item"].set_index("item")[f"label_{lang}"]
+dist.insert(0, "question", question.reindex(dist.index))
+dist.insert(0, "sim3", info["sim3"])
+dist["n"] = dist[LEVEL_COLS[:5]].sum(axis=1)
+dist["mean"] = info["mean"].round(2)
+dist["coarse"] = info["coarse"]
+display(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"]))
+
+rows = [(f"{i} {s}" if isinstance(s, str) else i, [int(dist.loc[i, c]) for c in LEVEL_COLS])
+        for i, s in zip(dist.index, dist["sim3"])]
+title = M_TITLE[lang]["title"]
+display(Chart(stacked_svg(title, LEVELS[lang], rows), stacked_text(title, LEVELS[lang], rows)))`)
+	return b.String()
+}
+
+func pyRespondents() string {
+	return fmt.Sprintf(`R_COLS = %s
+per = m.groupby("respondent_id").agg(answered=("sim3_level", "count"), mean=("sim3_level", "mean"),
+                                     min=("sim3_level", "min"), max=("sim3_level", "max"))
+per["mean"] = per["mean"].round(2)
+display(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"]))`, pyDict(respondentCols))
+}
+
+func pyAudit() string {
+	return fmt.Sprintf(`A_COLS = %s
+a = load("audit")
+a["tables"] = [", ".join(v) for v in a["tables"]]
+a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
+a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
+display(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"]))`, pyDict(auditCols))
+}
+
+func pyValidation() string {
+	return fmt.Sprintf(`V_COLS = %s
+v = load("validation")
+display(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
+        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]]))
+display(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang]))`, pyDict(validationCols), maxIssuesShown)
+}
+
+func pyInterviews() string {
+	return fmt.Sprintf(`I_COLS = %s
+iv = load("interviews")
+cols = ["team", f"organisation_{lang}", f"industry_{lang}", f"form_{lang}", f"size_{lang}", f"department_{lang}",
+        f"budget_{lang}", f"constituency_{lang}", "interview_date", "page", "last_page"]
+iv = iv[cols].rename(columns=lambda c: c.removesuffix(f"_{lang}"))
+display(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"]))`, pyDict(interviewCols))
+}
+
+const pyTopics = `it = load("interview_topics")
+it["answer"] = [f"{c} ({k})" if isinstance(k, str) else c for c, k in zip(it["code"], it["cadence"])]
+mx = it.groupby(["topic", "team"], sort=False)["answer"].agg(" / ".join).unstack("team")
+display(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique()))`
+
+func pyClaims() string {
+	return fmt.Sprintf(`C_COLS = %s
+CLAIM_STATUS = %s
+cl = load("claims")
+cl["tables"] = [", ".join(v) for v in cl["tables"]]
+cl["computed"] = cl["computed"].round(3)
+cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
+cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
+display(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"]))`,
+		pyDict(claimCols), pyDict(claimStatus))
+}
+
+// pyDict writes {"ja": {key: ja, ...}, "en": {key: en, ...}} with the keys
+// in order; every string is a JSON string, which Python reads as a str.
+func pyDict(m map[string]text) string {
+	keys := sortedKeys(m)
+	var b strings.Builder
+	b.WriteString("{")
+	for i, l := range []lang{ja, en} {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    " + pyStr(l.code()) + ": {")
+		for j, k := range keys {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(pyStr(k) + ": " + pyStr(m[k].in(l)))
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("\n}")
+	return b.String()
+}
+
+// pyStr is a Python string literal (a JSON string with non-ASCII kept).
+func pyStr(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,115 @@
+// Package report renders, for one survey year, the documents people open:
+// two notebooks (report.ipynb in Japanese, report.en.ipynb in English, the
+// same code), one self-contained offline web page (report.html, both
+// editions) and a workbook (tables.xlsx).
+//
+// Everything is generated from the pipeline's typed outputs (the questionnaire,
+// the published tables and their audit, the computed frequencies and their
+// reconciliation, the SIM3 maturity levels, the validation report, the
+// interviews and the claims check) and nothing from the clock: the same
+// inputs give the same bytes.
+//
+// Layout of the notebooks (nbformat 4.5, deterministic cell ids):
+//
+//	title and provenance      markdown
+//	parameters                code, tagged "parameters": year, lang, processed
+//	setup, charts, tables     code: load() reads processed/<dataset>/year=<year>/
+//	                          with pandas (pyarrow); the chart helpers are the
+//	                          Python twins of svg.go; table() rebuilds a table
+//	DuckDB / polars           markdown: the same table in SQL and polars
+//	overview                  markdown and code
+//	one section per table     markdown (item, question ja/en, base, N, notes)
+//	                          and code whose pre-rendered outputs are the table
+//	                          (text/html, text/plain) and its chart
+//	                          (image/svg+xml, text/plain)
+//	maturity, audit, validation, interviews, claims
+//
+// Every output is pre-rendered so the notebooks read without a kernel, and
+// is what the code in its cell computes. Every string from data is escaped:
+// html/template for HTML, XML escaping in SVG, Markdown and HTML escaping in
+// markdown cells.
+package report
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+)
+
+// Provenance values of Inputs.Provenance: how the respondent rows were obtained.
+const (
+	Collected     = "collected"
+	Reconstructed = "reconstructed"
+	Synthetic     = "synthetic"
+)
+
+// Output file names under reports/<year>/.
+const (
+	NotebookJA = "report.ipynb"
+	NotebookEN = "report.en.ipynb"
+	HTMLFile   = "report.html"
+	XLSXFile   = "tables.xlsx"
+)
+
+// Inputs is everything one year's reports show.
+type Inputs struct {
+	Year           int
+	Questionnaire  *questionnaire.Questionnaire
+	Published      *published.Set      // nil when the year has no published tables
+	Findings       []published.Finding // audit
+	Frequencies    []aggregate.Row     // nil when the year has no responses
+	Reconciliation []reconcile.Row
+	Claims         []claims.Result
+	Interviews     []interviews.Interview
+	Validation     *ingest.Report // nil without responses
+	Maturity       arrow.Record   // aggregate.MaturitySchema; may be nil
+	Provenance     string         // "collected", "reconstructed" or "synthetic": how the respondent rows were obtained
+}
+
+// Render returns file name -> bytes for reports/<year>/: report.ipynb,
+// report.en.ipynb, report.html, tables.xlsx.
+func Render(in Inputs) (map[string][]byte, error) {
+	if in.Questionnaire == nil {
+		return nil, errors.New("report: no questionnaire")
+	}
+	if in.Year != in.Questionnaire.Survey.Year {
+		return nil, fmt.Errorf("report: year %d but the questionnaire is of %d", in.Year, in.Questionnaire.Survey.Year)
+	}
+	switch in.Provenance {
+	case "", Collected, Reconstructed, Synthetic:
+	default:
+		return nil, fmt.Errorf("report: provenance %q is not %s, %s or %s", in.Provenance, Collected, Reconstructed, Synthetic)
+	}
+	m, err := newModel(in)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for name, l := range map[string]lang{NotebookJA: ja, NotebookEN: en} {
+		nb, err := notebook(m, l)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = nb
+	}
+	page, err := htmlPage(m)
+	if err != nil {
+		return nil, err
+	}
+	out[HTMLFile] = page
+	book, err := workbook(m)
+	if err != nil {
+		return nil, err
+	}
+	out[XLSXFile] = book
+	return out, nil
+}

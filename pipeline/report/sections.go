@@ -1,0 +1,496 @@
+package report
+
+// The sections after the tables: SIM3 maturity, audit, validation,
+// interviews, claims. Each grid is what the section's notebook cell shows.
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+)
+
+// maturity is the SIM3 profile.
+type maturity struct {
+	items       []*matItem
+	respondents []*matResp
+}
+
+type matItem struct {
+	Item     string
+	SIM3     string
+	Question text
+	Counts   [6]int64 // levels 0-4, no level
+	Sum      int64
+	Coarse   bool
+}
+
+type matResp struct {
+	ID       string
+	Answered int64
+	Sum      int64
+	Min, Max int32
+}
+
+func readMaturity(rec arrow.Record, q *questionnaire.Questionnaire) (*maturity, error) {
+	idx := map[string]int{}
+	for i, f := range rec.Schema().Fields() {
+		idx[f.Name] = i
+	}
+	str := func(name string) (*array.String, error) {
+		i, ok := idx[name]
+		if !ok {
+			return nil, fmt.Errorf("report: maturity record has no column %s", name)
+		}
+		a, ok := rec.Column(i).(*array.String)
+		if !ok {
+			return nil, fmt.Errorf("report: maturity column %s is %s, want utf8", name, rec.Column(i).DataType())
+		}
+		return a, nil
+	}
+	ids, err := str("respondent_id")
+	if err != nil {
+		return nil, err
+	}
+	items, err := str("item")
+	if err != nil {
+		return nil, err
+	}
+	sim3, err := str("sim3")
+	if err != nil {
+		return nil, err
+	}
+	li, ok := idx["sim3_level"]
+	if !ok {
+		return nil, fmt.Errorf("report: maturity record has no column sim3_level")
+	}
+	levels, ok := rec.Column(li).(*array.Int32)
+	if !ok {
+		return nil, fmt.Errorf("report: maturity column sim3_level is %s, want int32", rec.Column(li).DataType())
+	}
+	ci, ok := idx["coarse"]
+	if !ok {
+		return nil, fmt.Errorf("report: maturity record has no column coarse")
+	}
+	coarse, ok := rec.Column(ci).(*array.Boolean)
+	if !ok {
+		return nil, fmt.Errorf("report: maturity column coarse is %s, want bool", rec.Column(ci).DataType())
+	}
+	mt := &maturity{}
+	byItem := map[string]*matItem{}
+	byResp := map[string]*matResp{}
+	for i := 0; i < int(rec.NumRows()); i++ {
+		num := items.Value(i)
+		it := byItem[num]
+		if it == nil {
+			it = &matItem{Item: num}
+			if qi := q.Item(num); qi != nil {
+				it.Question = text{qi.TextJA, qi.TextEN}
+			}
+			byItem[num] = it
+			mt.items = append(mt.items, it)
+		}
+		if it.SIM3 == "" && sim3.IsValid(i) {
+			it.SIM3 = sim3.Value(i)
+		}
+		id := ids.Value(i)
+		r := byResp[id]
+		if r == nil {
+			r = &matResp{ID: id}
+			byResp[id] = r
+			mt.respondents = append(mt.respondents, r)
+		}
+		if !levels.IsValid(i) {
+			it.Counts[5]++
+			continue
+		}
+		lv := levels.Value(i)
+		if lv < 0 || lv > 4 {
+			return nil, fmt.Errorf("report: maturity row %d: level %d is not 0-4", i, lv)
+		}
+		it.Counts[lv]++
+		it.Sum += int64(lv)
+		if coarse.IsValid(i) && coarse.Value(i) {
+			it.Coarse = true
+		}
+		if r.Answered == 0 || lv < r.Min {
+			r.Min = lv
+		}
+		if r.Answered == 0 || lv > r.Max {
+			r.Max = lv
+		}
+		r.Answered++
+		r.Sum += int64(lv)
+	}
+	slices.SortFunc(mt.respondents, func(a, b *matResp) int { return strings.Compare(a.ID, b.ID) })
+	return mt, nil
+}
+
+func (it *matItem) answered() int64 {
+	return it.Counts[0] + it.Counts[1] + it.Counts[2] + it.Counts[3] + it.Counts[4]
+}
+
+func (it *matItem) label() string {
+	if it.SIM3 == "" {
+		return it.Item
+	}
+	return it.Item + " " + it.SIM3
+}
+
+func (mt *maturity) grid(l lang) *grid {
+	c := func(k string) string { return maturityCols[k].in(l) }
+	g := &grid{Cols: []col{{Name: c("item")}, {Name: c("sim3")}, {Name: c("question")}}, Empty: ui["emptyTable"].in(l)}
+	for _, n := range []string{"L0", "L1", "L2", "L3", "L4", "NA"} {
+		g.Cols = append(g.Cols, col{Name: n, Num: true})
+	}
+	g.Cols = append(g.Cols, col{Name: c("n"), Num: true}, col{Name: c("mean"), Num: true}, col{Name: c("coarse")})
+	for _, it := range mt.items {
+		sim3 := strCell(it.SIM3)
+		if it.SIM3 == "" {
+			sim3 = naCell()
+		}
+		row := []cell{strCell(it.Item), sim3, strCell(it.Question.in(l))}
+		for _, n := range it.Counts {
+			row = append(row, intCell(n))
+		}
+		mean := naCell()
+		if n := it.answered(); n > 0 {
+			mean = decCell(float64(it.Sum)/float64(n), 2)
+		}
+		row = append(row, intCell(it.answered()), mean, cell{V: it.Coarse, S: pyBool(it.Coarse)})
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+func (mt *maturity) stacks() []stack {
+	out := make([]stack, len(mt.items))
+	for i, it := range mt.items {
+		out[i] = stack{Label: it.label(), Counts: it.Counts[:]}
+	}
+	return out
+}
+
+func levelLegend(l lang) []string {
+	out := make([]string, len(levelNames))
+	for i, t := range levelNames {
+		out[i] = t.in(l)
+	}
+	return out
+}
+
+func (mt *maturity) respondentGrid(l lang) *grid {
+	c := func(k string) string { return respondentCols[k].in(l) }
+	g := &grid{Cols: []col{{Name: c("respondent_id")}, {Name: c("answered"), Num: true}, {Name: c("mean"), Num: true},
+		{Name: c("min"), Num: true}, {Name: c("max"), Num: true}}, Empty: ui["emptyTable"].in(l)}
+	for _, r := range mt.respondents {
+		row := []cell{strCell(r.ID), intCell(r.Answered)}
+		if r.Answered == 0 {
+			row = append(row, naCell(), naCell(), naCell())
+		} else {
+			row = append(row, decCell(float64(r.Sum)/float64(r.Answered), 2), intCell(int64(r.Min)), intCell(int64(r.Max)))
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+func pyBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// pyFloat prints a float as Python's repr does for ordinary values.
+func pyFloat(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
+	}
+	return s
+}
+
+func (m *model) auditGrid(l lang) *grid {
+	c := func(k string) string { return auditCols[k].in(l) }
+	g := &grid{Cols: []col{{Name: c("finding_id")}, {Name: c("kind")}, {Name: c("severity")}, {Name: c("tables")},
+		{Name: c("pages")}, {Name: c("numbers")}, {Name: c("message")}}, Empty: ui["emptyTable"].in(l)}
+	for _, f := range m.in.Findings {
+		pages := make([]string, len(f.Pages))
+		for i, p := range f.Pages {
+			pages[i] = strconv.Itoa(p)
+		}
+		msg := f.MessageJA
+		if l == en {
+			msg = f.MessageEN
+		}
+		sev := strCell(f.Severity)
+		sev.Class = "sev-" + f.Severity
+		g.Rows = append(g.Rows, []cell{strCell(f.ID), strCell(f.Kind), sev, strCell(strings.Join(f.Tables, ", ")),
+			strCell(strings.Join(pages, ", ")), strCell(f.Numbers), strCell(msg)})
+	}
+	return g
+}
+
+func (m *model) auditCounts() (warnings, infos int) {
+	for _, f := range m.in.Findings {
+		switch f.Severity {
+		case published.SevWarning:
+			warnings++
+		case published.SevInfo:
+			infos++
+		}
+	}
+	return warnings, infos
+}
+
+// maxIssuesShown caps the issues listed in the validation section.
+const maxIssuesShown = 50
+
+// validationRows are the rows of the validation dataset, as the build writes it.
+type validationRow struct {
+	Code, Severity, File string
+	Row                  *int64
+	Column, Item, Value  string
+	Message              string
+}
+
+func (m *model) validationRows() []validationRow {
+	if m.in.Validation == nil {
+		return nil
+	}
+	rec := ingest.ValidationRecord(memory.NewGoAllocator(), m.in.Validation)
+	defer rec.Release()
+	s := func(i, j int) string {
+		a := rec.Column(i).(*array.String)
+		if a.IsNull(j) {
+			return ""
+		}
+		return a.Value(j)
+	}
+	var out []validationRow
+	for j := 0; j < int(rec.NumRows()); j++ {
+		r := validationRow{Code: s(0, j), Severity: s(1, j), File: s(2, j), Column: s(4, j), Item: s(5, j), Value: s(6, j), Message: s(7, j)}
+		if a := rec.Column(3).(*array.Int32); a.IsValid(j) {
+			r.Row = ptr(int64(a.Value(j)))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (m *model) validationTotalsGrid(l lang) *grid {
+	c := func(k string) string { return validationCols[k].in(l) }
+	g := &grid{Cols: []col{{Name: c("severity")}, {Name: c("code")}, {Name: c("issues"), Num: true}}, Empty: ui["valNone"].in(l)}
+	type k struct{ sev, code string }
+	counts := map[k]int64{}
+	var keys []k
+	for _, r := range m.validationRows() {
+		kk := k{r.Severity, r.Code}
+		if _, ok := counts[kk]; !ok {
+			keys = append(keys, kk)
+		}
+		counts[kk]++
+	}
+	slices.SortFunc(keys, func(a, b k) int {
+		if c := strings.Compare(a.sev, b.sev); c != 0 {
+			return c
+		}
+		return strings.Compare(a.code, b.code)
+	})
+	for _, kk := range keys {
+		g.Rows = append(g.Rows, []cell{strCell(kk.sev), strCell(kk.code), intCell(counts[kk])})
+	}
+	return g
+}
+
+func (m *model) validationIssuesGrid(l lang) *grid {
+	c := func(k string) string { return validationCols[k].in(l) }
+	g := &grid{Cols: []col{{Name: c("row"), Num: true}, {Name: c("column")}, {Name: c("item")}, {Name: c("code")},
+		{Name: c("severity")}, {Name: c("value")}, {Name: c("message")}}, Empty: ui["valNone"].in(l)}
+	opt := func(s string) cell {
+		if s == "" {
+			return naCell()
+		}
+		return strCell(s)
+	}
+	for i, r := range m.validationRows() {
+		if i == maxIssuesShown {
+			break
+		}
+		g.Rows = append(g.Rows, []cell{optInt(r.Row), opt(r.Column), opt(r.Item), strCell(r.Code), strCell(r.Severity), opt(r.Value), opt(r.Message)})
+	}
+	return g
+}
+
+func (m *model) validationSummary(l lang) []kv {
+	v := m.in.Validation
+	return []kv{
+		{ui["valFile"].in(l), filepath.Base(v.File)},
+		{ui["valEncoding"].in(l), v.Encoding},
+		{ui["valRows"].in(l), strconv.Itoa(v.Rows)},
+		{ui["valAccepted"].in(l), strconv.Itoa(v.Accepted)},
+		{ui["valRejected"].in(l), strconv.Itoa(v.Rejected)},
+		{ui["valQuarantine"].in(l), strconv.FormatBool(v.Quarantine)},
+	}
+}
+
+// validationTotals lists the complete totals by code (Report.Totals), sorted.
+func (m *model) validationTotals() []kv {
+	v := m.in.Validation
+	codes := make([]string, 0, len(v.Totals))
+	for c := range v.Totals {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	out := make([]kv, len(codes))
+	for i, c := range codes {
+		out[i] = kv{c, strconv.Itoa(v.Totals[c])}
+	}
+	return out
+}
+
+func (m *model) interviewGrid(l lang) *grid {
+	c := func(k string) string { return interviewCols[k].in(l) }
+	g := &grid{Empty: ui["emptyTable"].in(l)}
+	for _, k := range []string{"team", "organisation", "industry", "form", "size", "department", "budget", "constituency", "interview_date", "page", "last_page"} {
+		g.Cols = append(g.Cols, col{Name: c(k), Num: k == "page" || k == "last_page"})
+	}
+	for _, iv := range m.in.Interviews {
+		pick := func(t interviews.Text) string { return text{t.JA, t.EN}.in(l) }
+		g.Rows = append(g.Rows, []cell{strCell(iv.Team), strCell(pick(iv.Organisation)), strCell(pick(iv.Industry)),
+			strCell(text{iv.Form.JA, iv.Form.EN()}.in(l)), strCell(text{iv.Size.JA, iv.Size.EN}.in(l)), strCell(pick(iv.Department)),
+			strCell(pick(iv.Budget)), strCell(pick(iv.Constituency)), strCell(iv.InterviewDate), intCell(int64(iv.Page)), intCell(int64(iv.LastPage))})
+	}
+	return g
+}
+
+// topicGrid is topic x team, each cell the team's codes (with cadence).
+func (m *model) topicGrid(l lang) *grid {
+	g := &grid{Cols: []col{{Name: "topic"}}, Empty: ui["emptyTable"].in(l)}
+	var topics []string
+	seen := map[string]bool{}
+	cells := map[[2]string][]string{}
+	for _, iv := range m.in.Interviews {
+		g.Cols = append(g.Cols, col{Name: iv.Team})
+		for _, t := range interviews.Vocabulary {
+			for _, a := range iv.Answers(t.ID) {
+				if !seen[t.ID] {
+					seen[t.ID] = true
+					topics = append(topics, t.ID)
+				}
+				s := a.Code
+				if a.Cadence != "" {
+					s += " (" + a.Cadence + ")"
+				}
+				cells[[2]string{t.ID, iv.Team}] = append(cells[[2]string{t.ID, iv.Team}], s)
+			}
+		}
+	}
+	for _, t := range topics {
+		row := []cell{strCell(t)}
+		for _, iv := range m.in.Interviews {
+			if v, ok := cells[[2]string{t, iv.Team}]; ok {
+				row = append(row, strCell(strings.Join(v, " / ")))
+			} else {
+				row = append(row, cell{S: "NaN"})
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+// topicLegend explains, per topic, the codes the interviews use.
+func (m *model) topicLegend(l lang) []kv {
+	used := map[string]bool{}
+	for _, iv := range m.in.Interviews {
+		for _, t := range interviews.Vocabulary {
+			for _, a := range iv.Answers(t.ID) {
+				used[t.ID+"\x00"+a.Code] = true
+				if a.Cadence != "" {
+					used["\x00cadence\x00"+a.Cadence] = true
+				}
+			}
+		}
+	}
+	var out []kv
+	for _, t := range interviews.Vocabulary {
+		var parts []string
+		for _, code := range append([]interviews.Code{{Code: interviews.NotMentioned}}, t.Codes...) {
+			if !used[t.ID+"\x00"+code.Code] {
+				continue
+			}
+			full, _ := t.Code(code.Code)
+			parts = append(parts, full.Code+" = "+text{full.LabelJA, full.LabelEN}.in(l))
+		}
+		if len(parts) > 0 {
+			out = append(out, kv{t.ID + " — " + text{t.LabelJA, t.LabelEN}.in(l), strings.Join(parts, "; ")})
+		}
+	}
+	var cad []string
+	for _, c := range interviews.Cadences {
+		if used["\x00cadence\x00"+c.Code] {
+			cad = append(cad, c.Code+" = "+text{c.LabelJA, c.LabelEN}.in(l))
+		}
+	}
+	if len(cad) > 0 {
+		out = append(out, kv{"(cadence)", strings.Join(cad, "; ")})
+	}
+	return out
+}
+
+func (m *model) claimsGrid(l lang) *grid {
+	c := func(k string) string { return claimCols[k].in(l) }
+	g := &grid{Empty: ui["emptyTable"].in(l)}
+	for _, k := range []string{"claim_id", "page", "text", "tables", "statistic", "claimed", "computed", "status", "note"} {
+		g.Cols = append(g.Cols, col{Name: c(k), Num: k == "page" || k == "computed"})
+	}
+	for _, r := range m.in.Claims {
+		cl := r.Claim
+		computed := cell{S: naText, Num: true}
+		if r.Computed != nil {
+			v := roundNumpy(*r.Computed, 3)
+			computed = cell{V: v, S: pyFloat(v), Num: true}
+		}
+		st := strCell(claimStatusText(string(r.Status), l))
+		st.Class = "cl-" + strings.ReplaceAll(string(r.Status), "_", "-")
+		g.Rows = append(g.Rows, []cell{strCell(cl.ID), intCell(int64(cl.Page)), strCell(text{cl.TextJA, cl.TextEN}.in(l)),
+			strCell(strings.Join(cl.Tables(), ", ")), strCell(claims.StatisticText(cl)), strCell(cl.Claimed()), computed, st, strCell(r.Note)})
+	}
+	return g
+}
+
+func claimStatusText(s string, l lang) string {
+	if t, ok := claimStatus[s]; ok {
+		return t.in(l)
+	}
+	return s
+}
+
+// claimCounts counts the claims by status, in the order of claimStatus's keys
+// as the claims package lists them.
+func (m *model) claimCounts(l lang) string {
+	counts := map[string]int{}
+	for _, r := range m.in.Claims {
+		counts[string(r.Status)]++
+	}
+	var parts []string
+	for _, s := range []string{"holds", "holds_inferred", "fails", "fails_inferred", "unknown", "unverifiable"} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", claimStatusText(s, l), counts[s]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
