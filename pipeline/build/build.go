@@ -210,8 +210,14 @@ func Run(cfg Config) (Result, error) {
 	return res, nil
 }
 
-// trendsMissing reports whether a year with responses lacks its trends file.
+// trendsMissing reports whether a year with responses lacks its trends file,
+// or the trends report is missing.
 func trendsMissing(cfg Config, years []int) bool {
+	for _, name := range []string{report.TrendsNotebook, report.TrendsHTMLFile} {
+		if !fileExists(filepath.Join(cfg.ReportsDir, name)) {
+			return true
+		}
+	}
 	for _, y := range years {
 		if fileExists(columnar.PartitionPath(cfg.ProcessedDir, "responses", y)) &&
 			!fileExists(columnar.PartitionPath(cfg.ProcessedDir, "trends", y)) {

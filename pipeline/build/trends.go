@@ -3,6 +3,8 @@ package build
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +20,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/report"
 )
 
 // loadYears loads every year's questionnaire and checks each year against
@@ -102,14 +105,17 @@ func (r trendRow) key() string { return r.concept + "|" + r.row + "|" + r.cell +
 // buildTrends counts every year's responses (read back from processed/) by
 // option, maps each option to its origin through the crosswalk chain, and
 // writes processed/trends/year=<YYYY>/part-0.parquet for every year that has
-// responses. Options split in a later year count as their origin (each
-// respondent once); categories merged in a later year get a derived row in
-// earlier years (the sum of their parts, exact for single-choice items; for
-// multi-choice items a respondent who chose several parts is counted for
-// each, which the row's derived flag warns about).
+// responses, and the report comparing the years (reports/trends.ipynb and
+// reports/trends.html, from the same rows). Options split in a later year
+// count as their origin (each respondent once); categories merged in a later
+// year get a derived row in earlier years (the sum of their parts, exact for
+// single-choice items; for multi-choice items a respondent who chose several
+// parts is counted for each, which the row's derived flag warns about).
 func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnaire, chain *crosswalk.Chain, set *atomicfile.Set) error {
 	perYear := map[int][]trendRow{}
 	var withData []int
+	respondents := map[int]int64{}
+	provenance := map[int]string{}
 	for _, y := range years {
 		path := columnar.PartitionPath(cfg.ProcessedDir, "responses", y)
 		if _, err := os.Stat(path); err != nil {
@@ -136,9 +142,18 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 		if mapErr != nil {
 			return fmt.Errorf("build: trends: %w", mapErr)
 		}
-		if err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error { ic.Add(rec); return nil }); err != nil {
+		prov := map[string]int64{}
+		err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error {
+			ic.Add(rec)
+			countProvenance(rec, prov)
+			respondents[y] += rec.NumRows()
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("build: trends: %w", err)
 		}
+		kinds := slices.Sorted(maps.Keys(prov))
+		provenance[y] = strings.Join(kinds, ", ")
 		for _, oc := range ic.Counts() {
 			o, err := origin(oc.Item, oc.Row, oc.Cell, oc.Codes[0])
 			if err != nil {
@@ -195,7 +210,10 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 		}
 	}
 	mem := memory.NewGoAllocator()
+	in := report.TrendsInputs{Years: withData, Questionnaires: map[int]*questionnaire.Questionnaire{},
+		Respondents: respondents, Provenance: provenance}
 	for _, y := range withData {
+		in.Questionnaires[y] = qs[y]
 		rows := perYear[y]
 		slices.SortStableFunc(rows, func(a, b trendRow) int { return strings.Compare(a.key(), b.key()) })
 		rec := trendsRecord(mem, rows, compared)
@@ -204,8 +222,31 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 		if err != nil {
 			return err
 		}
+		for _, r := range rows {
+			in.Rows = append(in.Rows, r.reportRow(y, compared[r.key()]))
+		}
+	}
+	files, err := report.RenderTrends(in)
+	if err != nil {
+		return fmt.Errorf("build: trends: %w", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		set.Add(filepath.Join(cfg.ReportsDir, name), files[name])
 	}
 	return nil
+}
+
+// reportRow is the row as the trends report reads it: the values of the
+// dataset's columns (share: count / n, NaN without a base).
+func (r trendRow) reportRow(year, compared int) report.TrendRow {
+	share := math.NaN()
+	if r.n > 0 {
+		share = float64(r.count) / float64(r.n)
+	}
+	return report.TrendRow{Year: year, Concept: r.concept, Row: r.row, Cell: r.cell, Category: r.category,
+		OriginYear: r.originYear, Item: r.item, QuestionID: r.questionID, Codes: slices.Clone(r.codes),
+		LabelJA: r.labelJA, LabelEN: r.labelEN, Count: r.count, N: r.n, Share: share, YearsCompared: compared,
+		Derived: r.derived}
 }
 
 func trendsRecord(mem memory.Allocator, rows []trendRow, compared map[string]int) arrow.Record {
