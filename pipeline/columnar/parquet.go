@@ -35,7 +35,9 @@ func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.Arrow
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithCompression(compress.Codecs.Snappy),
 		parquet.WithVersion(parquet.V2_6),
-		parquet.WithDataPageVersion(parquet.DataPageV1),
+		// Data page v2: its levels are not length-prefixed, which avoids arrow/go
+		// v15 reallocating the level buffer on every write (quadratic in a page).
+		parquet.WithDataPageVersion(parquet.DataPageV2),
 		parquet.WithMaxRowGroupLength(1 << 20),
 		parquet.WithDataPageSize(64 << 10),
 	}
