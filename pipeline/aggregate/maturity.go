@@ -46,22 +46,33 @@ func NewMaturity(mem memory.Allocator, q *questionnaire.Questionnaire) *Maturity
 	return m
 }
 
-// Add appends the levels of one batch.
-func (m *Maturity) Add(rec arrow.Record) {
+// Batch returns the levels of one batch as their own record (for streaming
+// the dataset); the caller releases it.
+func (m *Maturity) Batch(mem memory.Allocator, rec arrow.Record) arrow.Record {
+	b := array.NewRecordBuilder(mem, MaturitySchema)
+	defer b.Release()
+	appendLevels(b, m.items, rec)
+	return b.NewRecord()
+}
+
+// Add appends the levels of one batch to the record Record returns.
+func (m *Maturity) Add(rec arrow.Record) { appendLevels(m.b, m.items, rec) }
+
+func appendLevels(out *array.RecordBuilder, items []*questionnaire.Item, rec arrow.Record) {
 	b := batch{rec: rec, idx: map[string]int{}}
 	for i, f := range rec.Schema().Fields() {
 		b.idx[f.Name] = i
 	}
 	for i := 0; i < int(rec.NumRows()); i++ {
 		id, _ := b.code("respondent_id", i)
-		for _, it := range m.items {
-			m.b.Field(0).(*array.StringBuilder).Append(id)
-			m.b.Field(1).(*array.StringBuilder).Append(it.Number)
-			m.b.Field(2).(*array.StringBuilder).Append(it.ID)
+		for _, it := range items {
+			out.Field(0).(*array.StringBuilder).Append(id)
+			out.Field(1).(*array.StringBuilder).Append(it.Number)
+			out.Field(2).(*array.StringBuilder).Append(it.ID)
 			if it.SIM3 == "" {
-				m.b.Field(3).AppendNull()
+				out.Field(3).AppendNull()
 			} else {
-				m.b.Field(3).(*array.StringBuilder).Append(it.SIM3)
+				out.Field(3).(*array.StringBuilder).Append(it.SIM3)
 			}
 			code, ok := b.code(it.ID, i)
 			var opt *questionnaire.Option
@@ -71,16 +82,16 @@ func (m *Maturity) Add(rec arrow.Record) {
 				}
 			}
 			if !ok {
-				m.b.Field(4).AppendNull()
+				out.Field(4).AppendNull()
 			} else {
-				m.b.Field(4).(*array.StringBuilder).Append(code)
+				out.Field(4).(*array.StringBuilder).Append(code)
 			}
 			if opt == nil || opt.SIM3Level == nil {
-				m.b.Field(5).AppendNull() // no answer, or a coded category outside the scale
-				m.b.Field(6).AppendNull()
+				out.Field(5).AppendNull() // no answer, or a coded category outside the scale
+				out.Field(6).AppendNull()
 			} else {
-				m.b.Field(5).(*array.Int32Builder).Append(int32(*opt.SIM3Level))
-				m.b.Field(6).(*array.BooleanBuilder).Append(opt.Coarse)
+				out.Field(5).(*array.Int32Builder).Append(int32(*opt.SIM3Level))
+				out.Field(6).(*array.BooleanBuilder).Append(opt.Coarse)
 			}
 		}
 	}

@@ -29,6 +29,11 @@ import (
 // construction start before 1.6 completion); pairs of printed numbers.
 var DateOrder = [][2]string{{"1.5", "1.6"}}
 
+// MaturityReportLimit is the largest number of respondents whose maturity
+// levels the report shows one by one; beyond it the report points to
+// processed/maturity, and memory stays bounded.
+const MaturityReportLimit = 5000
+
 // Crosstabs lists the crosstabs the report uses, as pairs of table keys:
 // 補足1's construction time by the completion period of 1.6.
 var Crosstabs = [][2]string{{"S1", "1.6"}}
@@ -89,6 +94,10 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 		return err
 	}
 	answers := responses.NewAnswers(mem, q)
+	matPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "maturity", year), aggregate.MaturitySchema)
+	if err != nil {
+		return err
+	}
 	maturity := aggregate.NewMaturity(mem, q)
 	defer maturity.Release()
 	var counter *aggregate.Counter
@@ -128,7 +137,15 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 		if err := ansPq.Write(long); err != nil {
 			return err
 		}
-		maturity.Add(rec)
+		levels := maturity.Batch(mem, rec)
+		err := matPq.Write(levels)
+		levels.Release()
+		if err != nil {
+			return err
+		}
+		if read <= MaturityReportLimit {
+			maturity.Add(rec) // kept for the report's per-respondent tables
+		}
 		for _, x := range crosstabs {
 			if err := x.Add(rec); err != nil {
 				return err
@@ -148,14 +165,14 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 	}
 	meta := provenanceMeta(prov, year)
 	in.Provenance, in.Validation = meta[MetaProvenance], report
-	for _, w := range []*parquetStream{respPq, ansPq} {
+	for _, w := range []*parquetStream{respPq, ansPq, matPq} {
 		for _, k := range []string{MetaProvenance, MetaProvenanceNote} {
 			if err := w.SetMetadata(k, meta[k]); err != nil {
 				return err
 			}
 		}
 	}
-	for _, w := range []interface{ Close() error }{respPq, respIPC, ansPq} {
+	for _, w := range []interface{ Close() error }{respPq, respIPC, ansPq, matPq} {
 		if err := w.Close(); err != nil {
 			return err
 		}
@@ -173,10 +190,10 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 			return err
 		}
 	}
-	mat := maturity.Record()
-	in.Maturity = mat // released by buildYear after the reports are rendered
-	if err := addParquet(set, cfg, "maturity", year, mat, meta); err != nil {
-		return err
+	if read <= MaturityReportLimit {
+		in.Maturity = maturity.Record() // released by buildYear after the reports are rendered
+	} else {
+		in.MaturityOmitted = read
 	}
 	if counter == nil {
 		return nil

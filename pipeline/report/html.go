@@ -30,6 +30,7 @@ type htmlEdition struct {
 	TablesIntro  string
 	Tables       []htmlTable
 	Maturity     *htmlMaturity
+	MaturityNote string // shown when there is no maturity table
 	AuditText    string
 	Audit        template.HTML
 	Validation   []kv
@@ -93,6 +94,10 @@ func edition(m *model, l lang) htmlEdition {
 			hm.Warning = t["perRespSynth"]
 		}
 		e.Maturity = hm
+	} else if n := m.in.MaturityOmitted; n > 0 {
+		e.MaturityNote = fmt.Sprintf(t["maturityOmitted"], n)
+	} else {
+		e.MaturityNote = t["noMaturity"]
 	}
 	if m.in.Published != nil {
 		w, i := m.auditCounts()
@@ -240,7 +245,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p>{{$t.perRespText}}</p>
 {{with .Warning}}<p class="caution">{{.}}</p>{{end}}
 <div class="scroll">{{.Respondents}}</div>
-{{else}}<p>{{$t.noMaturity}}</p>{{end}}
+{{else}}<p>{{.MaturityNote}}</p>{{end}}
 
 <h2 id="{{$p}}audit">{{$t.audit}}</h2>
 {{if .Audit}}<p>{{.AuditText}}</p>

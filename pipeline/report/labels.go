@@ -154,6 +154,7 @@ var ui = map[string]text{
 	"perRespText":        {"回答者ごとの回答項目数と SIM3 レベルの平均・最小・最大。", "Per respondent: items answered and the mean, lowest and highest SIM3 level."},
 	"perRespWarn":        {"注意: 回答データは公表集計表から再構成したものなので、回答者ごとの組み合わせには意味がありません。意味があるのは設問ごとの分布だけです。", "Caution: the respondent rows are reconstructed from the published tables, so the combination of answers within one respondent means nothing; only the distribution per item is data."},
 	"perRespSynth":       {"注意: 回答データは合成データ (synthetic) であり、実在の回答ではありません。", "Caution: the respondent rows are synthetic, not real answers."},
+	"maturityOmitted":    {"回答者が多いため (%d 名) 成熟度の表はこのレポートに載せていません。processed/maturity を参照してください。", "Too many respondents (%d) to show the maturity tables here; see processed/maturity."},
 	"noMaturity":         {"この年度には成熟度データがありません。", "This year has no maturity data."},
 	"audit":              {"報告書の監査", "Audit of the published report"},
 	"auditText":          {"公表集計表の数値同士の関係から見つかった事項: 抽出で失われた数値 (info) と、報告書が自己矛盾している箇所 (warning)。", "What the printed numbers say about the report: numbers lost in the extraction (info) and places where the report contradicts itself (warning)."},

@@ -170,6 +170,8 @@ func notebook(m *model, l lang) ([]byte, error) {
 		}
 		b.md("maturity-respondents-about", note.String())
 		b.code("maturity-respondents", pyRespondents(), nil, gridOut(mt.respondentGrid(l)))
+	} else if n := m.in.MaturityOmitted; n > 0 {
+		b.md("maturity-none", fmt.Sprintf(t("maturityOmitted"), n))
 	} else {
 		b.md("maturity-none", t("noMaturity"))
 	}

@@ -72,6 +72,9 @@ type Inputs struct {
 	Interviews     []interviews.Interview
 	Validation     *ingest.Report // nil without responses
 	Maturity       arrow.Record   // aggregate.MaturitySchema; may be nil
+	// MaturityOmitted, when not 0, is the number of respondents whose
+	// maturity levels were too many to show (Maturity is then nil).
+	MaturityOmitted int64
 	Provenance     string         // "collected", "reconstructed" or "synthetic": how the respondent rows were obtained
 }
 
