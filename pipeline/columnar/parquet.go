@@ -10,6 +10,7 @@ package columnar
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -17,6 +18,9 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/flight"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
@@ -30,7 +34,7 @@ func PartitionPath(root, dataset string, year int) string {
 	return filepath.Join(root, dataset, "year="+strconv.Itoa(year), "part-0.parquet")
 }
 
-func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+func writerProps() (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithCompression(compress.Codecs.Snappy),
@@ -41,37 +45,83 @@ func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.Arrow
 		parquet.WithMaxRowGroupLength(1 << 20),
 		parquet.WithDataPageSize(64 << 10),
 	}
-	// arrow/go v15 fails to write an Arrow dictionary column of more than
-	// 1024 rows through its direct dictionary path ("index out of range");
-	// such columns are written densely instead. The stored Arrow schema still
-	// says dictionary, so Arrow readers restore the categorical type.
-	for _, f := range schema.Fields() {
-		if f.Type.ID() == arrow.DICTIONARY {
-			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
+	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties()
+}
+
+// storageSchema replaces Arrow dictionary fields by their value type. arrow/go
+// v15 cannot write a dictionary column of more than 1024 rows through its
+// direct path ("index out of range"), and its dense fallback (compute.Take)
+// allocates quadratically; the writer therefore writes such columns as plain
+// strings (Parquet dictionary-encodes them itself) and stores the original
+// Arrow schema, with its dictionary types and field metadata, under
+// ARROW:schema, from which Arrow readers restore the categorical type.
+func storageSchema(schema *arrow.Schema) (*arrow.Schema, []bool) {
+	fields := make([]arrow.Field, len(schema.Fields()))
+	dict := make([]bool, len(fields))
+	for i, f := range schema.Fields() {
+		if dt, ok := f.Type.(*arrow.DictionaryType); ok {
+			f.Type, dict[i] = dt.ValueType, true
+		}
+		fields[i] = f
+	}
+	md := schema.Metadata()
+	return arrow.NewSchema(fields, &md), dict
+}
+
+// dense turns a dictionary array of strings into a plain string array.
+func dense(mem memory.Allocator, a *array.Dictionary) arrow.Array {
+	vals := a.Dictionary().(*array.String)
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.Reserve(a.Len())
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.AppendNull()
+		} else {
+			b.Append(vals.Value(a.GetValueIndex(i)))
 		}
 	}
-	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+	return b.NewArray()
 }
 
 // ParquetWriter streams record batches into one Parquet file; each Write
 // writes the batch as its own row group, so the writer keeps no reference to
 // a batch after Write returns (the caller may release it).
 type ParquetWriter struct {
-	w *pqarrow.FileWriter
+	w       *pqarrow.FileWriter
+	storage *arrow.Schema
+	dict    []bool
 }
 
 // NewParquetWriter starts a Parquet file with schema on w.
 func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error) {
-	props, aprops := writerProps(schema)
-	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
+	storage, dict := storageSchema(schema)
+	props, aprops := writerProps()
+	fw, err := pqarrow.NewFileWriter(storage, w, props, aprops)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
-	return &ParquetWriter{w: fw}, nil
+	stored := flight.SerializeSchema(schema, memory.DefaultAllocator)
+	if err := fw.AppendKeyValueMetadata("ARROW:schema", base64.StdEncoding.EncodeToString(stored)); err != nil {
+		return nil, fmt.Errorf("parquet: %w", err)
+	}
+	return &ParquetWriter{w: fw, storage: storage, dict: dict}, nil
 }
 
 // Write appends a record batch.
 func (p *ParquetWriter) Write(rec arrow.Record) error {
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		if p.dict[i] {
+			d := dense(memory.DefaultAllocator, rec.Column(i).(*array.Dictionary))
+			defer d.Release()
+			cols[i] = d
+		} else {
+			cols[i] = rec.Column(i)
+		}
+	}
+	rec = array.NewRecord(p.storage, cols, rec.NumRows())
+	defer rec.Release()
 	if err := p.w.Write(rec); err != nil {
 		return fmt.Errorf("parquet: write record: %w", err)
 	}
