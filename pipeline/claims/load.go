@@ -7,10 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
 // Load reads and validates the claims file at path. On any problem it
@@ -27,23 +28,22 @@ func Load(path string) ([]Claim, error) {
 // Parse decodes and validates a claims file held in memory; file names the
 // source in error messages. Claims are returned in file order.
 func Parse(file string, data []byte) ([]Claim, error) {
-	c := &collector{file: file}
+	c := &yamlsrc.Collector{File: file}
 	cs := decode(c, data)
-	if len(c.errs) > 0 {
-		sort.SliceStable(c.errs, func(i, j int) bool {
-			a, b := c.errs[i], c.errs[j]
+	if len(c.Errs) > 0 {
+		sort.SliceStable(c.Errs, func(i, j int) bool {
+			a, b := c.Errs[i], c.Errs[j]
 			if a.Line != b.Line {
 				return a.Line < b.Line
 			}
 			return a.Column < b.Column
 		})
-		return nil, c.errs
+		return nil, c.Errs
 	}
 	return cs, nil
 }
 
 var (
-	yamlLine  = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 	// keyPattern accepts table keys of DESIGN.md section 3: 1.4, 2.4.1,
 	// 2.7/own, 2.9/reactive, 2.9.a, S1.
@@ -68,27 +68,11 @@ const valueScale = 10000
 // maxCount bounds the values and tolerances of count and compare claims.
 const maxCount = 1e9
 
-func errPos(msg string) pos {
-	if m := yamlLine.FindStringSubmatch(strings.TrimSpace(msg)); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return pos{line: n}
-	}
-	return pos{}
-}
-
-func errText(msg string) string {
-	msg = strings.TrimSpace(msg)
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return m[2]
-	}
-	return strings.TrimPrefix(msg, "yaml: ")
-}
-
-func at(n *yaml.Node) pos { return pos{n.Line, n.Column} }
+func at(n *yaml.Node) Pos { return yamlsrc.NodePos(n) }
 
 // decoder walks the node tree of a claims file, reporting to c.
 type decoder struct {
-	c *collector
+	c *yamlsrc.Collector
 }
 
 // fields is a decoded mapping: the value node of each key and where the
@@ -102,71 +86,66 @@ type fields struct {
 func (f fields) has(key string) bool { _, ok := f.vals[key]; return ok }
 
 // pos returns the position of key's value, or of the mapping when absent.
-func (f fields) pos(key string) pos {
+func (f fields) pos(key string) Pos {
 	if v, ok := f.vals[key]; ok {
 		return at(v)
 	}
 	return at(f.node)
 }
 
-func decode(c *collector, data []byte) []Claim {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		c.add(errPos(err.Error()), where{}, ErrSyntax, "%s", errText(err.Error()))
-		return nil
-	}
-	if len(root.Content) == 0 {
-		c.add(pos{}, where{}, ErrMissing, "file is empty")
-		return nil
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode {
-		c.add(at(doc), where{}, ErrSyntax, "top level must be a mapping of keys (format, report, claims)")
+// format tailors yamlsrc's decoding messages to claims files.
+var format = yamlsrc.Format{Keys: "format, report, claims"}
+
+func decode(c *yamlsrc.Collector, data []byte) []Claim {
+	// The claims are read from the node tree, which keeps the position of
+	// every value for the messages; only the tree is decoded.
+	doc, ok := yamlsrc.DecodeFormat(c, data, new(yaml.Node), format)
+	if !ok {
 		return nil
 	}
 	d := &decoder{c: c}
-	top, _ := d.mapping(doc, where{}, "the top level", topKeys)
+	top, _ := d.mapping(doc, "", "the top level", topKeys)
 
 	if v, ok := top.vals["format"]; !ok {
-		c.add(at(doc), where{}, ErrMissing, "format is required (%s)", Format)
-	} else if s, ok := d.text(v, where{}, "format"); ok && s != Format {
-		c.add(at(v), where{}, ErrInvalid, "format is %q, want %q", s, Format)
+		c.Add(at(doc), "", ErrMissing, "format is required (%s)", Format)
+	} else if s, ok := d.text(v, "", "format"); ok && s != Format {
+		c.Add(at(v), "", ErrInvalid, "format is %q, want %q", s, Format)
 	}
 
 	pages := 0
 	if v, ok := top.vals["report"]; !ok {
-		c.add(at(doc), where{}, ErrMissing, "report is required (year and pages of the report)")
-	} else if rep, ok := d.mapping(v, where{}, "report", reportKeys); ok {
-		if y, ok := d.required(rep, where{}, "year", "report"); ok {
-			if year, ok := d.integer(y, where{}, "year"); ok && (year < 1990 || year > 2100) {
-				c.add(at(y), where{}, ErrInvalid, "report year %d is outside 1990-2100", year)
+		c.Add(at(doc), "", ErrMissing, "report is required (year and pages of the report)")
+	} else if rep, ok := d.mapping(v, "", "report", reportKeys); ok {
+		if y, ok := d.required(rep, "", "year", "report"); ok {
+			if year, ok := d.integer(y, "", "year"); ok && (year < 1990 || year > 2100) {
+				c.Add(at(y), "", ErrInvalid, "report year %d is outside 1990-2100", year)
 			}
 		}
-		if p, ok := d.required(rep, where{}, "pages", "report"); ok {
-			if n, ok := d.integer(p, where{}, "pages"); ok {
+		if p, ok := d.required(rep, "", "pages", "report"); ok {
+			if n, ok := d.integer(p, "", "pages"); ok {
 				if n < 1 {
-					c.add(at(p), where{}, ErrInvalid, "report pages must be at least 1, got %d", n)
+					c.Add(at(p), "", ErrInvalid, "report pages must be at least 1, got %d", n)
 				} else {
 					pages = n
 				}
 			}
 		}
 		if s, ok := rep.vals["source"]; ok {
-			d.text(s, where{}, "source")
+			d.text(s, "", "source")
 		}
 	}
 
 	list, ok := top.vals["claims"]
 	if !ok {
-		c.add(at(doc), where{}, ErrMissing, "claims is required (a list of claims)")
+		c.Add(at(doc), "", ErrMissing, "claims is required (a list of claims)")
 		return nil
 	}
 	if list.Kind != yaml.SequenceNode {
-		c.add(at(list), where{}, ErrInvalid, "claims must be a list")
+		c.Add(at(list), "", ErrInvalid, "claims must be a list")
 		return nil
 	}
 	if len(list.Content) == 0 {
-		c.add(at(list), where{}, ErrMissing, "claims is empty")
+		c.Add(at(list), "", ErrMissing, "claims is empty")
 		return nil
 	}
 	var out []Claim
@@ -175,7 +154,7 @@ func decode(c *collector, data []byte) []Claim {
 		cl, idNode, ok := d.claim(n, i+1, pages)
 		if idNode != nil && cl.ID != "" {
 			if first, dup := seen[cl.ID]; dup {
-				c.add(at(idNode), where{cl.ID, i + 1}, ErrDuplicate, "id %q is already used by the claim at line %d", cl.ID, first)
+				c.Add(at(idNode), claimContext(cl.ID, i+1), ErrDuplicate, "id %q is already used by the claim at line %d", cl.ID, first)
 				ok = false
 			} else {
 				seen[cl.ID] = n.Line
@@ -191,34 +170,34 @@ func decode(c *collector, data []byte) []Claim {
 // mapping checks that n is a mapping whose keys are all allowed, unique and
 // without aliases, and returns its values. The bool is false when n is not
 // a mapping at all.
-func (d *decoder) mapping(n *yaml.Node, w where, what string, allowed []string) (fields, bool) {
+func (d *decoder) mapping(n *yaml.Node, ctx string, what string, allowed []string) (fields, bool) {
 	f := fields{node: n, keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
 	if n.Kind == yaml.AliasNode {
-		d.c.add(at(n), w, ErrInvalid, "anchors and aliases are not allowed in a claims file")
+		d.c.Add(at(n), ctx, ErrInvalid, "anchors and aliases are not allowed in a claims file")
 		return f, false
 	}
 	if n.Kind != yaml.MappingNode {
-		d.c.add(at(n), w, ErrInvalid, "%s must be a mapping of keys (%s)", what, strings.Join(allowed, ", "))
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be a mapping of keys (%s)", what, strings.Join(allowed, ", "))
 		return f, false
 	}
 	keyLine := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.c.add(at(k), w, ErrInvalid, "keys of %s must be plain words", what)
+			d.c.Add(at(k), ctx, ErrInvalid, "keys of %s must be plain words", what)
 			continue
 		}
 		if !slices.Contains(allowed, k.Value) {
-			d.c.add(at(k), w, ErrUnknownKey, "unknown key %q in %s (allowed: %s; see raw/2015/CLAIMS.md)", k.Value, what, strings.Join(allowed, ", "))
+			d.c.Add(at(k), ctx, ErrUnknownKey, "unknown key %q in %s (allowed: %s; see raw/2015/CLAIMS.md)", k.Value, what, strings.Join(allowed, ", "))
 			continue
 		}
 		if first, dup := keyLine[k.Value]; dup {
-			d.c.add(at(k), w, ErrDuplicate, "key %q is repeated in %s (first at line %d)", k.Value, what, first)
+			d.c.Add(at(k), ctx, ErrDuplicate, "key %q is repeated in %s (first at line %d)", k.Value, what, first)
 			continue
 		}
 		keyLine[k.Value] = k.Line
 		if v.Kind == yaml.AliasNode {
-			d.c.add(at(v), w, ErrInvalid, "anchors and aliases are not allowed in a claims file")
+			d.c.Add(at(v), ctx, ErrInvalid, "anchors and aliases are not allowed in a claims file")
 			continue
 		}
 		f.keys[k.Value] = k
@@ -228,22 +207,22 @@ func (d *decoder) mapping(n *yaml.Node, w where, what string, allowed []string) 
 }
 
 // required returns the value of key, reporting it missing.
-func (d *decoder) required(f fields, w where, key, what string) (*yaml.Node, bool) {
+func (d *decoder) required(f fields, ctx string, key, what string) (*yaml.Node, bool) {
 	v, ok := f.vals[key]
 	if !ok {
-		d.c.add(at(f.node), w, ErrMissing, "%s is required in %s", key, what)
+		d.c.Add(at(f.node), ctx, ErrMissing, "%s is required in %s", key, what)
 	}
 	return v, ok
 }
 
 // scalar checks that n is a non-null scalar.
-func (d *decoder) scalar(n *yaml.Node, w where, key, want string) bool {
+func (d *decoder) scalar(n *yaml.Node, ctx string, key, want string) bool {
 	switch {
 	case n.Kind != yaml.ScalarNode:
-		d.c.add(at(n), w, ErrInvalid, "%s must be %s", key, want)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be %s", key, want)
 		return false
 	case n.Tag == "!!null":
-		d.c.add(at(n), w, ErrMissing, "%s is empty", key)
+		d.c.Add(at(n), ctx, ErrMissing, "%s is empty", key)
 		return false
 	}
 	return true
@@ -251,80 +230,80 @@ func (d *decoder) scalar(n *yaml.Node, w where, key, want string) bool {
 
 // text returns a non-empty string value (its literal text, so an unquoted
 // table key such as 2.10 keeps its digits).
-func (d *decoder) text(n *yaml.Node, w where, key string) (string, bool) {
-	if !d.scalar(n, w, key, "a string") {
+func (d *decoder) text(n *yaml.Node, ctx string, key string) (string, bool) {
+	if !d.scalar(n, ctx, key, "a string") {
 		return "", false
 	}
 	s := strings.TrimSpace(n.Value)
 	if s == "" {
-		d.c.add(at(n), w, ErrMissing, "%s is empty", key)
+		d.c.Add(at(n), ctx, ErrMissing, "%s is empty", key)
 		return "", false
 	}
 	return s, true
 }
 
-func (d *decoder) integer(n *yaml.Node, w where, key string) (int, bool) {
-	if !d.scalar(n, w, key, "an integer") {
+func (d *decoder) integer(n *yaml.Node, ctx string, key string) (int, bool) {
+	if !d.scalar(n, ctx, key, "an integer") {
 		return 0, false
 	}
 	var v int64
 	if n.Tag != "!!int" || n.Decode(&v) != nil || v < math.MinInt32 || v > math.MaxInt32 {
-		d.c.add(at(n), w, ErrInvalid, "%s must be an integer, got %q", key, n.Value)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be an integer, got %q", key, n.Value)
 		return 0, false
 	}
 	return int(v), true
 }
 
-func (d *decoder) number(n *yaml.Node, w where, key string) (float64, bool) {
-	if !d.scalar(n, w, key, "a number") {
+func (d *decoder) number(n *yaml.Node, ctx string, key string) (float64, bool) {
+	if !d.scalar(n, ctx, key, "a number") {
 		return 0, false
 	}
 	var v float64
 	if (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&v) != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		d.c.add(at(n), w, ErrInvalid, "%s must be a number, got %q", key, n.Value)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be a number, got %q", key, n.Value)
 		return 0, false
 	}
 	return v, true
 }
 
-func (d *decoder) boolean(n *yaml.Node, w where, key string) (bool, bool) {
-	if !d.scalar(n, w, key, "true or false") {
+func (d *decoder) boolean(n *yaml.Node, ctx string, key string) (bool, bool) {
+	if !d.scalar(n, ctx, key, "true or false") {
 		return false, false
 	}
 	var v bool
 	if n.Tag != "!!bool" || n.Decode(&v) != nil {
-		d.c.add(at(n), w, ErrInvalid, "%s must be true or false, got %q", key, n.Value)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be true or false, got %q", key, n.Value)
 		return false, false
 	}
 	return v, true
 }
 
 // rows returns a list of printed row numbers: positive, unique integers.
-func (d *decoder) rows(n *yaml.Node, w where, key string) ([]int, bool) {
+func (d *decoder) rows(n *yaml.Node, ctx string, key string) ([]int, bool) {
 	if n.Kind != yaml.SequenceNode {
-		d.c.add(at(n), w, ErrInvalid, "%s must be a list of printed row numbers, e.g. [1, 2]", key)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s must be a list of printed row numbers, e.g. [1, 2]", key)
 		return nil, false
 	}
 	if len(n.Content) == 0 {
-		d.c.add(at(n), w, ErrMissing, "%s is empty", key)
+		d.c.Add(at(n), ctx, ErrMissing, "%s is empty", key)
 		return nil, false
 	}
 	ok := true
 	var out []int
 	for _, e := range n.Content {
 		if e.Kind == yaml.AliasNode {
-			d.c.add(at(e), w, ErrInvalid, "anchors and aliases are not allowed in a claims file")
+			d.c.Add(at(e), ctx, ErrInvalid, "anchors and aliases are not allowed in a claims file")
 			ok = false
 			continue
 		}
 		var v int64
 		if e.Kind != yaml.ScalarNode || e.Tag != "!!int" || e.Decode(&v) != nil || v < 1 || v > math.MaxInt32 {
-			d.c.add(at(e), w, ErrInvalid, "%s: row numbers are positive integers (the printed #), got %q", key, e.Value)
+			d.c.Add(at(e), ctx, ErrInvalid, "%s: row numbers are positive integers (the printed #), got %q", key, e.Value)
 			ok = false
 			continue
 		}
 		if slices.Contains(out, int(v)) {
-			d.c.add(at(e), w, ErrDuplicate, "%s: row %d is listed twice", key, v)
+			d.c.Add(at(e), ctx, ErrDuplicate, "%s: row %d is listed twice", key, v)
 			ok = false
 			continue
 		}
@@ -334,13 +313,13 @@ func (d *decoder) rows(n *yaml.Node, w where, key string) ([]int, bool) {
 }
 
 // tableKey returns a table key of DESIGN.md section 3.
-func (d *decoder) tableKey(n *yaml.Node, w where, key string) (string, bool) {
-	s, ok := d.text(n, w, key)
+func (d *decoder) tableKey(n *yaml.Node, ctx string, key string) (string, bool) {
+	s, ok := d.text(n, ctx, key)
 	if !ok {
 		return "", false
 	}
 	if !keyPattern.MatchString(s) {
-		d.c.add(at(n), w, ErrInvalid, "%s %q is not a table key (like 1.4, 2.4.1, 2.9/reactive, 2.9.a, S1)", key, s)
+		d.c.Add(at(n), ctx, ErrInvalid, "%s %q is not a table key (like 1.4, 2.4.1, 2.9/reactive, 2.9.a, S1)", key, s)
 		return "", false
 	}
 	return s, true
@@ -364,27 +343,27 @@ func claimID(n *yaml.Node) (string, *yaml.Node) {
 // duplicate check) and whether the claim is valid.
 func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool) {
 	id, idNode := claimID(n)
-	w := where{id, index}
-	before := len(d.c.errs)
+	ctx := claimContext(id, index)
+	before := len(d.c.Errs)
 	cl := Claim{ID: id, Line: n.Line, Column: n.Column}
-	f, ok := d.mapping(n, w, "a claim", claimKeys)
+	f, ok := d.mapping(n, ctx, "a claim", claimKeys)
 	if !ok {
 		return cl, nil, false
 	}
 
-	if v, ok := d.required(f, w, "id", "a claim"); ok {
-		if s, ok := d.text(v, w, "id"); ok && !idPattern.MatchString(s) {
-			d.c.add(at(v), w, ErrInvalid, "id %q must be lower-case letters and digits joined by hyphens (p27-authority-advise-90pct)", s)
+	if v, ok := d.required(f, ctx, "id", "a claim"); ok {
+		if s, ok := d.text(v, ctx, "id"); ok && !idPattern.MatchString(s) {
+			d.c.Add(at(v), ctx, ErrInvalid, "id %q must be lower-case letters and digits joined by hyphens (p27-authority-advise-90pct)", s)
 		}
 	}
-	if v, ok := d.required(f, w, "page", "a claim"); ok {
-		if p, ok := d.integer(v, w, "page"); ok {
+	if v, ok := d.required(f, ctx, "page", "a claim"); ok {
+		if p, ok := d.integer(v, ctx, "page"); ok {
 			cl.Page = p
 			switch {
 			case p < 1:
-				d.c.add(at(v), w, ErrInvalid, "page must be at least 1, got %d", p)
+				d.c.Add(at(v), ctx, ErrInvalid, "page must be at least 1, got %d", p)
 			case pages > 0 && p > pages:
-				d.c.add(at(v), w, ErrInvalid, "page %d is outside the report's pages 1-%d", p, pages)
+				d.c.Add(at(v), ctx, ErrInvalid, "page %d is outside the report's pages 1-%d", p, pages)
 			}
 		}
 	}
@@ -392,53 +371,53 @@ func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool
 		key string
 		dst *string
 	}{{"text_ja", &cl.TextJA}, {"text_en", &cl.TextEN}, {"wording", &cl.Wording}} {
-		if v, ok := d.required(f, w, k.key, "a claim"); ok {
-			*k.dst, _ = d.text(v, w, k.key)
+		if v, ok := d.required(f, ctx, k.key, "a claim"); ok {
+			*k.dst, _ = d.text(v, ctx, k.key)
 		}
 	}
 	if v, ok := f.vals["note"]; ok {
-		cl.Note, _ = d.text(v, w, "note")
+		cl.Note, _ = d.text(v, ctx, "note")
 	}
 
 	sv, hasStat := f.vals["statistic"]
 	uv, hasUnv := f.vals["unverifiable_from_tables"]
 	switch {
 	case hasStat && hasUnv:
-		d.c.add(at(f.keys["unverifiable_from_tables"]), w, ErrInvalid, "a claim has either statistic or unverifiable_from_tables, not both")
+		d.c.Add(at(f.keys["unverifiable_from_tables"]), ctx, ErrInvalid, "a claim has either statistic or unverifiable_from_tables, not both")
 	case !hasStat && !hasUnv:
-		d.c.add(at(n), w, ErrMissing, "statistic is required (or unverifiable_from_tables with the reason)")
+		d.c.Add(at(n), ctx, ErrMissing, "statistic is required (or unverifiable_from_tables with the reason)")
 	case hasStat:
-		cl.Statistic = d.statistic(sv, w)
+		cl.Statistic = d.statistic(sv, ctx)
 	default:
-		cl.Unverifiable = d.unverifiable(uv, w)
+		cl.Unverifiable = d.unverifiable(uv, ctx)
 	}
 
 	relOK := false
-	if v, ok := d.required(f, w, "relation", "a claim"); ok {
-		if s, ok := d.text(v, w, "relation"); ok {
+	if v, ok := d.required(f, ctx, "relation", "a claim"); ok {
+		if s, ok := d.text(v, ctx, "relation"); ok {
 			cl.Relation = Relation(s)
 			if relOK = cl.Relation.known(); !relOK {
-				d.c.add(at(v), w, ErrUnknownRelation, "unknown relation %q (allowed: %s)", s, relationNames())
+				d.c.Add(at(v), ctx, ErrUnknownRelation, "unknown relation %q (allowed: %s)", s, relationNames())
 			}
 		}
 	}
 	hasValue, hasTol, hasPrec := f.has("value"), f.has("tolerance"), f.has("precision")
 	valueOK, tolOK, precOK := true, true, true
 	if hasValue {
-		cl.Value, valueOK = d.number(f.vals["value"], w, "value")
+		cl.Value, valueOK = d.number(f.vals["value"], ctx, "value")
 	}
 	if hasTol {
-		cl.Tolerance, tolOK = d.number(f.vals["tolerance"], w, "tolerance")
+		cl.Tolerance, tolOK = d.number(f.vals["tolerance"], ctx, "tolerance")
 	}
 	if hasPrec {
-		cl.Precision, precOK = d.number(f.vals["precision"], w, "precision")
+		cl.Precision, precOK = d.number(f.vals["precision"], ctx, "precision")
 	}
 
 	kind := cl.Kind()
 	if kind != "" && kind.known() && relOK && valueOK && tolOK && precOK {
-		d.checkValue(&cl, f, w, hasValue, hasTol, hasPrec)
+		d.checkValue(&cl, f, ctx, hasValue, hasTol, hasPrec)
 	}
-	return cl, idNode, len(d.c.errs) == before
+	return cl, idNode, len(d.c.Errs) == before
 }
 
 func relationNames() string {
@@ -458,45 +437,45 @@ func kindNames() string {
 }
 
 // statistic decodes and validates a claim's statistic.
-func (d *decoder) statistic(n *yaml.Node, w where) *Statistic {
-	f, ok := d.mapping(n, w, "statistic", statisticKeys)
+func (d *decoder) statistic(n *yaml.Node, ctx string) *Statistic {
+	f, ok := d.mapping(n, ctx, "statistic", statisticKeys)
 	if !ok {
 		return nil
 	}
 	s := &Statistic{}
-	if v, ok := d.required(f, w, "kind", "statistic"); ok {
-		if k, ok := d.text(v, w, "kind"); ok {
+	if v, ok := d.required(f, ctx, "kind", "statistic"); ok {
+		if k, ok := d.text(v, ctx, "kind"); ok {
 			s.Kind = Kind(k)
 			if !s.Kind.known() {
-				d.c.add(at(v), w, ErrUnknownKind, "unknown statistic kind %q (allowed: %s)", k, kindNames())
+				d.c.Add(at(v), ctx, ErrUnknownKind, "unknown statistic kind %q (allowed: %s)", k, kindNames())
 			}
 		}
 	}
-	if v, ok := d.required(f, w, "table", "statistic"); ok {
-		s.Table, _ = d.tableKey(v, w, "table")
+	if v, ok := d.required(f, ctx, "table", "statistic"); ok {
+		s.Table, _ = d.tableKey(v, ctx, "table")
 	}
 	if v, ok := f.vals["use_n"]; ok {
-		s.UseN, _ = d.boolean(v, w, "use_n")
+		s.UseN, _ = d.boolean(v, ctx, "use_n")
 	}
 	if v, ok := f.vals["rows"]; ok {
-		s.Rows, _ = d.rows(v, w, "rows")
+		s.Rows, _ = d.rows(v, ctx, "rows")
 		if s.UseN {
-			d.c.add(at(v), w, ErrInvalid, "rows and use_n: true exclude each other (use_n counts the table's N)")
+			d.c.Add(at(v), ctx, ErrInvalid, "rows and use_n: true exclude each other (use_n counts the table's N)")
 		}
 	} else if !s.UseN {
-		d.c.add(at(n), w, ErrMissing, "rows is required in statistic (or use_n: true)")
+		d.c.Add(at(n), ctx, ErrMissing, "rows is required in statistic (or use_n: true)")
 	}
 	if v, ok := f.vals["base"]; ok {
-		s.Base, _ = d.tableKey(v, w, "base")
+		s.Base, _ = d.tableKey(v, ctx, "base")
 	}
 	if v, ok := f.vals["exclude"]; ok {
-		s.Exclude, _ = d.rows(v, w, "exclude")
+		s.Exclude, _ = d.rows(v, ctx, "exclude")
 	}
 	if v, ok := f.vals["versus"]; ok {
-		s.Versus, _ = d.rows(v, w, "versus")
+		s.Versus, _ = d.rows(v, ctx, "versus")
 	}
 	if v, ok := f.vals["each"]; ok {
-		s.Each, _ = d.boolean(v, w, "each")
+		s.Each, _ = d.boolean(v, ctx, "each")
 	}
 
 	if !s.Kind.known() {
@@ -508,7 +487,7 @@ func (d *decoder) statistic(n *yaml.Node, w where) *Statistic {
 			for i, k := range kinds {
 				names[i] = string(k)
 			}
-			d.c.add(f.pos(key), w, ErrInvalid, "%s applies to %s statistics, not %s", key, strings.Join(names, " and "), s.Kind)
+			d.c.Add(f.pos(key), ctx, ErrInvalid, "%s applies to %s statistics, not %s", key, strings.Join(names, " and "), s.Kind)
 		}
 	}
 	onlyFor("use_n", Count, Share)
@@ -518,18 +497,18 @@ func (d *decoder) statistic(n *yaml.Node, w where) *Statistic {
 	onlyFor("each", Compare)
 	if s.Kind == Compare {
 		if !f.has("versus") {
-			d.c.add(at(n), w, ErrMissing, "versus is required in a compare statistic (the rows of side B)")
+			d.c.Add(at(n), ctx, ErrMissing, "versus is required in a compare statistic (the rows of side B)")
 		}
 		for _, r := range s.Versus {
 			if slices.Contains(s.Rows, r) {
-				d.c.add(f.pos("versus"), w, ErrInvalid, "row %d is on both sides of the comparison", r)
+				d.c.Add(f.pos("versus"), ctx, ErrInvalid, "row %d is on both sides of the comparison", r)
 			}
 		}
 	}
 	if s.Kind == Share && (s.Base == "" || s.Base == s.Table) {
 		for _, r := range s.Exclude {
 			if slices.Contains(s.Rows, r) {
-				d.c.add(f.pos("exclude"), w, ErrInvalid, "row %d is both counted and excluded from the denominator", r)
+				d.c.Add(f.pos("exclude"), ctx, ErrInvalid, "row %d is both counted and excluded from the denominator", r)
 			}
 		}
 	}
@@ -537,39 +516,39 @@ func (d *decoder) statistic(n *yaml.Node, w where) *Statistic {
 }
 
 // unverifiable decodes and validates unverifiable_from_tables.
-func (d *decoder) unverifiable(n *yaml.Node, w where) *Unverifiable {
-	f, ok := d.mapping(n, w, "unverifiable_from_tables", unverifiableKeys)
+func (d *decoder) unverifiable(n *yaml.Node, ctx string) *Unverifiable {
+	f, ok := d.mapping(n, ctx, "unverifiable_from_tables", unverifiableKeys)
 	if !ok {
 		return nil
 	}
 	u := &Unverifiable{}
-	if v, ok := d.required(f, w, "reason", "unverifiable_from_tables"); ok {
-		u.Reason, _ = d.text(v, w, "reason")
+	if v, ok := d.required(f, ctx, "reason", "unverifiable_from_tables"); ok {
+		u.Reason, _ = d.text(v, ctx, "reason")
 	}
-	if v, ok := d.required(f, w, "kind", "unverifiable_from_tables"); ok {
-		if k, ok := d.text(v, w, "kind"); ok {
+	if v, ok := d.required(f, ctx, "kind", "unverifiable_from_tables"); ok {
+		if k, ok := d.text(v, ctx, "kind"); ok {
 			u.Kind = Kind(k)
 			if !u.Kind.known() {
-				d.c.add(at(v), w, ErrUnknownKind, "unknown statistic kind %q (allowed: %s)", k, kindNames())
+				d.c.Add(at(v), ctx, ErrUnknownKind, "unknown statistic kind %q (allowed: %s)", k, kindNames())
 			}
 		}
 	}
-	if v, ok := d.required(f, w, "tables", "unverifiable_from_tables"); ok {
+	if v, ok := d.required(f, ctx, "tables", "unverifiable_from_tables"); ok {
 		switch {
 		case v.Kind != yaml.SequenceNode:
-			d.c.add(at(v), w, ErrInvalid, "tables must be a list of table keys")
+			d.c.Add(at(v), ctx, ErrInvalid, "tables must be a list of table keys")
 		case len(v.Content) == 0:
-			d.c.add(at(v), w, ErrMissing, "tables is empty")
+			d.c.Add(at(v), ctx, ErrMissing, "tables is empty")
 		}
 		if v.Kind == yaml.SequenceNode {
 			for _, e := range v.Content {
 				if e.Kind == yaml.AliasNode {
-					d.c.add(at(e), w, ErrInvalid, "anchors and aliases are not allowed in a claims file")
+					d.c.Add(at(e), ctx, ErrInvalid, "anchors and aliases are not allowed in a claims file")
 					continue
 				}
-				if k, ok := d.tableKey(e, w, "tables"); ok {
+				if k, ok := d.tableKey(e, ctx, "tables"); ok {
 					if slices.Contains(u.Tables, k) {
-						d.c.add(at(e), w, ErrDuplicate, "table %s is listed twice", k)
+						d.c.Add(at(e), ctx, ErrDuplicate, "table %s is listed twice", k)
 						continue
 					}
 					u.Tables = append(u.Tables, k)
@@ -582,20 +561,20 @@ func (d *decoder) unverifiable(n *yaml.Node, w where) *Unverifiable {
 
 // checkValue validates the claimed value, tolerance and precision against
 // the claim's kind and relation, and sets the default precision of shares.
-func (d *decoder) checkValue(cl *Claim, f fields, w where, hasValue, hasTol, hasPrec bool) {
+func (d *decoder) checkValue(cl *Claim, f fields, ctx string, hasValue, hasTol, hasPrec bool) {
 	kind, rel := cl.Kind(), cl.Relation
 	bad := func(key, format string, args ...any) {
-		d.c.add(f.pos(key), w, ErrInvalid, format, args...)
+		d.c.Add(f.pos(key), ctx, ErrInvalid, format, args...)
 	}
 	if !hasValue && kind != Compare {
-		d.c.add(at(f.node), w, ErrMissing, "value is required (the claimed %s)", kind)
+		d.c.Add(at(f.node), ctx, ErrMissing, "value is required (the claimed %s)", kind)
 		return
 	}
 	switch {
 	case rel == Eq && hasTol:
 		bad("tolerance", "tolerance does not apply to relation eq (use approx)")
 	case rel == Approx && !hasTol:
-		d.c.add(at(f.node), w, ErrMissing, "tolerance is required with relation approx")
+		d.c.Add(at(f.node), ctx, ErrMissing, "tolerance is required with relation approx")
 	case hasTol && !(cl.Tolerance > 0):
 		bad("tolerance", "tolerance must be positive, got %v", cl.Tolerance)
 	}
@@ -616,7 +595,7 @@ func (d *decoder) checkValue(cl *Claim, f fields, w where, hasValue, hasTol, has
 			bad("value", "a count cannot be negative, got %v", cl.Value)
 		}
 		if kind == Compare && rel == Approx {
-			d.c.add(f.pos("relation"), w, ErrInvalid, "approx does not apply to compare claims (use gt, gte, lt, lte or eq)")
+			d.c.Add(f.pos("relation"), ctx, ErrInvalid, "approx does not apply to compare claims (use gt, gte, lt, lte or eq)")
 		}
 		if kind == Compare && hasTol {
 			bad("tolerance", "tolerance does not apply to compare claims")

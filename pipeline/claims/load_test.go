@@ -140,72 +140,71 @@ func TestParseErrors(t *testing.T) {
 		name     string
 		old, new string // replace the first occurrence of old by new
 		kind     error
-		claim    string // claim id the error names
-		index    int    // 1-based claim position the error names (0: outside the claims)
+		context  string // the claim the error names: "claim <id>", "claim #<position>" or "" (outside the claims)
 		want     string // substring of the message
 		marker   string // the error is on the line holding this text ...
 		nth      int    // ... at this occurrence
 	}{
-		{"duplicate id", "id: p50-members", "id: p27-advise", ErrDuplicate, "p27-advise", 2, `id "p27-advise" is already used by the claim at line`, "id: p27-advise", 2},
-		{"missing id", "- id: p18-most\n    page: 18", "- page: 18", ErrMissing, "", 3, "id is required", "- page: 18", 1},
-		{"bad id", "id: p18-most", "id: P18_Most", ErrInvalid, "P18_Most", 3, "must be lower-case letters and digits", "id: P18_Most", 1},
-		{"unknown kind", "kind: compare", "kind: ratio", ErrUnknownKind, "p18-most", 3, `unknown statistic kind "ratio" (allowed: count, share, compare)`, "kind: ratio", 1},
-		{"unknown relation", "relation: gte", "relation: ge", ErrUnknownRelation, "p50-members", 2, `unknown relation "ge" (allowed: eq, approx, gt, gte, lt, lte)`, "relation: ge", 1},
-		{"row zero", "rows: [1, 2]", "rows: [1, 0]", ErrInvalid, "p50-members", 2, `rows: row numbers are positive integers (the printed #), got "0"`, "rows: [1, 0]", 1},
-		{"row negative", "exclude: [7]", "exclude: [-7]", ErrInvalid, "p50-members", 2, `exclude: row numbers are positive integers (the printed #), got "-7"`, "exclude: [-7]", 1},
-		{"row not a number", "rows: [2]}", "rows: [two]}", ErrInvalid, "p27-advise", 1, `got "two"`, "rows: [two]}", 1},
-		{"row fractional", "rows: [2]}", "rows: [2.5]}", ErrInvalid, "p27-advise", 1, `got "2.5"`, "rows: [2.5]}", 1},
-		{"row repeated", "rows: [1, 2]", "rows: [2, 2]", ErrDuplicate, "p50-members", 2, "rows: row 2 is listed twice", "rows: [2, 2]", 1},
-		{"rows empty", "rows: [1]}", "rows: []}", ErrMissing, "p109-count", 4, "rows is empty", "rows: []}", 1},
-		{"rows not a list", "rows: [1]}", "rows: 1}", ErrInvalid, "p109-count", 4, "rows must be a list of printed row numbers", "rows: 1}", 1},
-		{"negative tolerance", "tolerance: 0.05", "tolerance: -0.05", ErrInvalid, "p27-advise", 1, "tolerance must be positive", "tolerance: -0.05", 1},
-		{"tolerance too large", "tolerance: 0.05", "tolerance: 0.6", ErrInvalid, "p27-advise", 1, "tolerance of 0.6 is not sane", "tolerance: 0.6", 1},
-		{"tolerance finer than precision", "tolerance: 0.05", "tolerance: 0.055", ErrInvalid, "p27-advise", 1, "not a multiple of the precision 0.01", "tolerance: 0.055", 1},
-		{"approx without tolerance", "    tolerance: 0.05\n", "", ErrMissing, "p27-advise", 1, "tolerance is required with relation approx", "id: p27-advise", 1},
-		{"tolerance on eq", "    value: 22\n", "    value: 22\n    tolerance: 1\n", ErrInvalid, "p109-count", 4, "tolerance does not apply to relation eq", "tolerance: 1", 1},
-		{"page out of range", "page: 50", "page: 150", ErrInvalid, "p50-members", 2, "page 150 is outside the report's pages 1-109", "page: 150", 1},
-		{"page zero", "page: 27", "page: 0", ErrInvalid, "p27-advise", 1, "page must be at least 1, got 0", "page: 0", 1},
-		{"page not a number", "page: 27", "page: twenty-seven", ErrInvalid, "p27-advise", 1, `page must be an integer, got "twenty-seven"`, "page: twenty-seven", 1},
-		{"page empty", "page: 27", "page:", ErrMissing, "p27-advise", 1, "page is empty", "page:", 1},
-		{"unknown key", "    wording: 最も多い", "    wording: 最も多い\n    colour: red", ErrUnknownKey, "p18-most", 3, `unknown key "colour" in a claim`, "colour: red", 1},
-		{"unknown statistic key", "each: true}", "each: true, weight: 2}", ErrUnknownKey, "p18-most", 3, `unknown key "weight" in statistic`, "weight: 2", 1},
-		{"unknown report key", "  pages: 109", "  pages: 109\n  publisher: JPCERT", ErrUnknownKey, "", 0, `unknown key "publisher" in report`, "publisher: JPCERT", 1},
-		{"repeated key", "    page: 27\n", "    page: 27\n    page: 28\n", ErrDuplicate, "p27-advise", 1, `key "page" is repeated in a claim`, "page: 28", 1},
-		{"missing text_en", "    text_en: About 90% of CSIRTs can advise.\n", "", ErrMissing, "p27-advise", 1, "text_en is required", "id: p27-advise", 1},
-		{"empty text_ja", "text_ja: 情報システム管理部門が最も多い", `text_ja: ""`, ErrMissing, "p18-most", 3, "text_ja is empty", `text_ja: ""`, 1},
-		{"missing wording", "    wording: 22組織\n", "", ErrMissing, "p109-count", 4, "wording is required", "id: p109-count", 1},
-		{"both statistic and unverifiable", "    unverifiable_from_tables:", "    statistic: {kind: count, table: \"S1\", rows: [1]}\n    unverifiable_from_tables:", ErrInvalid, "p109-cross", 7, "either statistic or unverifiable_from_tables, not both", "unverifiable_from_tables:", 1},
-		{"neither statistic nor unverifiable", "    statistic: {kind: count, table: \"S1\", rows: [1]}\n", "", ErrMissing, "p109-count", 4, "statistic is required", "id: p109-count", 1},
-		{"bad table key", `table: "2.8"`, `table: "two"`, ErrInvalid, "p27-advise", 1, `table "two" is not a table key`, `table: "two"`, 1},
-		{"bad base key", `base: "1.1"`, `base: "1.1/"`, ErrInvalid, "p25-other-org", 6, `base "1.1/" is not a table key`, `base: "1.1/"`, 1},
-		{"row on both sides", "versus: [2, 3]", "versus: [1, 3]", ErrInvalid, "p18-most", 3, "row 1 is on both sides of the comparison", "versus: [1, 3]", 1},
-		{"versus on a share", "rows: [2]}", "rows: [2], versus: [1]}", ErrInvalid, "p27-advise", 1, "versus applies to compare statistics, not share", "versus: [1]", 1},
-		{"each on a count", "rows: [1]}", "rows: [1], each: true}", ErrInvalid, "p109-count", 4, "each applies to compare statistics, not count", "each: true}", 2},
-		{"compare without versus", ", versus: [2, 3]", "", ErrMissing, "p18-most", 3, "versus is required in a compare statistic", "statistic: {kind: compare", 1},
-		{"excluded and counted", "exclude: [7]", "exclude: [2]", ErrInvalid, "p50-members", 2, "row 2 is both counted and excluded", "exclude: [2]", 1},
-		{"use_n with rows", "use_n: true", "use_n: true, rows: [1]", ErrInvalid, "p25-other-org", 6, "rows and use_n: true exclude each other", "use_n: true, rows: [1]", 1},
-		{"use_n not a bool", "use_n: true", "use_n: yes", ErrInvalid, "p25-other-org", 6, `use_n must be true or false, got "yes"`, "use_n: yes", 1},
-		{"share above 1", "value: 0.9", "value: 1.9", ErrInvalid, "p27-advise", 1, "a share is between 0 and 1, got 1.9", "value: 1.9", 1},
-		{"share too many decimals", "value: 0.5\n", "value: 0.50001\n", ErrInvalid, "p50-members", 2, "at most 4 decimals", "value: 0.50001", 1},
-		{"value finer than precision", "value: 0.015", "value: 0.0155", ErrInvalid, "p105-percent", 5, "finer than the precision 0.001", "value: 0.0155", 1},
-		{"fractional count", "value: 22", "value: 22.5", ErrInvalid, "p109-count", 4, "value must be a whole number, got 22.5", "value: 22.5", 1},
-		{"count not sane", "value: 22", "value: 1e12", ErrInvalid, "p109-count", 4, "1e+12 is not sane", "value: 1e12", 1},
-		{"negative count", "value: 22", "value: -22", ErrInvalid, "p109-count", 4, "a count cannot be negative", "value: -22", 1},
-		{"value not a number", "value: 22", "value: many", ErrInvalid, "p109-count", 4, `value must be a number, got "many"`, "value: many", 1},
-		{"value missing", "    value: 0.5\n", "", ErrMissing, "p50-members", 2, "value is required (the claimed share)", "id: p50-members", 1},
-		{"bad precision", "precision: 0.001", "precision: 0.003", ErrInvalid, "p105-percent", 5, "precision must be 0.1, 0.01, 0.001 or 0.0001", "precision: 0.003", 1},
-		{"precision on a count", "    value: 22\n", "    value: 22\n    precision: 0.01\n", ErrInvalid, "p109-count", 4, "precision applies to share claims only", "precision: 0.01", 1},
-		{"approx on compare", "relation: gt\n", "relation: approx\n    tolerance: 1\n", ErrInvalid, "p18-most", 3, "approx does not apply to compare claims", "relation: approx", 2},
-		{"unverifiable without reason", "      reason: a cross-tabulation no table prints\n", "", ErrMissing, "p109-cross", 7, "reason is required in unverifiable_from_tables", "      kind: count", 1},
-		{"unverifiable unknown kind", "      kind: count", "      kind: tally", ErrUnknownKind, "p109-cross", 7, `unknown statistic kind "tally"`, "kind: tally", 1},
-		{"unverifiable table repeated", `tables: ["S1", "1.6"]`, `tables: ["S1", "S1"]`, ErrDuplicate, "p109-cross", 7, "table S1 is listed twice", `tables: ["S1", "S1"]`, 1},
-		{"alias", "    text_en: About 90% of CSIRTs can advise.", "    text_en: &t About 90% of CSIRTs can advise.\n    note: *t", ErrInvalid, "p27-advise", 1, "anchors and aliases are not allowed", "note: *t", 1},
-		{"claim not a mapping", "  - id: p109-cross\n", "  - just text\n  - id: p109-cross\n", ErrInvalid, "", 7, "a claim must be a mapping", "- just text", 1},
-		{"wrong format", "format: csirt-survey/claims/v1", "format: v0", ErrInvalid, "", 0, `format is "v0", want "csirt-survey/claims/v1"`, "format: v0", 1},
-		{"report pages missing", "  pages: 109\n", "", ErrMissing, "", 0, "pages is required in report", "year: 2015", 1},
-		{"report year out of range", "year: 2015", "year: 15", ErrInvalid, "", 0, "report year 15 is outside 1990-2100", "year: 15", 1},
-		{"claims not a list", "claims:\n", "claims: none\nold_claims:\n", ErrInvalid, "", 0, "claims must be a list", "claims: none", 1},
-		{"bad yaml", "  - id: p18-most", "  - id: [p18-most", ErrSyntax, "", 0, "", "", 0},
+		{"duplicate id", "id: p50-members", "id: p27-advise", ErrDuplicate, "claim p27-advise", `id "p27-advise" is already used by the claim at line`, "id: p27-advise", 2},
+		{"missing id", "- id: p18-most\n    page: 18", "- page: 18", ErrMissing, "claim #3", "id is required", "- page: 18", 1},
+		{"bad id", "id: p18-most", "id: P18_Most", ErrInvalid, "claim P18_Most", "must be lower-case letters and digits", "id: P18_Most", 1},
+		{"unknown kind", "kind: compare", "kind: ratio", ErrUnknownKind, "claim p18-most", `unknown statistic kind "ratio" (allowed: count, share, compare)`, "kind: ratio", 1},
+		{"unknown relation", "relation: gte", "relation: ge", ErrUnknownRelation, "claim p50-members", `unknown relation "ge" (allowed: eq, approx, gt, gte, lt, lte)`, "relation: ge", 1},
+		{"row zero", "rows: [1, 2]", "rows: [1, 0]", ErrInvalid, "claim p50-members", `rows: row numbers are positive integers (the printed #), got "0"`, "rows: [1, 0]", 1},
+		{"row negative", "exclude: [7]", "exclude: [-7]", ErrInvalid, "claim p50-members", `exclude: row numbers are positive integers (the printed #), got "-7"`, "exclude: [-7]", 1},
+		{"row not a number", "rows: [2]}", "rows: [two]}", ErrInvalid, "claim p27-advise", `got "two"`, "rows: [two]}", 1},
+		{"row fractional", "rows: [2]}", "rows: [2.5]}", ErrInvalid, "claim p27-advise", `got "2.5"`, "rows: [2.5]}", 1},
+		{"row repeated", "rows: [1, 2]", "rows: [2, 2]", ErrDuplicate, "claim p50-members", "rows: row 2 is listed twice", "rows: [2, 2]", 1},
+		{"rows empty", "rows: [1]}", "rows: []}", ErrMissing, "claim p109-count", "rows is empty", "rows: []}", 1},
+		{"rows not a list", "rows: [1]}", "rows: 1}", ErrInvalid, "claim p109-count", "rows must be a list of printed row numbers", "rows: 1}", 1},
+		{"negative tolerance", "tolerance: 0.05", "tolerance: -0.05", ErrInvalid, "claim p27-advise", "tolerance must be positive", "tolerance: -0.05", 1},
+		{"tolerance too large", "tolerance: 0.05", "tolerance: 0.6", ErrInvalid, "claim p27-advise", "tolerance of 0.6 is not sane", "tolerance: 0.6", 1},
+		{"tolerance finer than precision", "tolerance: 0.05", "tolerance: 0.055", ErrInvalid, "claim p27-advise", "not a multiple of the precision 0.01", "tolerance: 0.055", 1},
+		{"approx without tolerance", "    tolerance: 0.05\n", "", ErrMissing, "claim p27-advise", "tolerance is required with relation approx", "id: p27-advise", 1},
+		{"tolerance on eq", "    value: 22\n", "    value: 22\n    tolerance: 1\n", ErrInvalid, "claim p109-count", "tolerance does not apply to relation eq", "tolerance: 1", 1},
+		{"page out of range", "page: 50", "page: 150", ErrInvalid, "claim p50-members", "page 150 is outside the report's pages 1-109", "page: 150", 1},
+		{"page zero", "page: 27", "page: 0", ErrInvalid, "claim p27-advise", "page must be at least 1, got 0", "page: 0", 1},
+		{"page not a number", "page: 27", "page: twenty-seven", ErrInvalid, "claim p27-advise", `page must be an integer, got "twenty-seven"`, "page: twenty-seven", 1},
+		{"page empty", "page: 27", "page:", ErrMissing, "claim p27-advise", "page is empty", "page:", 1},
+		{"unknown key", "    wording: 最も多い", "    wording: 最も多い\n    colour: red", ErrUnknownKey, "claim p18-most", `unknown key "colour" in a claim`, "colour: red", 1},
+		{"unknown statistic key", "each: true}", "each: true, weight: 2}", ErrUnknownKey, "claim p18-most", `unknown key "weight" in statistic`, "weight: 2", 1},
+		{"unknown report key", "  pages: 109", "  pages: 109\n  publisher: JPCERT", ErrUnknownKey, "", `unknown key "publisher" in report`, "publisher: JPCERT", 1},
+		{"repeated key", "    page: 27\n", "    page: 27\n    page: 28\n", ErrDuplicate, "claim p27-advise", `key "page" is repeated in a claim`, "page: 28", 1},
+		{"missing text_en", "    text_en: About 90% of CSIRTs can advise.\n", "", ErrMissing, "claim p27-advise", "text_en is required", "id: p27-advise", 1},
+		{"empty text_ja", "text_ja: 情報システム管理部門が最も多い", `text_ja: ""`, ErrMissing, "claim p18-most", "text_ja is empty", `text_ja: ""`, 1},
+		{"missing wording", "    wording: 22組織\n", "", ErrMissing, "claim p109-count", "wording is required", "id: p109-count", 1},
+		{"both statistic and unverifiable", "    unverifiable_from_tables:", "    statistic: {kind: count, table: \"S1\", rows: [1]}\n    unverifiable_from_tables:", ErrInvalid, "claim p109-cross", "either statistic or unverifiable_from_tables, not both", "unverifiable_from_tables:", 1},
+		{"neither statistic nor unverifiable", "    statistic: {kind: count, table: \"S1\", rows: [1]}\n", "", ErrMissing, "claim p109-count", "statistic is required", "id: p109-count", 1},
+		{"bad table key", `table: "2.8"`, `table: "two"`, ErrInvalid, "claim p27-advise", `table "two" is not a table key`, `table: "two"`, 1},
+		{"bad base key", `base: "1.1"`, `base: "1.1/"`, ErrInvalid, "claim p25-other-org", `base "1.1/" is not a table key`, `base: "1.1/"`, 1},
+		{"row on both sides", "versus: [2, 3]", "versus: [1, 3]", ErrInvalid, "claim p18-most", "row 1 is on both sides of the comparison", "versus: [1, 3]", 1},
+		{"versus on a share", "rows: [2]}", "rows: [2], versus: [1]}", ErrInvalid, "claim p27-advise", "versus applies to compare statistics, not share", "versus: [1]", 1},
+		{"each on a count", "rows: [1]}", "rows: [1], each: true}", ErrInvalid, "claim p109-count", "each applies to compare statistics, not count", "each: true}", 2},
+		{"compare without versus", ", versus: [2, 3]", "", ErrMissing, "claim p18-most", "versus is required in a compare statistic", "statistic: {kind: compare", 1},
+		{"excluded and counted", "exclude: [7]", "exclude: [2]", ErrInvalid, "claim p50-members", "row 2 is both counted and excluded", "exclude: [2]", 1},
+		{"use_n with rows", "use_n: true", "use_n: true, rows: [1]", ErrInvalid, "claim p25-other-org", "rows and use_n: true exclude each other", "use_n: true, rows: [1]", 1},
+		{"use_n not a bool", "use_n: true", "use_n: yes", ErrInvalid, "claim p25-other-org", `use_n must be true or false, got "yes"`, "use_n: yes", 1},
+		{"share above 1", "value: 0.9", "value: 1.9", ErrInvalid, "claim p27-advise", "a share is between 0 and 1, got 1.9", "value: 1.9", 1},
+		{"share too many decimals", "value: 0.5\n", "value: 0.50001\n", ErrInvalid, "claim p50-members", "at most 4 decimals", "value: 0.50001", 1},
+		{"value finer than precision", "value: 0.015", "value: 0.0155", ErrInvalid, "claim p105-percent", "finer than the precision 0.001", "value: 0.0155", 1},
+		{"fractional count", "value: 22", "value: 22.5", ErrInvalid, "claim p109-count", "value must be a whole number, got 22.5", "value: 22.5", 1},
+		{"count not sane", "value: 22", "value: 1e12", ErrInvalid, "claim p109-count", "1e+12 is not sane", "value: 1e12", 1},
+		{"negative count", "value: 22", "value: -22", ErrInvalid, "claim p109-count", "a count cannot be negative", "value: -22", 1},
+		{"value not a number", "value: 22", "value: many", ErrInvalid, "claim p109-count", `value must be a number, got "many"`, "value: many", 1},
+		{"value missing", "    value: 0.5\n", "", ErrMissing, "claim p50-members", "value is required (the claimed share)", "id: p50-members", 1},
+		{"bad precision", "precision: 0.001", "precision: 0.003", ErrInvalid, "claim p105-percent", "precision must be 0.1, 0.01, 0.001 or 0.0001", "precision: 0.003", 1},
+		{"precision on a count", "    value: 22\n", "    value: 22\n    precision: 0.01\n", ErrInvalid, "claim p109-count", "precision applies to share claims only", "precision: 0.01", 1},
+		{"approx on compare", "relation: gt\n", "relation: approx\n    tolerance: 1\n", ErrInvalid, "claim p18-most", "approx does not apply to compare claims", "relation: approx", 2},
+		{"unverifiable without reason", "      reason: a cross-tabulation no table prints\n", "", ErrMissing, "claim p109-cross", "reason is required in unverifiable_from_tables", "      kind: count", 1},
+		{"unverifiable unknown kind", "      kind: count", "      kind: tally", ErrUnknownKind, "claim p109-cross", `unknown statistic kind "tally"`, "kind: tally", 1},
+		{"unverifiable table repeated", `tables: ["S1", "1.6"]`, `tables: ["S1", "S1"]`, ErrDuplicate, "claim p109-cross", "table S1 is listed twice", `tables: ["S1", "S1"]`, 1},
+		{"alias", "    text_en: About 90% of CSIRTs can advise.", "    text_en: &t About 90% of CSIRTs can advise.\n    note: *t", ErrInvalid, "claim p27-advise", "anchors and aliases are not allowed", "note: *t", 1},
+		{"claim not a mapping", "  - id: p109-cross\n", "  - just text\n  - id: p109-cross\n", ErrInvalid, "claim #7", "a claim must be a mapping", "- just text", 1},
+		{"wrong format", "format: csirt-survey/claims/v1", "format: v0", ErrInvalid, "", `format is "v0", want "csirt-survey/claims/v1"`, "format: v0", 1},
+		{"report pages missing", "  pages: 109\n", "", ErrMissing, "", "pages is required in report", "year: 2015", 1},
+		{"report year out of range", "year: 2015", "year: 15", ErrInvalid, "", "report year 15 is outside 1990-2100", "year: 15", 1},
+		{"claims not a list", "claims:\n", "claims: none\nold_claims:\n", ErrInvalid, "", "claims must be a list", "claims: none", 1},
+		{"bad yaml", "  - id: p18-most", "  - id: [p18-most", ErrSyntax, "", "", "", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,8 +236,8 @@ func TestParseErrors(t *testing.T) {
 			if hit.File != "broken.yaml" {
 				t.Errorf("File = %q", hit.File)
 			}
-			if hit.Claim != tc.claim || hit.Index != tc.index {
-				t.Errorf("claim = %q #%d, want %q #%d (%v)", hit.Claim, hit.Index, tc.claim, tc.index, hit)
+			if hit.Context != tc.context {
+				t.Errorf("Context = %q, want %q (%v)", hit.Context, tc.context, hit)
 			}
 			if tc.marker != "" {
 				if want := lineOf(t, doc, tc.marker, tc.nth); hit.Line != want {
@@ -254,26 +253,23 @@ func TestParseErrors(t *testing.T) {
 			if !strings.HasPrefix(hit.Error(), prefix) {
 				t.Errorf("message %q does not start with %q", hit.Error(), prefix)
 			}
-			switch {
-			case tc.claim != "" && !strings.Contains(hit.Error(), "claim "+tc.claim+": "):
-				t.Errorf("message %q does not name claim %s", hit.Error(), tc.claim)
-			case tc.claim == "" && tc.index > 0 && !strings.Contains(hit.Error(), "claim #"):
-				t.Errorf("message %q does not name the claim's position", hit.Error())
+			if tc.context != "" && !strings.Contains(hit.Error(), ": "+tc.context+": ") {
+				t.Errorf("message %q does not name %s", hit.Error(), tc.context)
 			}
 		})
 	}
 }
 
 func TestErrorFormat(t *testing.T) {
-	e := &Error{File: "c.yaml", Line: 12, Column: 5, Claim: "p27-x", Index: 3, Kind: ErrInvalid, Msg: "page 0"}
+	e := &Error{File: "c.yaml", Line: 12, Column: 5, Context: claimContext("p27-x", 3), Kind: ErrInvalid, Msg: "page 0"}
 	if got, want := e.Error(), "c.yaml:12:5: claim p27-x: page 0"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	e = &Error{File: "c.yaml", Line: 12, Index: 3, Kind: ErrMissing, Msg: "id is required"}
+	e = &Error{File: "c.yaml", Line: 12, Context: claimContext("", 3), Kind: ErrMissing, Msg: "id is required"}
 	if got, want := e.Error(), "c.yaml:12: claim #3: id is required"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	e = &Error{File: "c.yaml", Kind: ErrMissing, Msg: "file is empty"}
+	e = &Error{File: "c.yaml", Context: claimContext("", 0), Kind: ErrMissing, Msg: "file is empty"}
 	if got, want := e.Error(), "c.yaml: file is empty"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}

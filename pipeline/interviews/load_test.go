@@ -73,7 +73,7 @@ func TestParseMinimal(t *testing.T) {
 			}
 		}
 	}
-	if p, want := b.pos.at, lineOf(t, doc, "team: B-SIRT", 1); p.Line != want || p.Column != 5 {
+	if p, want := b.pos.At, lineOf(t, doc, "team: B-SIRT", 1); p.Line != want || p.Column != 5 {
 		t.Errorf("B position = %+v, want line %d column 5", p, want)
 	}
 }
@@ -154,8 +154,12 @@ func TestParseErrors(t *testing.T) {
 			if hit.File != "broken.yaml" {
 				t.Errorf("File = %q", hit.File)
 			}
-			if hit.Team != tc.team {
-				t.Errorf("Team = %q, want %q (%v)", hit.Team, tc.team, hit)
+			want := ""
+			if tc.team != "" {
+				want = "team " + tc.team
+			}
+			if hit.Context != want {
+				t.Errorf("Context = %q, want %q (%v)", hit.Context, want, hit)
 			}
 			if tc.team != "" && !strings.Contains(hit.Error(), ": team "+tc.team+": ") {
 				t.Errorf("message %q does not name team %s", hit.Error(), tc.team)

@@ -19,25 +19,20 @@
 // vocabulary are documented for people in raw/2015/INTERVIEWS.md.
 package interviews
 
-import "time"
+import (
+	"time"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+)
 
 // Format is the value the top-level "format" key must have.
 const Format = "csirt-survey/interviews/v1"
 
-// located remembers where an element and each of its keys' values were read.
+// located remembers where an element, each of its keys and each key's value
+// were read.
 type located struct {
-	at    Pos
-	keys  map[string]Pos // position of each key's value
+	yamlsrc.Located
 	keyAt map[string]Pos // position of each key itself
-}
-
-// keyPos returns the position of the value of key, or of the element itself
-// when the key is absent.
-func (l located) keyPos(key string) Pos {
-	if p, ok := l.keys[key]; ok {
-		return p
-	}
-	return l.at
 }
 
 // keyOf returns the position of key itself, or of the element when the key
@@ -46,7 +41,7 @@ func (l located) keyOf(key string) Pos {
 	if p, ok := l.keyAt[key]; ok {
 		return p
 	}
-	return l.at
+	return l.At
 }
 
 // Text is a value printed in Japanese with its English translation.

@@ -18,31 +18,31 @@ var (
 func validate(c *collector, f *file) {
 	switch {
 	case f.Format == "":
-		c.add(f.pos.keyPos("format"), "", ErrMissing, "format is required (%q)", Format)
+		c.add(f.pos.KeyPos("format"), "", ErrMissing, "format is required (%q)", Format)
 	case f.Format != Format:
-		c.add(f.pos.keyPos("format"), "", ErrInvalid, "format is %q, want %q", f.Format, Format)
+		c.add(f.pos.KeyPos("format"), "", ErrInvalid, "format is %q, want %q", f.Format, Format)
 	}
 	switch {
 	case f.Year == 0:
-		c.add(f.pos.keyPos("year"), "", ErrMissing, "year is required")
+		c.add(f.pos.KeyPos("year"), "", ErrMissing, "year is required")
 	case f.Year < 1990 || f.Year > 2100:
-		c.add(f.pos.keyPos("year"), "", ErrInvalid, "year %d is not a survey year", f.Year)
+		c.add(f.pos.KeyPos("year"), "", ErrInvalid, "year %d is not a survey year", f.Year)
 	}
 	if f.Source == "" {
-		c.add(f.pos.keyPos("source"), "", ErrMissing, "source is required")
+		c.add(f.pos.KeyPos("source"), "", ErrMissing, "source is required")
 	}
-	checkText(c, f.pos.keyPos("source"), "", "source", f.Source)
+	checkText(c, f.pos.KeyPos("source"), "", "source", f.Source)
 	pagesOK := true
 	switch {
 	case f.Pages.First == 0 || f.Pages.Last == 0:
-		c.add(f.pos.keyPos("pages"), "", ErrMissing, "pages needs first and last (the pages the interviews are printed on)")
+		c.add(f.pos.KeyPos("pages"), "", ErrMissing, "pages needs first and last (the pages the interviews are printed on)")
 		pagesOK = false
 	case f.Pages.First < 1 || f.Pages.Last < f.Pages.First:
-		c.add(f.pos.keyPos("pages"), "", ErrInvalid, "pages %d-%d is not a page range", f.Pages.First, f.Pages.Last)
+		c.add(f.pos.KeyPos("pages"), "", ErrInvalid, "pages %d-%d is not a page range", f.Pages.First, f.Pages.Last)
 		pagesOK = false
 	}
 	if len(f.Interviews) == 0 {
-		c.add(f.pos.keyPos("interviews"), "", ErrMissing, "interviews lists no interview")
+		c.add(f.pos.KeyPos("interviews"), "", ErrMissing, "interviews lists no interview")
 	}
 
 	teams := map[string]Pos{}
@@ -51,10 +51,10 @@ func validate(c *collector, f *file) {
 	for i := range f.Interviews {
 		iv := &f.Interviews[i]
 		team := iv.Team
-		p := iv.pos.keyPos
+		p := iv.pos.KeyPos
 		switch {
 		case team == "":
-			c.add(iv.pos.at, "", ErrMissing, "interview %d: team is required", i+1)
+			c.add(iv.pos.At, "", ErrMissing, "interview %d: team is required", i+1)
 		case strings.TrimSpace(team) != team || strings.ContainsAny(team, "\n\t"):
 			c.add(p("team"), team, ErrInvalid, "team name has surrounding or control whitespace")
 		default:
@@ -142,17 +142,17 @@ func checkPair(c *collector, iv *Interview, key string, l located, ja, en string
 		return
 	}
 	if ja == "" {
-		c.add(l.keyPos("ja"), team, ErrMissing, "%s: ja is required", key)
+		c.add(l.KeyPos("ja"), team, ErrMissing, "%s: ja is required", key)
 	}
 	if en == "" {
-		c.add(l.keyPos("en"), team, ErrMissing, "%s: en is required", key)
+		c.add(l.KeyPos("en"), team, ErrMissing, "%s: en is required", key)
 	}
-	checkText(c, l.keyPos("ja"), team, key+".ja", ja)
-	checkText(c, l.keyPos("en"), team, key+".en", en)
+	checkText(c, l.KeyPos("ja"), team, key+".ja", ja)
+	checkText(c, l.KeyPos("en"), team, key+".en", en)
 }
 
 func checkDate(c *collector, iv *Interview, year int) {
-	p := iv.pos.keyPos("interview_date")
+	p := iv.pos.KeyPos("interview_date")
 	if iv.InterviewDate == "" {
 		c.add(p, iv.Team, ErrMissing, "interview_date is required (YYYY-MM-DD, table 1.3.2)")
 		return
@@ -176,21 +176,21 @@ func checkForm(c *collector, iv *Interview) {
 		return
 	}
 	if f.Code == "" {
-		c.add(f.pos.keyPos("code"), team, ErrMissing, "form: code is required")
+		c.add(f.pos.KeyPos("code"), team, ErrMissing, "form: code is required")
 	}
 	if f.JA == "" {
-		c.add(f.pos.keyPos("ja"), team, ErrMissing, "form: ja is required")
+		c.add(f.pos.KeyPos("ja"), team, ErrMissing, "form: ja is required")
 	}
 	if f.Code == "" {
 		return
 	}
 	known, ok := lookup(Forms, f.Code)
 	if !ok {
-		c.add(f.pos.keyPos("code"), team, ErrUnknownCode, "form code %q is not one of %s", f.Code, codeList(Forms))
+		c.add(f.pos.KeyPos("code"), team, ErrUnknownCode, "form code %q is not one of %s", f.Code, codeList(Forms))
 		return
 	}
 	if f.JA != "" && f.JA != known.LabelJA {
-		c.add(f.pos.keyPos("ja"), team, ErrInvalid, "form %s is printed %q, not %q", f.Code, known.LabelJA, f.JA)
+		c.add(f.pos.KeyPos("ja"), team, ErrInvalid, "form %s is printed %q, not %q", f.Code, known.LabelJA, f.JA)
 	}
 }
 
@@ -206,9 +206,9 @@ func checkSize(c *collector, iv *Interview) {
 	}
 	switch n := *s.Members; {
 	case n <= 0:
-		c.add(s.pos.keyPos("members"), team, ErrInvalid, "size: members %d is not a positive number", n)
+		c.add(s.pos.KeyPos("members"), team, ErrInvalid, "size: members %d is not a positive number", n)
 	case !containsNumber(s.JA, n):
-		c.add(s.pos.keyPos("members"), team, ErrInvalid, "size: members %d is not the number printed in %q", n, s.JA)
+		c.add(s.pos.KeyPos("members"), team, ErrInvalid, "size: members %d is not the number printed in %q", n, s.JA)
 	}
 }
 
@@ -258,10 +258,10 @@ func checkTopics(c *collector, iv *Interview, rangeOK bool) {
 }
 
 func checkAnswer(c *collector, iv *Interview, t Topic, a *Answer, n int, seen map[string]int, rangeOK bool) {
-	team, p := iv.Team, a.pos.keyPos
+	team, p := iv.Team, a.pos.KeyPos
 	what := "topic " + t.ID
 	if a.Code == "" {
-		c.add(a.pos.at, team, ErrMissing, "%s: code is required", what)
+		c.add(a.pos.At, team, ErrMissing, "%s: code is required", what)
 		return
 	}
 	if _, ok := t.Code(a.Code); !ok {
@@ -271,7 +271,7 @@ func checkAnswer(c *collector, iv *Interview, t Topic, a *Answer, n int, seen ma
 	if line, dup := seen[a.Code]; dup {
 		c.add(p("code"), team, ErrDuplicate, "%s: code %s is already answered at line %d", what, a.Code, line)
 	} else {
-		seen[a.Code] = a.pos.at.Line
+		seen[a.Code] = a.pos.At.Line
 	}
 	checkText(c, p("ja"), team, what+" "+a.Code+": ja", a.JA)
 	checkText(c, p("en"), team, what+" "+a.Code+": en", a.EN)

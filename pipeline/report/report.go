@@ -75,7 +75,7 @@ type Inputs struct {
 	// MaturityOmitted, when not 0, is the number of respondents whose
 	// maturity levels were too many to show (Maturity is then nil).
 	MaturityOmitted int64
-	Provenance     string         // "collected", "reconstructed" or "synthetic": how the respondent rows were obtained
+	Provenance      string // "collected", "reconstructed" or "synthetic": how the respondent rows were obtained
 }
 
 // Render returns file name -> bytes for reports/<year>/: report.ipynb,

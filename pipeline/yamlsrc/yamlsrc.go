@@ -11,6 +11,7 @@ package yamlsrc
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -121,6 +122,7 @@ func (c *Collector) Err() error {
 var (
 	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	dupKey       = regexp.MustCompile(`^mapping key (.*) already defined at line \d+$`)
 )
 
 // Decode unmarshals data into v, rejecting unknown keys, and returns the
@@ -129,20 +131,50 @@ var (
 // a document that is not a mapping); unknown keys are reported but do not
 // stop decoding.
 func Decode(c *Collector, data []byte, v any) *yaml.Node {
+	doc, ok := DecodeFormat(c, data, v, Format{})
+	if !ok {
+		return nil
+	}
+	return doc
+}
+
+// Format adapts Decode's messages to one kind of file.
+type Format struct {
+	// Keys lists the top-level keys, named when the document is not a
+	// mapping ("format, year, items").
+	Keys string
+	// Guide is where the allowed keys are documented, named for an unknown
+	// key; "the format's README" when empty.
+	Guide string
+	// DuplicateKeys reports a key given twice in a mapping as ErrDuplicate
+	// ("key \"x\" is given twice") rather than as ErrInvalid in yaml's words.
+	DuplicateKeys bool
+}
+
+// DecodeFormat is Decode with messages adapted to f. Where Decode returns
+// nil after a wrong value type, DecodeFormat still returns the document's
+// top-level node, with ok false, so that the errors can be attributed to
+// elements; doc is nil only when there is no top-level mapping.
+func DecodeFormat(c *Collector, data []byte, v any, f Format) (doc *yaml.Node, ok bool) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		c.Add(errPos(err.Error()), "", ErrSyntax, "%s", errText(err.Error()))
-		return nil
+		return nil, false
 	}
 	if len(root.Content) == 0 {
 		c.Add(Pos{}, "", ErrMissing, "file is empty")
-		return nil
+		return nil, false
 	}
-	doc := root.Content[0]
+	doc = root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		c.Add(NodePos(doc), "", ErrSyntax, "top level must be a mapping of keys")
-		return nil
+		msg := "top level must be a mapping of keys"
+		if f.Keys != "" {
+			msg += " (" + f.Keys + ")"
+		}
+		c.Add(NodePos(doc), "", ErrSyntax, "%s", msg)
+		return nil, false
 	}
+	guide := cmp.Or(f.Guide, "the format's README")
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := dec.Decode(v)
@@ -154,20 +186,24 @@ func Decode(c *Collector, data []byte, v any) *yaml.Node {
 		for _, msg := range te.Errors {
 			p, text := errPos(msg), errText(msg)
 			if m := unknownField.FindStringSubmatch(text); m != nil {
-				c.Add(p, "", ErrUnknownKey, "unknown key %q (see the format's README for the keys allowed here)", m[1])
+				c.Add(p, "", ErrUnknownKey, "unknown key %q (see %s for the keys allowed here)", m[1], guide)
 				continue
 			}
 			fatal = true
+			if m := dupKey.FindStringSubmatch(text); m != nil && f.DuplicateKeys {
+				c.Add(p, "", ErrDuplicate, "key %s is given twice", m[1])
+				continue
+			}
 			c.Add(p, "", ErrInvalid, "%s", text)
 		}
 		if fatal {
-			return nil
+			return doc, false
 		}
 	default:
 		c.Add(errPos(err.Error()), "", ErrSyntax, "%s", errText(err.Error()))
-		return nil
+		return doc, false
 	}
-	return doc
+	return doc, true
 }
 
 func errPos(msg string) Pos {

@@ -2,6 +2,7 @@ package yamlsrc
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +57,39 @@ func TestDecode(t *testing.T) {
 				t.Errorf("line = %d, want %d (%v)", got, tc.line, err)
 			}
 		})
+	}
+}
+
+func TestDecodeFormat(t *testing.T) {
+	f := Format{Keys: "name, items", Guide: "FORMAT.md", DuplicateKeys: true}
+	tests := []struct {
+		name, in string
+		kind     error
+		msg      string
+		ok       bool
+	}{
+		{"not a mapping", "- a\n", ErrSyntax, "top level must be a mapping of keys (name, items)", false},
+		{"unknown key", "name: x\ncolour: red\n", ErrUnknownKey, `unknown key "colour" (see FORMAT.md for the keys allowed here)`, true},
+		{"duplicate key", "name: x\nname: y\n", ErrDuplicate, `key "name" is given twice`, false},
+		{"wrong type", "name: [1]\n", ErrInvalid, "cannot unmarshal", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Collector{File: "f.yaml"}
+			var d doc
+			n, ok := DecodeFormat(c, []byte(tc.in), &d, f)
+			if ok != tc.ok || (n == nil) != (tc.kind == ErrSyntax) {
+				t.Errorf("DecodeFormat = %v, %v; want ok %v and a document unless the top level is not a mapping", n != nil, ok, tc.ok)
+			}
+			if len(c.Errs) != 1 || !errors.Is(c.Errs[0], tc.kind) || !strings.Contains(c.Errs[0].Msg, tc.msg) {
+				t.Fatalf("errors = %v, want one %v containing %q", c.Err(), tc.kind, tc.msg)
+			}
+		})
+	}
+	// Without DuplicateKeys, a repeated key stays yaml's invalid value.
+	c := &Collector{File: "f.yaml"}
+	if n := Decode(c, []byte("name: x\nname: y\n"), new(doc)); n != nil || !errors.Is(c.Err(), ErrInvalid) || errors.Is(c.Err(), ErrDuplicate) {
+		t.Errorf("Decode of a repeated key = %v, %v", n != nil, c.Err())
 	}
 }
 
