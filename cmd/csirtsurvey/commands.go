@@ -39,7 +39,7 @@ and human-readable reports under reports/.`,
 
 func newBuildCmd() *cobra.Command {
 	var cfg build.Config
-	var logFormat string
+	var logFormat, reconcileMode string
 	var verbose, quiet bool
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -52,6 +52,13 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
+			switch reconcileMode {
+			case "fail":
+			case "warn":
+				cfg.ReconcileWarn = true
+			default:
+				return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
+			}
 			cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
 			if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
 				cfg.Progress = bar
@@ -79,6 +86,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.StringVar(&cfg.ReportsDir, "reports", "reports", "output directory for reports")
 	f.BoolVar(&cfg.Quarantine, "quarantine", false, "build from the valid rows of raw responses; rejected rows go to processed/rejects with their reasons")
 	f.BoolVar(&cfg.Force, "force", false, "rebuild every selected year even if nothing changed")
+	f.StringVar(&reconcileMode, "reconcile", "fail", "an unexplained difference from the published tables: fail the build, or warn (synthetic data, benchmarks)")
 	f.IntSliceVar(&cfg.Years, "year", nil, "build only this survey year (repeatable); other years are left as they are")
 	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logs, and list every file written")

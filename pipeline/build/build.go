@@ -51,6 +51,10 @@ type Config struct {
 	// Quarantine builds from the valid rows of raw responses and reports the
 	// rejected ones (processed/rejects) instead of failing on invalid rows.
 	Quarantine bool
+	// ReconcileWarn logs an unexplained difference between published and
+	// computed tables instead of failing the build (for synthetic data and
+	// benchmarks; the reconciliation dataset records it either way).
+	ReconcileWarn bool
 	// Force rebuilds years whose inputs are unchanged.
 	Force bool
 	// Years limits the build to these years (empty: every year).

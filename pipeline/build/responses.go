@@ -216,7 +216,10 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 		return err
 	}
 	if err := reconcile.Check(rec); err != nil {
-		return fmt.Errorf("build: survey year %d: %w", year, err)
+		if !cfg.ReconcileWarn {
+			return fmt.Errorf("build: survey year %d: %w", year, err)
+		}
+		cfg.logger().Warn("published and computed tables differ (--reconcile=warn)", "year", year, "error", strings.SplitN(err.Error(), "\n", 2)[0])
 	}
 	return nil
 }

@@ -159,7 +159,9 @@ func (e *engine) evalMeta() {
 			// The raw id never reaches an output, so it is not copied into the issue.
 			e.issue(CodeDuplicateID, "respondent_id", nil, "", "respondent_id is the same as in row %d; ids must be unique", first)
 		default:
-			e.seen[id] = e.row
+			// Clone: id is a substring of the whole CSV line, which would
+			// otherwise stay in memory for every row.
+			e.seen[strings.Clone(id)] = e.row
 		}
 	}
 	prov := "collected"

@@ -25,7 +25,12 @@ func LoadYear(schemasDir, rawDir string, year int) (*questionnaire.Questionnaire
 	if q.Survey.Year != year {
 		return nil, nil, fmt.Errorf("synth: survey.year is %d in %s/%s/questionnaire.yaml", q.Survey.Year, schemasDir, y)
 	}
-	specs, err := published.LoadSpecs(filepath.Join(schemasDir, y, "tables.yaml"), q)
+	specPath := filepath.Join(schemasDir, y, "tables.yaml")
+	if !fileExists(specPath) {
+		// A year without published tables: every item is drawn evenly over its options.
+		return q, &published.Set{Year: year}, nil
+	}
+	specs, err := published.LoadSpecs(specPath, q)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -56,7 +56,10 @@ type column struct {
 	// of a month <= monthLo+k (year*12 + month-1).
 	monthLo  int
 	monthCum []float64
-	pair     int // index of the coupled pair (Options.Order), -1
+	pair     int  // index of the coupled pair (Options.Order) whose uniform it shares, -1
+	paired   bool // in a pair of Options.Order
+	// unpublished: no table reports the item (drawn by fallback).
+	unpublished bool
 }
 
 // group is one option group of a multi item (the whole item when it has no
@@ -288,11 +291,20 @@ func (b *builder) build(order [][2]string) error {
 	for _, p := range order {
 		a, okA := b.byItem[p[0]]
 		c, okC := b.byItem[p[1]]
-		if !okA || !okC || b.cols[a].monthCum == nil || b.cols[c].monthCum == nil {
-			return fmt.Errorf("synth: order pair %s / %s: both must be year_month items with dated answers", p[0], p[1])
+		if !okA || !okC || b.q.Item(p[0]).Type != questionnaire.YearMonth || b.q.Item(p[1]).Type != questionnaire.YearMonth {
+			return fmt.Errorf("synth: order pair %s / %s: both must be year_month items", p[0], p[1])
 		}
-		if b.cols[a].pair >= 0 || b.cols[c].pair >= 0 {
+		if b.cols[a].monthCum == nil || b.cols[c].monthCum == nil {
+			continue // one of them is never dated: nothing to order
+		}
+		if b.cols[a].paired || b.cols[c].paired {
 			return fmt.Errorf("synth: order pair %s / %s: an item is in two pairs", p[0], p[1])
+		}
+		b.cols[a].paired, b.cols[c].paired = true, true
+		if b.cols[a].unpublished && b.cols[c].unpublished {
+			// No published months to keep: drawn independently, swapped when out of order.
+			b.pairs = append(b.pairs, [2]int{a, c})
+			continue
 		}
 		b.cols[a].pair, b.cols[c].pair = len(b.pairs), len(b.pairs)
 		b.pairs = append(b.pairs, [2]int{a, c})
@@ -341,7 +353,8 @@ func (b *builder) item(it *questionnaire.Item) error {
 		}
 		c.kind = kindChoice
 		if len(specs) == 0 {
-			return b.fallback(c, it, codes)
+			c.unpublished = true
+			return b.fallback(c, it)
 		}
 		if len(specs) > 1 {
 			return fmt.Errorf("%d published tables report it; a single-valued item needs one", len(specs))
@@ -438,15 +451,45 @@ func (b *builder) singleTargets(s *published.Spec, rel *questionnaire.Relevance,
 	}
 }
 
-// fallback draws an item no published table reports: options equally likely
-// (single), nothing for integer and year_month items.
-func (b *builder) fallback(c *column, it *questionnaire.Item, codes []string) error {
-	if it.Type != questionnaire.Single || len(it.Choices()) == 0 {
+// fallback draws an item no published table reports: a single item's
+// options equally likely; an integer item's bins equally likely (a whole
+// number inside the bin), or without bins a whole number from max(1, min) to
+// that plus 19 (at most max); a year_month item's month evenly over the 60
+// months up to the month the survey was fielded.
+func (b *builder) fallback(c *column, it *questionnaire.Item) error {
+	switch it.Type {
+	case questionnaire.Single:
+		for i := range it.Choices() {
+			c.cats = append(c.cats, category{act: actCode, bit: i})
+		}
+	case questionnaire.Integer:
+		for _, bin := range it.Bins {
+			lo, hi, err := intBin(it, bin.Code)
+			if err != nil {
+				return err
+			}
+			c.cats = append(c.cats, category{act: actInt, lo: lo, hi: hi})
+		}
+		if len(it.Bins) == 0 {
+			lo := 1
+			if it.Min != nil && *it.Min > lo {
+				lo = *it.Min
+			}
+			hi := lo + 19
+			if it.Max != nil && *it.Max < hi {
+				hi = *it.Max
+			}
+			if lo <= hi {
+				c.cats = append(c.cats, category{act: actInt, lo: int64(lo), hi: int64(hi)})
+			}
+		}
+	case questionnaire.YearMonth:
+		c.cats = append(c.cats, category{act: actMonth})
+		b.monthly(c, []float64{1}, [][2]int{{max(b.hiYM-59, minYM), b.hiYM}})
+	}
+	if len(c.cats) == 0 {
 		c.kind = kindBlank
 		return nil
-	}
-	for i := range it.Choices() {
-		c.cats = append(c.cats, category{act: actCode, bit: i})
 	}
 	c.cum = cumulative(make([]float64, len(c.cats)))
 	return nil

@@ -69,8 +69,11 @@
 //   - relevance: a follow-up (2.4.1, 2.14.1-2.14.3, 7.1.1, a 2.9 sourcing) is
 //     answered only by respondents its rule selects, from the drawn parent
 //     answer; the others leave it blank.
-//   - free text is never generated; an item no table reports is drawn evenly
-//     over its options (single, multi) or left blank.
+//   - free text is never generated. An item no table reports (a year
+//     without tables.yaml) is drawn evenly: one option of a single or multi
+//     item, a bin of an integer item (or 1-20), a month of the 60 up to the
+//     fielding month; such a date pair is drawn independently and swapped
+//     when out of order.
 //
 // Answers to different items are independent of each other except along
 // relevance rules and the coupled date pairs: crosstabs of synthetic data

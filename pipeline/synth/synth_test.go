@@ -335,6 +335,35 @@ func TestMarginals(t *testing.T) {
 	t.Logf("%d table rows within tolerance (largest deviation %.2f standard errors); %d targets equal the published count / N", checked, maxZ, compared)
 }
 
+// TestYearWithoutTables: a questionnaire without published tables (the
+// fictional test year 2099) is drawn evenly, and ingest accepts every row.
+func TestYearWithoutTables(t *testing.T) {
+	root := filepath.Join(repo, "testdata", "fictional")
+	q, set, err := synth.LoadYear(filepath.Join(root, "schemas"), filepath.Join(root, "raw"), 2099)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := synth.New(q, set, synth.Options{Order: build.DateOrder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2000
+	path := writeFile(t, g, n, 5)
+	rep, err := ingest.Read(q, path, ingest.Options{Order: build.DateOrder}, func(arrow.Record) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != n || len(rep.Issues) != 0 {
+		for _, is := range rep.Issues[:min(10, len(rep.Issues))] {
+			t.Log(is)
+		}
+		t.Fatalf("accepted %d of %d, %d issues", rep.Accepted, n, len(rep.Issues))
+	}
+	if len(g.Targets()) != 0 {
+		t.Fatalf("%d targets without published tables", len(g.Targets()))
+	}
+}
+
 func BenchmarkWrite(b *testing.B) {
 	f, err := load()
 	if err != nil {

@@ -26,10 +26,8 @@ import (
 
 const benchRows = 100_000
 
-// batchSize is the ingest batch size of the responses stage in these
-// benchmarks (see ours.BatchSize: arrow-go v15 cannot write larger batches
-// of some dictionary columns).
-const batchSize = 1024
+// batchSize is the ingest batch size of the build (pipeline/build/responses.go).
+const batchSize = 65536
 
 type fixture struct {
 	q    *questionnaire.Questionnaire
@@ -130,7 +128,7 @@ func BenchmarkResponsesParquet100k(b *testing.B) {
 }
 
 // BenchmarkCount100k: every published frequency table (aggregate.Counter)
-// and the maturity rows (aggregate.Maturity.Add) of 100k respondents.
+// and the maturity rows (aggregate.Maturity.Batch) of 100k respondents.
 func BenchmarkCount100k(b *testing.B) {
 	f := setup(b)
 	recs := f.read(b)
@@ -141,14 +139,14 @@ func BenchmarkCount100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := aggregate.NewMaturity(memory.NewGoAllocator(), f.q)
+		mem := memory.NewGoAllocator()
+		m := aggregate.NewMaturity(mem, f.q)
 		for _, r := range recs {
 			if err := c.Add(r); err != nil {
 				b.Fatal(err)
 			}
-			m.Add(r)
+			m.Batch(mem, r).Release()
 		}
-		m.Record().Release()
 		m.Release()
 	}
 	reportPerRow(b)

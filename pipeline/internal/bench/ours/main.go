@@ -7,7 +7,12 @@
 // With -full it also writes what the build adds (Arrow IPC of the responses,
 // the long answers dataset, the crosstabs).
 //
-// It prints one JSON object: rows, accepted, and the seconds of each phase.
+// It prints one JSON object: rows, accepted, and the seconds of each phase:
+// load (questionnaire and tables), stream (ingest and validation, and per
+// batch as the build streams them: the typed batch written as Parquet, its
+// maturity rows written as Parquet, its respondents counted by every table),
+// frequencies (the frequency tables and the validation as Parquet), and with
+// -full crosstabs.
 package main
 
 import (
@@ -32,13 +37,8 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
-// BatchSize is the ingest batch size used here. The build's default (4096)
-// cannot be used: arrow-go v15.0.2 fails to write a nullable dictionary
-// column that has no null in a batch of more than 1024 rows (its
-// WriteBatchSize) — parquet/file/column_writer.go maybeReplaceValidity
-// slices the int8 index buffer as if it held int32 indices. Batches of at
-// most 1024 rows never reach that path.
-const BatchSize = 1024
+// BatchSize is the ingest batch size of the build (pipeline/build/responses.go).
+const BatchSize = 65536
 
 func main() {
 	schemas := flag.String("schemas", "schemas", "schemas directory")
@@ -46,8 +46,10 @@ func main() {
 	year := flag.Int("year", 2015, "survey year")
 	in := flag.String("in", "", "raw responses CSV")
 	out := flag.String("out", "", "output directory")
+	batch := flag.Int("batch", BatchSize, "ingest batch size (rows per record batch)")
 	full := flag.Bool("full", false, "also write the Arrow IPC responses, the answers dataset and the crosstabs, as the build does")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile to this file when the input has been read (before the writers close)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -62,7 +64,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: ours -in FILE.csv -out DIR [-schemas schemas] [-raw raw] [-year 2015] [-full]")
 		os.Exit(2)
 	}
-	res, err := run(*schemas, *raw, *year, *in, *out, *full)
+	res, err := run(*schemas, *raw, *year, *in, *out, *batch, *full)
 	if err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "ours:", err)
@@ -70,6 +72,8 @@ func main() {
 	}
 	json.NewEncoder(os.Stdout).Encode(res)
 }
+
+var memprofile string
 
 // Result is what one run did.
 type Result struct {
@@ -120,7 +124,7 @@ func writeRecord(path string, rec arrow.Record) error {
 	return fw.Close()
 }
 
-func run(schemas, raw string, year int, in, out string, full bool) (*Result, error) {
+func run(schemas, raw string, year int, in, out string, batch int, full bool) (*Result, error) {
 	res := &Result{Phases: map[string]float64{}}
 	t0 := time.Now()
 	lap := func(name string) {
@@ -145,6 +149,10 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 	}
 	maturity := aggregate.NewMaturity(mem, q)
 	defer maturity.Release()
+	matPq, err := newFile(columnar.PartitionPath(out, "maturity", year), aggregate.MaturitySchema)
+	if err != nil {
+		return nil, err
+	}
 
 	var ipcFile *os.File
 	var ipcW *columnar.IPCWriter
@@ -178,7 +186,7 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 		}
 	}
 
-	opt := ingest.Options{Year: year, Order: build.DateOrder, BatchSize: BatchSize}
+	opt := ingest.Options{Year: year, Order: build.DateOrder, BatchSize: batch}
 	rep, err := ingest.Read(q, in, opt, func(rec arrow.Record) error {
 		if err := respPq.w.Write(rec); err != nil {
 			return err
@@ -198,11 +206,24 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 				}
 			}
 		}
-		maturity.Add(rec)
+		levels := maturity.Batch(mem, rec)
+		err := matPq.w.Write(levels)
+		levels.Release()
+		if err != nil {
+			return err
+		}
 		return counter.Add(rec)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if memprofile != "" {
+		f, err := os.Create(memprofile)
+		if err != nil {
+			return nil, err
+		}
+		pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
 	}
 	res.Rows, res.Accepted = rep.Rows, rep.Accepted
 	if err := rep.Err(); err != nil {
@@ -214,6 +235,9 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 	if err := respPq.Close(); err != nil {
 		return nil, err
 	}
+	if err := matPq.Close(); err != nil {
+		return nil, err
+	}
 	if full {
 		if err := ipcW.Close(); err != nil {
 			return nil, err
@@ -222,7 +246,7 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 			return nil, err
 		}
 	}
-	lap("ingest+responses")
+	lap("stream")
 
 	val := ingest.ValidationRecord(mem, rep)
 	defer val.Release()
@@ -235,12 +259,6 @@ func run(schemas, raw string, year int, in, out string, full bool) (*Result, err
 		return nil, err
 	}
 	lap("frequencies")
-	mat := maturity.Record()
-	defer mat.Release()
-	if err := writeRecord(columnar.PartitionPath(out, "maturity", year), mat); err != nil {
-		return nil, err
-	}
-	lap("maturity")
 	if full {
 		for i, x := range crosstabs {
 			r, err := x.Record(mem)
