@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/csirt-survey/csirt-survey/pipeline/build"
 )
 
 // TestKilledBuildLosesNothing kills the real binary with SIGKILL at several
@@ -21,9 +19,6 @@ import (
 // output is a complete, readable file, that leftovers are removed by the
 // next run, and that the next run repairs the year.
 func TestKilledBuildLosesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Log("short mode: running a single kill")
-	}
 	bin := filepath.Join(t.TempDir(), "csirtsurvey")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/csirtsurvey").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -88,7 +83,6 @@ func TestKilledBuildLosesNothing(t *testing.T) {
 		}
 	}
 	checkReadable(t, filepath.Join(out, "p"), "after the repairing run")
-	var rows int64
 	f, err := os.Open(filepath.Join(out, "p", "responses", "year=2015", "part-0.parquet"))
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +93,7 @@ func TestKilledBuildLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows = pf.NumRows()
-	if rows != int64(66*100+1) {
+	if rows := pf.NumRows(); rows != int64(66*100+1) {
 		t.Errorf("responses has %d rows after repair, want %d", rows, 66*3000+1)
 	}
 	// And the repaired tree is up to date.
@@ -109,7 +102,6 @@ func TestKilledBuildLosesNothing(t *testing.T) {
 	if err != nil || !strings.Contains(string(outb), "up to date") {
 		t.Errorf("final run: %v %s", err, outb)
 	}
-	_ = build.ManifestFile
 }
 
 // checkReadable opens every Parquet output with parquet-go: none may be partial.
