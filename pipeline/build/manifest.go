@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 )
 
 // ManifestFile is the build manifest under the processed directory. It is
@@ -134,19 +136,13 @@ func yearInputs(cfg Config, year int) (map[string]string, error) {
 	return out, nil
 }
 
-// crosswalkFrom reads the `from:` year of schemas/<year>/crosswalk.yaml, if any.
+// crosswalkFrom returns the year schemas/<year>/crosswalk.yaml refers to, if any.
 func crosswalkFrom(cfg Config, year int) (int, bool) {
-	data, err := os.ReadFile(filepath.Join(cfg.SchemasDir, strconv.Itoa(year), "crosswalk.yaml"))
-	if err != nil {
-		return 0, false
+	cw, err := crosswalk.LoadOptional(filepath.Join(cfg.SchemasDir, strconv.Itoa(year), crosswalk.FileName))
+	if err != nil || cw == nil {
+		return 0, false // an invalid crosswalk fails the build elsewhere
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "from:"); ok {
-			n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(v), `"'`))
-			return n, err == nil
-		}
-	}
-	return 0, false
+	return cw.From, true
 }
 
 // outputKey names an output path by its role (processed or reports).
