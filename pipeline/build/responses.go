@@ -67,7 +67,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 		return err
 	}
 	// Large batches make large Parquet row groups; memory stays bounded by one batch.
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: 65536}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: 16384}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
