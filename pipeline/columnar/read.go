@@ -28,6 +28,17 @@ func ReadParquet(path string, batchSize int64, fn func(arrow.Record) error) erro
 	if err != nil {
 		return fmt.Errorf("parquet: %s: %w", path, err)
 	}
+	// The stored Arrow schema restores dictionary types, but arrow/go v15
+	// cannot read a dictionary column whose pages fell back to plain
+	// encoding ("not implemented"); our readers take plain strings.
+	for i := range fr.Manifest.Fields {
+		f := fr.Manifest.Fields[i].Field
+		if dt, ok := f.Type.(*arrow.DictionaryType); ok {
+			plain := *f
+			plain.Type = dt.ValueType
+			fr.Manifest.Fields[i].Field = &plain
+		}
+	}
 	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
 	if err != nil {
 		return fmt.Errorf("parquet: %s: %w", path, err)
