@@ -55,6 +55,9 @@ type Config struct {
 	// computed tables instead of failing the build (for synthetic data and
 	// benchmarks; the reconciliation dataset records it either way).
 	ReconcileWarn bool
+	// BatchSize is the number of respondents per record batch (0: 16384);
+	// memory grows with it, not with the number of respondents.
+	BatchSize int
 	// Force rebuilds years whose inputs are unchanged.
 	Force bool
 	// Years limits the build to these years (empty: every year).

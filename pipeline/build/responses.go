@@ -67,7 +67,11 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 		return err
 	}
 	// Large batches make large Parquet row groups; memory stays bounded by one batch.
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: 16384}
+	batch := cfg.BatchSize
+	if batch <= 0 {
+		batch = 16384
+	}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: batch}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
@@ -255,17 +259,26 @@ const (
 	MetaProvenanceNote = "csirt.provenance_note" // the same in words
 )
 
-// countProvenance tallies the provenance column of a batch.
+// countProvenance tallies the provenance column of a batch (a dictionary as
+// ingested, plain strings as read back from Parquet).
 func countProvenance(rec arrow.Record, counts map[string]int64) {
 	for i, f := range rec.Schema().Fields() {
 		if f.Name != "provenance" {
 			continue
 		}
-		d := rec.Column(i).(*array.Dictionary)
-		vals := d.Dictionary().(*array.String)
-		for j := 0; j < d.Len(); j++ {
-			if d.IsValid(j) {
-				counts[vals.Value(d.GetValueIndex(j))]++
+		switch col := rec.Column(i).(type) {
+		case *array.Dictionary:
+			vals := col.Dictionary().(*array.String)
+			for j := 0; j < col.Len(); j++ {
+				if col.IsValid(j) {
+					counts[vals.Value(col.GetValueIndex(j))]++
+				}
+			}
+		case *array.String:
+			for j := 0; j < col.Len(); j++ {
+				if col.IsValid(j) {
+					counts[col.Value(j)]++
+				}
 			}
 		}
 	}
