@@ -48,6 +48,8 @@ vet:
 
 unit:
 	$(GO) test -count=1 ./...
+	# the build's sinks run concurrently: check them with the race detector on many small batches
+	$(GO) test -race -count=1 -run 'TestFictionalYear|TestBadResponsesLeaveOutputsIntact' ./pipeline/build
 
 ## fuzz: run every fuzz target of every package for FUZZTIME (the seed corpora also run in `unit`)
 fuzz:

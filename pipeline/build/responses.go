@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -28,6 +31,10 @@ import (
 // DateOrder lists year_month items that must not come after another (1.5
 // construction start before 1.6 completion); pairs of printed numbers.
 var DateOrder = [][2]string{{"1.5", "1.6"}}
+
+// errSinkFailed stops ingest when writing or counting a batch failed; the
+// sink's own error is reported instead.
+var errSinkFailed = errors.New("a dataset sink failed")
 
 // MaturityReportLimit is the largest number of respondents whose maturity
 // levels the report shows one by one; beyond it the report points to
@@ -125,41 +132,91 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 
 	prov := map[string]int64{}
 	var read int64
+	// Each batch goes to the sinks on another goroutine while ingest parses
+	// the next one (one batch in flight: memory stays bounded), and the
+	// independent sinks run side by side. A record is only read by the sinks.
+	sinks := []func(rec arrow.Record, upTo int64) error{
+		func(rec arrow.Record, _ int64) error {
+			if err := respPq.Write(rec); err != nil {
+				return err
+			}
+			return respIPC.Write(rec)
+		},
+		func(rec arrow.Record, _ int64) error {
+			long := answers.Batch(rec)
+			defer long.Release()
+			return ansPq.Write(long)
+		},
+		func(rec arrow.Record, upTo int64) error {
+			levels := maturity.Batch(mem, rec)
+			err := matPq.Write(levels)
+			levels.Release()
+			if upTo <= MaturityReportLimit {
+				maturity.Add(rec) // kept for the report's per-respondent tables
+			}
+			return err
+		},
+		func(rec arrow.Record, _ int64) error {
+			countProvenance(rec, prov)
+			for _, x := range crosstabs {
+				if err := x.Add(rec); err != nil {
+					return err
+				}
+			}
+			if counter != nil {
+				return counter.Add(rec)
+			}
+			return nil
+		},
+	}
+	type job struct {
+		rec  arrow.Record
+		upTo int64
+	}
+	jobs := make(chan job, 1)
+	done := make(chan error, 1)
+	var failed atomic.Bool
+	go func() {
+		var first error
+		for j := range jobs {
+			if first == nil {
+				// arrow/go builds a dictionary column's value array lazily on
+				// first use, which is not safe from several goroutines: build
+				// them here, before the sinks share the record.
+				for _, col := range j.rec.Columns() {
+					if d, ok := col.(*array.Dictionary); ok {
+						d.Dictionary()
+					}
+				}
+				errs := make([]error, len(sinks))
+				var wg sync.WaitGroup
+				for i, sink := range sinks {
+					wg.Go(func() { errs[i] = sink(j.rec, j.upTo) })
+				}
+				wg.Wait()
+				if first = errors.Join(errs...); first != nil {
+					failed.Store(true)
+				}
+			}
+			j.rec.Release()
+		}
+		done <- first
+	}()
 	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
-		countProvenance(rec, prov)
+		if failed.Load() {
+			return errSinkFailed
+		}
 		if read += rec.NumRows(); cfg.Progress != nil {
 			cfg.Progress(year, read)
 		}
-		if err := respPq.Write(rec); err != nil {
-			return err
-		}
-		if err := respIPC.Write(rec); err != nil {
-			return err
-		}
-		long := answers.Batch(rec)
-		defer long.Release()
-		if err := ansPq.Write(long); err != nil {
-			return err
-		}
-		levels := maturity.Batch(mem, rec)
-		err := matPq.Write(levels)
-		levels.Release()
-		if err != nil {
-			return err
-		}
-		if read <= MaturityReportLimit {
-			maturity.Add(rec) // kept for the report's per-respondent tables
-		}
-		for _, x := range crosstabs {
-			if err := x.Add(rec); err != nil {
-				return err
-			}
-		}
-		if counter != nil {
-			return counter.Add(rec)
-		}
+		rec.Retain()
+		jobs <- job{rec, read}
 		return nil
 	})
+	close(jobs)
+	if sinkErr := <-done; sinkErr != nil {
+		err = sinkErr
+	}
 	if err != nil {
 		return fmt.Errorf("build: survey year %d: responses: %w", year, err)
 	}
