@@ -165,7 +165,7 @@ func Run(cfg Config) (Result, error) {
 		}
 		log.Info("building", "year", y)
 		set := new(atomicfile.Set)
-		if err := buildYear(cfg, y, set); err != nil {
+		if err := buildYear(cfg, y, qs[y], set); err != nil {
 			set.Abort()
 			errs = append(errs, err)
 			continue
@@ -254,17 +254,10 @@ func checkRawYears(cfg Config, years []int) error {
 	return nil
 }
 
-// buildYear produces one year's outputs into set.
-func buildYear(cfg Config, year int, set *atomicfile.Set) error {
-	path := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), QuestionnaireFile)
-	q, err := questionnaire.Load(path)
-	if err != nil {
-		return fmt.Errorf("%w\nbuild: survey year %d: %w", err, year, ErrInvalidInput)
-	}
-	if q.Survey.Year != year {
-		return fmt.Errorf("%s: survey.year is %d but the file is under %d/: %w", path, q.Survey.Year, year, ErrInvalidInput)
-	}
-
+// buildYear produces one year's outputs into set from its questionnaire
+// (already loaded and checked by loadYears).
+func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) error {
+	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
 	if err := addParquet(set, cfg, "codebook", year, rec); err != nil {
