@@ -34,6 +34,7 @@ and human-readable reports under reports/.`,
 	root.AddCommand(newCrosstabCmd())
 	root.AddCommand(newScaffoldCmd())
 	root.AddCommand(newSynthCmd())
+	addProfileFlags(root)
 	return root
 }
 

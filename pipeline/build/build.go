@@ -151,6 +151,7 @@ func Run(cfg Config) (Result, error) {
 	}
 	var todo []pending
 	var res Result
+	counted := map[int]*trendCounter{}
 	var errs []error
 	for _, y := range years {
 		inputs, err := yearInputs(cfg, y)
@@ -165,7 +166,8 @@ func Run(cfg Config) (Result, error) {
 		}
 		log.Info("building", "year", y)
 		set := new(atomicfile.Set)
-		if err := buildYear(cfg, y, qs[y], set); err != nil {
+		counted[y] = newTrendCounter(qs[y], y, chain)
+		if err := buildYear(cfg, y, qs[y], counted[y], set); err != nil {
 			set.Abort()
 			errs = append(errs, err)
 			continue
@@ -198,7 +200,7 @@ func Run(cfg Config) (Result, error) {
 	}
 	if len(todo) > 0 || trendsMissing(cfg, allYears) {
 		var set atomicfile.Set
-		if err := buildTrends(cfg, allYears, qs, chain, &set); err != nil {
+		if err := buildTrends(cfg, allYears, qs, chain, counted, &set); err != nil {
 			set.Abort()
 			return res, err
 		}
@@ -255,8 +257,9 @@ func checkRawYears(cfg Config, years []int) error {
 }
 
 // buildYear produces one year's outputs into set from its questionnaire
-// (already loaded and checked by loadYears).
-func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set) error {
+// (already loaded and checked by loadYears); its responses are also counted
+// into tc for the trends.
+func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, tc *trendCounter, set *atomicfile.Set) error {
 	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
@@ -274,7 +277,7 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, set *atomic
 	if err := buildPublished(cfg, year, q, set, &in); err != nil {
 		return err
 	}
-	if err := buildResponses(cfg, year, q, set, &in); err != nil {
+	if err := buildResponses(cfg, year, q, tc, set, &in); err != nil {
 		return err
 	}
 	if in.Maturity != nil {

@@ -67,11 +67,14 @@ func rawResponses(cfg Config, year int) (string, error) {
 // while it streams (responses as Parquet and Arrow IPC, answers), and computes
 // the frequencies, maturity levels, crosstabs and the reconciliation with the
 // published tables.
-func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set, in *report.Inputs) error {
+func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *trendCounter, set *atomicfile.Set, in *report.Inputs) error {
 	pub := in.Published
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
 		return err
+	}
+	if tc != nil {
+		tc.built = true
 	}
 	// Large batches make large Parquet row groups; memory stays bounded by one batch.
 	batch := cfg.BatchSize
@@ -165,6 +168,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 			}
 			if counter != nil {
 				return counter.Add(rec)
+			}
+			return nil
+		},
+		func(rec arrow.Record, _ int64) error {
+			if tc != nil {
+				tc.add(rec)
 			}
 			return nil
 		},

@@ -90,6 +90,49 @@ var TrendsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "derived", Type: arrow.FixedWidthTypes.Boolean},
 }, nil)
 
+// trendCounter counts one year's responses by option for the trends, each
+// option keyed by its origin through the crosswalk chain (options that trace
+// back to the same origin, a split option, form one category, each respondent
+// counted once). The build feeds it while it streams a year's responses;
+// years not built in the run are read back from processed/.
+type trendCounter struct {
+	year   int
+	chain  *crosswalk.Chain
+	ic     *aggregate.ItemCounter
+	prov   map[string]int64
+	n      int64
+	mapErr error
+	// built is set when the build streamed the year's responses into it.
+	built bool
+}
+
+func newTrendCounter(q *questionnaire.Questionnaire, year int, chain *crosswalk.Chain) *trendCounter {
+	t := &trendCounter{year: year, chain: chain, prov: map[string]int64{}}
+	t.ic = aggregate.NewItemCounter(q, func(it *questionnaire.Item, row, cell, code string) string {
+		o, err := t.origin(it, code)
+		if err != nil {
+			t.mapErr = err
+			return code
+		}
+		return strings.Join(o.Codes, "+")
+	})
+	return t
+}
+
+func (t *trendCounter) origin(it *questionnaire.Item, code string) (crosswalk.Origin, error) {
+	concept := it.Concept
+	if concept == "" {
+		concept = it.ID
+	}
+	return t.chain.Map(t.year, concept, code)
+}
+
+func (t *trendCounter) add(rec arrow.Record) {
+	t.ic.Add(rec)
+	countProvenance(rec, t.prov)
+	t.n += rec.NumRows()
+}
+
 type trendRow struct {
 	concept, row, cell, category string
 	originYear                   int
@@ -111,51 +154,36 @@ func (r trendRow) key() string { return r.concept + "|" + r.row + "|" + r.cell +
 // year get a derived row in earlier years (the sum of their parts, exact for
 // single-choice items; for multi-choice items a respondent who chose several
 // parts is counted for each, which the row's derived flag warns about).
-func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnaire, chain *crosswalk.Chain, set *atomicfile.Set) error {
+func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnaire, chain *crosswalk.Chain, counted map[int]*trendCounter, set *atomicfile.Set) error {
 	perYear := map[int][]trendRow{}
 	var withData []int
 	respondents := map[int]int64{}
 	provenance := map[int]string{}
 	for _, y := range years {
-		path := columnar.PartitionPath(cfg.ProcessedDir, "responses", y)
-		if _, err := os.Stat(path); err != nil {
-			continue // a year without respondent data
-		}
-		// Options that trace back to the same origin (a split option) form one
-		// category, each respondent counted once.
-		var mapErr error
-		origin := func(it *questionnaire.Item, row, cell, code string) (crosswalk.Origin, error) {
-			concept := it.Concept
-			if concept == "" {
-				concept = it.ID
+		tc := counted[y]
+		if tc == nil || !tc.built {
+			// A year not built in this run: count its responses as written.
+			path := columnar.PartitionPath(cfg.ProcessedDir, "responses", y)
+			if _, err := os.Stat(path); err != nil {
+				continue // a year without respondent data
 			}
-			return chain.Map(y, concept, code)
-		}
-		ic := aggregate.NewItemCounter(qs[y], func(it *questionnaire.Item, row, cell, code string) string {
-			o, err := origin(it, row, cell, code)
+			tc = newTrendCounter(qs[y], y, chain)
+			err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error {
+				tc.add(rec)
+				return nil
+			})
 			if err != nil {
-				mapErr = err
-				return code
+				return fmt.Errorf("build: trends: %w", err)
 			}
-			return strings.Join(o.Codes, "+")
-		})
-		if mapErr != nil {
-			return fmt.Errorf("build: trends: %w", mapErr)
 		}
-		prov := map[string]int64{}
-		err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error {
-			ic.Add(rec)
-			countProvenance(rec, prov)
-			respondents[y] += rec.NumRows()
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("build: trends: %w", err)
+		if tc.mapErr != nil {
+			return fmt.Errorf("build: trends: %w", tc.mapErr)
 		}
-		kinds := slices.Sorted(maps.Keys(prov))
+		respondents[y] = tc.n
+		kinds := slices.Sorted(maps.Keys(tc.prov))
 		provenance[y] = strings.Join(kinds, ", ")
-		for _, oc := range ic.Counts() {
-			o, err := origin(oc.Item, oc.Row, oc.Cell, oc.Codes[0])
+		for _, oc := range tc.ic.Counts() {
+			o, err := tc.origin(oc.Item, oc.Codes[0])
 			if err != nil {
 				return fmt.Errorf("build: trends: %w", err)
 			}

@@ -12,32 +12,54 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// TestLargeDictionaryColumns guards the work-around for arrow/go v15, which
-// cannot write dictionary columns of more than 1024 rows without nulls
-// through its direct dictionary path.
+// TestLargeDictionaryColumns guards the work-around for arrow/go v15, whose
+// direct dictionary path slices the indices wrongly once it splits a record
+// into batches (past 1024 rows): the writer writes each record in one batch,
+// and records over maxWriteRows as several row groups. Every value is read
+// back by parquet-go, with and without nulls.
 func TestLargeDictionaryColumns(t *testing.T) {
 	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
 	s := arrow.NewSchema([]arrow.Field{{Name: "d", Type: dt, Nullable: true}}, nil)
 	codes := []string{"a", "b", "c"}
-	mk := func(n int) arrow.Record {
+	want := func(i int, nulls bool) string {
+		if nulls && i%7 == 3 {
+			return ""
+		}
+		return codes[i%3]
+	}
+	mk := func(n int, nulls bool) arrow.Record {
 		b := array.NewRecordBuilder(memory.DefaultAllocator, s)
 		defer b.Release()
 		db := b.Field(0).(*array.BinaryDictionaryBuilder)
 		for i := 0; i < n; i++ {
-			db.AppendString(codes[i%3])
+			if v := want(i, nulls); v == "" {
+				db.AppendNull()
+			} else {
+				db.AppendString(v)
+			}
 		}
 		return b.NewRecord()
 	}
-	for _, n := range []int{100, 1025, 65536} {
+	defer func(old int64) { maxWriteRows = old }(maxWriteRows)
+	for _, tc := range []struct {
+		n     int
+		nulls bool
+		max   int64
+	}{
+		{100, false, 1 << 22}, {1025, false, 1 << 22}, {65536, false, 1 << 22},
+		{100, true, 1 << 22}, {1025, true, 1 << 22}, {65536, true, 1 << 22},
+		{65536, true, 10000}, {65536, false, 10000},
+	} {
+		maxWriteRows = tc.max
 		var buf bytes.Buffer
 		w, err := NewParquetWriter(&buf, s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < 2; i++ {
-			r := mk(n)
+			r := mk(tc.n, tc.nulls)
 			if err := w.Write(r); err != nil {
-				t.Fatalf("n=%d batch %d: %v", n, i, err)
+				t.Fatalf("%+v batch %d: %v", tc, i, err)
 			}
 			r.Release()
 		}
@@ -48,17 +70,35 @@ func TestLargeDictionaryColumns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.NumRows() != int64(2*n) {
-			t.Errorf("n=%d: %d rows read back", n, f.NumRows())
+		if f.NumRows() != int64(2*tc.n) {
+			t.Errorf("%+v: %d rows read back", tc, f.NumRows())
 		}
-		rows := make([]parquet.Row, 5)
-		rr := f.RowGroups()[0].Rows()
-		k, _ := rr.ReadRows(rows)
-		rr.Close()
-		for i := 0; i < k; i++ {
-			if got := rows[i][0].String(); got != codes[i%3] {
-				t.Errorf("n=%d row %d = %q, want %q", n, i, got, codes[i%3])
+		i, bad := 0, 0
+		rows := make([]parquet.Row, 4096)
+		for _, rg := range f.RowGroups() {
+			if rg.NumRows() > tc.max {
+				t.Errorf("%+v: row group of %d rows", tc, rg.NumRows())
 			}
+			rr := rg.Rows()
+			for {
+				k, err := rr.ReadRows(rows)
+				for _, row := range rows[:k] {
+					w := want(i%tc.n, tc.nulls)
+					if got := row[0]; got.IsNull() != (w == "") || (!got.IsNull() && got.String() != w) {
+						if bad++; bad < 5 {
+							t.Errorf("%+v: row %d = %v, want %q", tc, i, got, w)
+						}
+					}
+					i++
+				}
+				if err != nil {
+					break
+				}
+			}
+			rr.Close()
+		}
+		if i != 2*tc.n {
+			t.Errorf("%+v: read %d rows", tc, i)
 		}
 	}
 }

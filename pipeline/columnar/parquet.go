@@ -34,6 +34,20 @@ func PartitionPath(root, dataset string, year int) string {
 	return filepath.Join(root, dataset, "year="+strconv.Itoa(year), "part-0.parquet")
 }
 
+// oneBatch is the writer's batch size: larger than any record written, so
+// that arrow/go writes each record's column in one batch. Its direct
+// dictionary path (dictionary indices written as they are, without hashing
+// the strings again) slices the indices wrongly when it splits a record into
+// several batches ("slice bounds out of range" past its default 1024 rows);
+// in one batch it is correct (TestLargeDictionaryColumns). It also sizes a
+// bit buffer of list columns (2 MiB).
+const oneBatch = 1 << 24
+
+// maxWriteRows is the most rows Write puts in one row group; larger records
+// are written as several. A list column has more values than rows: at most
+// oneBatch/maxWriteRows = 4 per row on average fit in one batch.
+var maxWriteRows int64 = 1 << 22
+
 func writerProps() (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCreatedBy(CreatedBy),
@@ -42,62 +56,28 @@ func writerProps() (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 		// Data page v2: its levels are not length-prefixed, which avoids arrow/go
 		// v15 reallocating the level buffer on every write (quadratic in a page).
 		parquet.WithDataPageVersion(parquet.DataPageV2),
-		parquet.WithMaxRowGroupLength(1 << 20),
+		parquet.WithMaxRowGroupLength(oneBatch),
+		parquet.WithBatchSize(oneBatch),
 		parquet.WithDataPageSize(64 << 10),
 	}
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties()
 }
 
-// storageSchema replaces Arrow dictionary fields by their value type. arrow/go
-// v15 cannot write a dictionary column of more than 1024 rows through its
-// direct path ("index out of range"), and its dense fallback (compute.Take)
-// allocates quadratically; the writer therefore writes such columns as plain
-// strings (Parquet dictionary-encodes them itself) and stores the original
-// Arrow schema, with its dictionary types and field metadata, under
-// ARROW:schema, from which Arrow readers restore the categorical type.
-func storageSchema(schema *arrow.Schema) (*arrow.Schema, []bool) {
-	fields := make([]arrow.Field, len(schema.Fields()))
-	dict := make([]bool, len(fields))
-	for i, f := range schema.Fields() {
-		if dt, ok := f.Type.(*arrow.DictionaryType); ok {
-			f.Type, dict[i] = dt.ValueType, true
-		}
-		fields[i] = f
-	}
-	md := schema.Metadata()
-	return arrow.NewSchema(fields, &md), dict
-}
-
-// dense turns a dictionary array of strings into a plain string array.
-func dense(mem memory.Allocator, a *array.Dictionary) arrow.Array {
-	vals := a.Dictionary().(*array.String)
-	b := array.NewStringBuilder(mem)
-	defer b.Release()
-	b.Reserve(a.Len())
-	for i := 0; i < a.Len(); i++ {
-		if a.IsNull(i) {
-			b.AppendNull()
-		} else {
-			b.Append(vals.Value(a.GetValueIndex(i)))
-		}
-	}
-	return b.NewArray()
-}
-
 // ParquetWriter streams record batches into one Parquet file; each Write
 // writes the batch as its own row group, so the writer keeps no reference to
-// a batch after Write returns (the caller may release it).
+// a batch after Write returns (the caller may release it). Arrow dictionary
+// columns are written with their dictionary as the row group's Parquet
+// dictionary and their indices as they are; the Arrow schema, with its
+// dictionary types and field metadata, is stored under ARROW:schema, from
+// which Arrow readers restore the categorical type.
 type ParquetWriter struct {
-	w       *pqarrow.FileWriter
-	storage *arrow.Schema
-	dict    []bool
+	w *pqarrow.FileWriter
 }
 
 // NewParquetWriter starts a Parquet file with schema on w.
 func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error) {
-	storage, dict := storageSchema(schema)
 	props, aprops := writerProps()
-	fw, err := pqarrow.NewFileWriter(storage, w, props, aprops)
+	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
@@ -105,27 +85,60 @@ func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error)
 	if err := fw.AppendKeyValueMetadata("ARROW:schema", base64.StdEncoding.EncodeToString(stored)); err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
-	return &ParquetWriter{w: fw, storage: storage, dict: dict}, nil
+	return &ParquetWriter{w: fw}, nil
 }
 
-// Write appends a record batch.
+// Write appends a record batch as one row group (several for records over
+// maxWriteRows rows).
 func (p *ParquetWriter) Write(rec arrow.Record) error {
-	cols := make([]arrow.Array, rec.NumCols())
-	for i := range cols {
-		if p.dict[i] {
-			d := dense(memory.DefaultAllocator, rec.Column(i).(*array.Dictionary))
-			defer d.Release()
-			cols[i] = d
-		} else {
-			cols[i] = rec.Column(i)
+	for off := int64(0); off < rec.NumRows() || off == 0; off += maxWriteRows {
+		part := rec
+		if rec.NumRows() > maxWriteRows {
+			var err error
+			if part, err = sliceRecord(rec, off, min(off+maxWriteRows, rec.NumRows())); err != nil {
+				return fmt.Errorf("parquet: write record: %w", err)
+			}
+		}
+		err := p.w.Write(part)
+		if part != rec {
+			part.Release()
+		}
+		if err != nil {
+			return fmt.Errorf("parquet: write record: %w", err)
 		}
 	}
-	rec = array.NewRecord(p.storage, cols, rec.NumRows())
-	defer rec.Release()
-	if err := p.w.Write(rec); err != nil {
-		return fmt.Errorf("parquet: write record: %w", err)
-	}
 	return nil
+}
+
+// sliceRecord returns rows [i, j) of rec. Its dictionary columns get indices
+// of their own (offset 0): arrow/go v15's direct dictionary path mis-reads a
+// sliced index array without nulls.
+func sliceRecord(rec arrow.Record, i, j int64) (arrow.Record, error) {
+	cols := make([]arrow.Array, rec.NumCols())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for k, col := range rec.Columns() {
+		s := array.NewSlice(col, i, j)
+		d, ok := s.(*array.Dictionary)
+		if !ok {
+			cols[k] = s
+			continue
+		}
+		idx, err := array.Concatenate([]arrow.Array{d.Indices()}, memory.DefaultAllocator)
+		if err != nil {
+			s.Release()
+			return nil, err
+		}
+		cols[k] = array.NewDictionaryArray(d.DataType(), idx, d.Dictionary())
+		idx.Release()
+		s.Release()
+	}
+	return array.NewRecord(rec.Schema(), cols, j-i), nil
 }
 
 // SetMetadata adds a key-value pair to the file's footer (call before Close).

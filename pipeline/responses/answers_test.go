@@ -30,11 +30,21 @@ func TestAnswers(t *testing.T) {
 			for i := 0; i < int(long.NumRows()); i++ {
 				var cells []string
 				for c := 0; c < int(long.NumCols()); c++ {
-					col := long.Column(c).(*array.String)
-					if col.IsNull(i) {
-						cells = append(cells, "-")
-					} else {
-						cells = append(cells, col.Value(i))
+					switch col := long.Column(c).(type) {
+					case *array.Dictionary:
+						if col.IsNull(i) {
+							cells = append(cells, "-")
+						} else {
+							cells = append(cells, col.Dictionary().(*array.String).Value(col.GetValueIndex(i)))
+						}
+					case *array.String:
+						if col.IsNull(i) {
+							cells = append(cells, "-")
+						} else {
+							cells = append(cells, col.Value(i))
+						}
+					default:
+						t.Fatalf("column %d is %T", c, col)
 					}
 				}
 				got = append(got, strings.Join(cells, " "))
