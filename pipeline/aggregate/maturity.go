@@ -1,10 +1,13 @@
 package aggregate
 
 import (
+	"slices"
+
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -12,93 +15,179 @@ import (
 // respondent and item whose options carry SIM3 levels. 未回答 and "not asked"
 // give a null level, never 0.
 var MaturitySchema = arrow.NewSchema([]arrow.Field{
-	{Name: "respondent_id", Type: arrow.BinaryTypes.String},
-	{Name: "item", Type: arrow.BinaryTypes.String},
-	{Name: "question_id", Type: arrow.BinaryTypes.String},
-	{Name: "sim3", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "code", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "respondent_id", Type: columnar.Category},
+	{Name: "item", Type: columnar.Category},
+	{Name: "question_id", Type: columnar.Category},
+	{Name: "sim3", Type: columnar.Category, Nullable: true},
+	{Name: "code", Type: columnar.Category, Nullable: true},
 	{Name: "sim3_level", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	{Name: "coarse", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 }, nil)
 
 // Maturity builds SIM3 levels per respondent from record batches of the
-// responses dataset.
+// responses dataset. Rows come respondent by respondent, items in
+// questionnaire order.
 type Maturity struct {
-	items []*questionnaire.Item
-	b     *array.RecordBuilder
+	mem   memory.Allocator
+	items []matItem
+	// dictionaries of the item, question_id, sim3 and code columns
+	item, qid, sim3, code columnar.StringDict
+	// what Add kept for Record: respondent ids per batch, code indices
+	ids   []arrow.Array
+	codes []int32
+}
+
+// matItem is a scale item with the dictionary indices of its constant
+// columns and, per code index, its option (nil: a coded category outside the
+// scale).
+type matItem struct {
+	it              *questionnaire.Item
+	item, qid, sim3 int32
+	opts            []*questionnaire.Option
 }
 
 // NewMaturity prepares the maturity table for every single-choice item whose
 // options carry SIM3 levels. Call Release when done.
 func NewMaturity(mem memory.Allocator, q *questionnaire.Questionnaire) *Maturity {
-	m := &Maturity{b: array.NewRecordBuilder(mem, MaturitySchema)}
+	m := &Maturity{mem: mem}
 	for _, it := range q.Items {
-		if it.Type != questionnaire.Single {
+		if it.Type != questionnaire.Single || !slices.ContainsFunc(it.Choices(), func(o questionnaire.Option) bool { return o.SIM3Level != nil }) {
 			continue
 		}
-		for _, o := range it.Choices() {
-			if o.SIM3Level != nil {
-				m.items = append(m.items, it)
-				break
+		m.items = append(m.items, matItem{it: it, item: m.item.Index(it.Number), qid: m.qid.Index(it.ID), sim3: m.sim3.Index(it.SIM3)})
+	}
+	for k := range m.items {
+		mi := &m.items[k]
+		for j := range mi.it.Choices() {
+			o := &mi.it.Choices()[j]
+			c := m.code.Index(o.Code)
+			for len(mi.opts) <= int(c) {
+				mi.opts = append(mi.opts, nil)
 			}
+			mi.opts[c] = o
 		}
 	}
 	return m
 }
 
-// Batch returns the levels of one batch as their own record (for streaming
-// the dataset); the caller releases it.
-func (m *Maturity) Batch(mem memory.Allocator, rec arrow.Record) arrow.Record {
-	b := array.NewRecordBuilder(mem, MaturitySchema)
-	defer b.Release()
-	appendLevels(b, m.items, rec)
-	return b.NewRecord()
-}
-
-// Add appends the levels of one batch to the record Record returns.
-func (m *Maturity) Add(rec arrow.Record) { appendLevels(m.b, m.items, rec) }
-
-func appendLevels(out *array.RecordBuilder, items []*questionnaire.Item, rec arrow.Record) {
-	b := batch{rec: rec, idx: map[string]int{}}
+// levels returns the respondent ids of a batch and the code index of every
+// respondent and scale item (-1: no answer or not asked).
+func (m *Maturity) levels(rec arrow.Record) (*array.String, []int32) {
+	idx := make(map[string]int, rec.NumCols())
 	for i, f := range rec.Schema().Fields() {
-		b.idx[f.Name] = i
+		idx[f.Name] = i
 	}
-	for i := 0; i < int(rec.NumRows()); i++ {
-		id, _ := b.code("respondent_id", i)
-		for _, it := range items {
-			out.Field(0).(*array.StringBuilder).Append(id)
-			out.Field(1).(*array.StringBuilder).Append(it.Number)
-			out.Field(2).(*array.StringBuilder).Append(it.ID)
-			if it.SIM3 == "" {
-				out.Field(3).AppendNull()
-			} else {
-				out.Field(3).(*array.StringBuilder).Append(it.SIM3)
+	n, k := int(rec.NumRows()), len(m.items)
+	codes := make([]int32, n*k)
+	var tr []int32
+	for j, mi := range m.items {
+		col := rec.Column(idx[mi.it.ID])
+		switch a := col.(type) {
+		case *array.Dictionary:
+			dict := a.Dictionary().(*array.String)
+			tr = tr[:0]
+			for v := 0; v < dict.Len(); v++ {
+				tr = append(tr, m.code.Index(dict.Value(v)))
 			}
-			code, ok := b.code(it.ID, i)
-			var opt *questionnaire.Option
-			for k, o := range it.Choices() {
-				if ok && o.Code == code {
-					opt = &it.Choices()[k]
+			for i := 0; i < n; i++ {
+				codes[i*k+j] = -1
+				if a.IsValid(i) {
+					codes[i*k+j] = tr[a.GetValueIndex(i)]
 				}
 			}
-			if !ok {
-				out.Field(4).AppendNull()
-			} else {
-				out.Field(4).(*array.StringBuilder).Append(code)
+		case *array.String: // read back from Parquet
+			for i := 0; i < n; i++ {
+				codes[i*k+j] = -1
+				if a.IsValid(i) {
+					codes[i*k+j] = m.code.Index(a.Value(i))
+				}
 			}
-			if opt == nil || opt.SIM3Level == nil {
-				out.Field(5).AppendNull() // no answer, or a coded category outside the scale
-				out.Field(6).AppendNull()
-			} else {
-				out.Field(5).(*array.Int32Builder).Append(int32(*opt.SIM3Level))
-				out.Field(6).(*array.BooleanBuilder).Append(opt.Coarse)
+		default:
+			for i := 0; i < n; i++ {
+				codes[i*k+j] = -1
 			}
 		}
 	}
+	return rec.Column(idx["respondent_id"]).(*array.String), codes
+}
+
+// record builds maturity rows from respondent ids and code indices.
+func (m *Maturity) record(mem memory.Allocator, ids arrow.Array, codes []int32) arrow.Record {
+	k := len(m.items)
+	rows := len(codes)
+	resp, item, qid, sim3 := make([]int32, rows), make([]int32, rows), make([]int32, rows), make([]int32, rows)
+	lb := array.NewInt32Builder(mem)
+	defer lb.Release()
+	cb := array.NewBooleanBuilder(mem)
+	defer cb.Release()
+	lb.Reserve(rows)
+	cb.Reserve(rows)
+	for r, c := range codes {
+		mi := &m.items[r%k]
+		resp[r], item[r], qid[r], sim3[r] = int32(r/k), mi.item, mi.qid, mi.sim3
+		var opt *questionnaire.Option
+		if c >= 0 && int(c) < len(mi.opts) {
+			opt = mi.opts[c]
+		}
+		if opt == nil || opt.SIM3Level == nil {
+			lb.UnsafeAppendBoolToBitmap(false) // no answer, or a coded category outside the scale
+			cb.UnsafeAppendBoolToBitmap(false)
+		} else {
+			lb.UnsafeAppend(int32(*opt.SIM3Level))
+			cb.UnsafeAppend(opt.Coarse)
+		}
+	}
+	ids.Retain()
+	dicts := []arrow.Array{ids, m.item.Array(mem), m.qid.Array(mem), m.sim3.Array(mem), m.code.Array(mem)}
+	cols := make([]arrow.Array, 0, 7)
+	for i, indices := range [][]int32{resp, item, qid, sim3, codes} {
+		cols = append(cols, columnar.NewCategory(mem, indices, dicts[i]))
+		dicts[i].Release()
+	}
+	cols = append(cols, lb.NewArray(), cb.NewArray())
+	out := array.NewRecord(MaturitySchema, cols, int64(rows))
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
+}
+
+// Batch returns the levels of one batch as their own record (for streaming
+// the dataset); the caller releases it.
+func (m *Maturity) Batch(mem memory.Allocator, rec arrow.Record) arrow.Record {
+	ids, codes := m.levels(rec)
+	return m.record(mem, ids, codes)
+}
+
+// Add keeps the levels of one batch for the record Record returns.
+func (m *Maturity) Add(rec arrow.Record) {
+	ids, codes := m.levels(rec)
+	ids.Retain()
+	m.ids = append(m.ids, ids)
+	m.codes = append(m.codes, codes...)
 }
 
 // Record returns the maturity rows added so far; the caller releases it.
-func (m *Maturity) Record() arrow.Record { return m.b.NewRecord() }
+func (m *Maturity) Record() arrow.Record {
+	var ids arrow.Array
+	if len(m.ids) == 0 {
+		b := array.NewStringBuilder(m.mem)
+		ids = b.NewArray()
+		b.Release()
+	} else {
+		var err error
+		if ids, err = array.Concatenate(m.ids, m.mem); err != nil {
+			panic(err) // string arrays of one type always concatenate
+		}
+	}
+	defer ids.Release()
+	return m.record(m.mem, ids, m.codes)
+}
 
-// Release frees the builder.
-func (m *Maturity) Release() { m.b.Release() }
+// Release frees what Add kept.
+func (m *Maturity) Release() {
+	for _, a := range m.ids {
+		a.Release()
+	}
+	m.ids, m.codes = nil, nil
+}

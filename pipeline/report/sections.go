@@ -48,16 +48,12 @@ func readMaturity(rec arrow.Record, q *questionnaire.Questionnaire) (*maturity, 
 	for i, f := range rec.Schema().Fields() {
 		idx[f.Name] = i
 	}
-	str := func(name string) (*array.String, error) {
+	str := func(name string) (stringColumn, error) {
 		i, ok := idx[name]
 		if !ok {
-			return nil, fmt.Errorf("report: maturity record has no column %s", name)
+			return stringColumn{}, fmt.Errorf("report: maturity record has no column %s", name)
 		}
-		a, ok := rec.Column(i).(*array.String)
-		if !ok {
-			return nil, fmt.Errorf("report: maturity column %s is %s, want utf8", name, rec.Column(i).DataType())
-		}
-		return a, nil
+		return newStringColumn(rec.Column(i), "maturity column "+name)
 	}
 	ids, err := str("respondent_id")
 	if err != nil {
@@ -135,6 +131,37 @@ func readMaturity(rec arrow.Record, q *questionnaire.Questionnaire) (*maturity, 
 	}
 	slices.SortFunc(mt.respondents, func(a, b *matResp) int { return strings.Compare(a.ID, b.ID) })
 	return mt, nil
+}
+
+// stringColumn reads a column of strings stored plain or as a dictionary.
+type stringColumn struct {
+	arrow.Array
+	plain *array.String
+	dict  *array.Dictionary
+	vals  *array.String
+}
+
+func newStringColumn(a arrow.Array, what string) (stringColumn, error) {
+	switch a := a.(type) {
+	case *array.String:
+		return stringColumn{Array: a, plain: a}, nil
+	case *array.Dictionary:
+		if vals, ok := a.Dictionary().(*array.String); ok {
+			return stringColumn{Array: a, dict: a, vals: vals}, nil
+		}
+	}
+	return stringColumn{}, fmt.Errorf("report: %s is %s, want utf8 or a dictionary of utf8", what, a.DataType())
+}
+
+// Value returns the string at row i ("" when null).
+func (c stringColumn) Value(i int) string {
+	if c.IsNull(i) {
+		return ""
+	}
+	if c.plain != nil {
+		return c.plain.Value(i)
+	}
+	return c.vals.Value(c.dict.GetValueIndex(i))
 }
 
 func (it *matItem) answered() int64 {

@@ -11,25 +11,21 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
-
-// category is the type of the answers dataset's repeated string columns: a
-// dictionary (pandas category), so that a long table of many millions of
-// rows stays small in memory and is written without re-hashing its strings.
-var category = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
 // AnswersSchema is the Arrow schema of processed/answers. Every column but
 // value is a dictionary of strings; Parquet readers without the Arrow schema
 // see plain strings.
 var AnswersSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "respondent_id", Type: category},
-	{Name: "item", Type: category},
-	{Name: "question_id", Type: category},
-	{Name: "row", Type: category, Nullable: true},
-	{Name: "cell", Type: category, Nullable: true},
-	{Name: "code", Type: category, Nullable: true},
+	{Name: "respondent_id", Type: columnar.Category},
+	{Name: "item", Type: columnar.Category},
+	{Name: "question_id", Type: columnar.Category},
+	{Name: "row", Type: columnar.Category, Nullable: true},
+	{Name: "cell", Type: columnar.Category, Nullable: true},
+	{Name: "code", Type: columnar.Category, Nullable: true},
 	{Name: "value", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
@@ -41,8 +37,8 @@ type Answers struct {
 	mem  memory.Allocator
 	cols []answerCol
 	// dictionaries of the item, question_id, row, cell and code columns
-	items, qids, rows, cells strDict
-	codes                    strDict
+	items, qids, rows, cells columnar.StringDict
+	codes                    columnar.StringDict
 }
 
 // answerCol is one answer or coded column of the responses with the indices
@@ -50,36 +46,6 @@ type Answers struct {
 type answerCol struct {
 	name                 string
 	item, qid, row, cell int32
-}
-
-// strDict is an append-only dictionary of strings.
-type strDict struct {
-	vals []string
-	idx  map[string]int32
-}
-
-// index returns the index of v, adding it when new; "" is null (-1).
-func (d *strDict) index(v string) int32 {
-	if v == "" {
-		return -1
-	}
-	if i, ok := d.idx[v]; ok {
-		return i
-	}
-	if d.idx == nil {
-		d.idx = map[string]int32{}
-	}
-	i := int32(len(d.vals))
-	d.idx[v] = i
-	d.vals = append(d.vals, v)
-	return i
-}
-
-func (d *strDict) array(mem memory.Allocator) arrow.Array {
-	b := array.NewStringBuilder(mem)
-	defer b.Release()
-	b.AppendValues(d.vals, nil)
-	return b.NewArray()
 }
 
 // NewAnswers prepares the reshaping for q's responses schema. The code
@@ -93,16 +59,16 @@ func NewAnswers(mem memory.Allocator, q *questionnaire.Questionnaire) *Answers {
 		}
 		a.cols = append(a.cols, answerCol{
 			name: c.Name,
-			item: a.items.index(c.Item.Number),
-			qid:  a.qids.index(c.Item.ID),
-			row:  a.rows.index(c.Row),
-			cell: a.cells.index(c.Cell),
+			item: a.items.Index(c.Item.Number),
+			qid:  a.qids.Index(c.Item.ID),
+			row:  a.rows.Index(c.Row),
+			cell: a.cells.Index(c.Cell),
 		})
 		if js, ok := c.Metadata.GetValue(columns.MetaCodes); ok {
 			var codes []columns.Code
 			if json.Unmarshal([]byte(js), &codes) == nil {
 				for _, cd := range codes {
-					a.codes.index(cd.Code)
+					a.codes.Index(cd.Code)
 				}
 			}
 		}
@@ -118,28 +84,17 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	}
 	ids := rec.Column(idx["respondent_id"])
 	n := int(rec.NumRows())
-	var bs [6]*array.Int32Builder
-	for i := range bs {
-		bs[i] = array.NewInt32Builder(a.mem)
-		defer bs[i].Release()
-		bs[i].Reserve(n * 8)
-	}
+	// Dictionary indices of the category columns (-1: null).
+	var resp, item, qid, row, cell, code []int32
 	val := array.NewStringBuilder(a.mem)
 	defer val.Release()
-	opt := func(b *array.Int32Builder, v int32) {
-		if v < 0 {
-			b.AppendNull()
-		} else {
-			b.Append(v)
-		}
-	}
-	emit := func(row int, c *answerCol, code int32, value string) {
-		bs[0].Append(int32(row))
-		bs[1].Append(c.item)
-		bs[2].Append(c.qid)
-		opt(bs[3], c.row)
-		opt(bs[4], c.cell)
-		opt(bs[5], code)
+	emit := func(i int, c *answerCol, cd int32, value string) {
+		resp = append(resp, int32(i))
+		item = append(item, c.item)
+		qid = append(qid, c.qid)
+		row = append(row, c.row)
+		cell = append(cell, c.cell)
+		code = append(code, cd)
 		if value == "" {
 			val.AppendNull()
 		} else {
@@ -149,13 +104,12 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	var tr []int32
 	for ci := range a.cols {
 		c := &a.cols[ci]
-		col := rec.Column(idx[c.name])
-		switch arr := col.(type) {
+		switch arr := rec.Column(idx[c.name]).(type) {
 		case *array.Dictionary:
 			dict := arr.Dictionary().(*array.String)
 			tr = tr[:0]
 			for j := 0; j < dict.Len(); j++ {
-				tr = append(tr, a.codes.index(dict.Value(j)))
+				tr = append(tr, a.codes.Index(dict.Value(j)))
 			}
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
@@ -170,7 +124,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 				}
 				start, end := arr.ValueOffsets(i)
 				for j := start; j < end; j++ {
-					emit(i, c, a.codes.index(vals.Value(int(j))), "")
+					emit(i, c, a.codes.Index(vals.Value(int(j))), "")
 				}
 			}
 		case *array.Int32:
@@ -187,17 +141,15 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 			}
 		}
 	}
-	dicts := []arrow.Array{ids, a.items.array(a.mem), a.qids.array(a.mem), a.rows.array(a.mem), a.cells.array(a.mem), a.codes.array(a.mem)}
 	ids.Retain()
+	dicts := []arrow.Array{ids, a.items.Array(a.mem), a.qids.Array(a.mem), a.rows.Array(a.mem), a.cells.Array(a.mem), a.codes.Array(a.mem)}
 	cols := make([]arrow.Array, 0, len(AnswersSchema.Fields()))
-	for i, b := range bs {
-		indices := b.NewArray()
-		cols = append(cols, array.NewDictionaryArray(category, indices, dicts[i]))
-		indices.Release()
+	for i, indices := range [][]int32{resp, item, qid, row, cell, code} {
+		cols = append(cols, columnar.NewCategory(a.mem, indices, dicts[i]))
 		dicts[i].Release()
 	}
 	cols = append(cols, val.NewArray())
-	out := array.NewRecord(AnswersSchema, cols, int64(cols[0].Len()))
+	out := array.NewRecord(AnswersSchema, cols, int64(len(resp)))
 	for _, c := range cols {
 		c.Release()
 	}

@@ -1,0 +1,69 @@
+package columnar
+
+import (
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Category is the Arrow type of repeated string columns in long datasets: a
+// dictionary of strings (a pandas category). The writer stores such a column
+// as its dictionary and indices, so a dataset of many millions of rows stays
+// small and is written without hashing its strings again.
+var Category = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// StringDict is an append-only dictionary of distinct strings, for building
+// Category columns from indices. The zero value is empty and ready to use.
+type StringDict struct {
+	vals []string
+	idx  map[string]int32
+}
+
+// Index returns the index of v, adding it when new; "" is null (-1).
+func (d *StringDict) Index(v string) int32 {
+	if v == "" {
+		return -1
+	}
+	if i, ok := d.idx[v]; ok {
+		return i
+	}
+	if d.idx == nil {
+		d.idx = map[string]int32{}
+	}
+	i := int32(len(d.vals))
+	d.idx[v] = i
+	d.vals = append(d.vals, v)
+	return i
+}
+
+// Len returns the number of values.
+func (d *StringDict) Len() int { return len(d.vals) }
+
+// Value returns the value at index i.
+func (d *StringDict) Value(i int32) string { return d.vals[i] }
+
+// Array returns the values as a string array; the caller releases it.
+func (d *StringDict) Array(mem memory.Allocator) arrow.Array {
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.AppendValues(d.vals, nil)
+	return b.NewArray()
+}
+
+// NewCategory returns a Category array of the given indices (a negative
+// index is null) over dict; the caller releases it.
+func NewCategory(mem memory.Allocator, indices []int32, dict arrow.Array) arrow.Array {
+	b := array.NewInt32Builder(mem)
+	defer b.Release()
+	b.Reserve(len(indices))
+	for _, v := range indices {
+		if v < 0 {
+			b.UnsafeAppendBoolToBitmap(false)
+		} else {
+			b.UnsafeAppend(v)
+		}
+	}
+	idx := b.NewArray()
+	defer idx.Release()
+	return array.NewDictionaryArray(Category, idx, dict)
+}
