@@ -47,10 +47,11 @@ func (x *Crosstab) Add(rec arrow.Record) error {
 		}
 	}
 	var ra, rb []int
+	ca, cb := x.a.bind(b), x.b.bind(b)
 	for i := 0; i < int(rec.NumRows()); i++ {
 		var inA, inB bool
-		ra, inA = x.a.classify(b, i, ra[:0])
-		rb, inB = x.b.classify(b, i, rb[:0])
+		ra, inA = ca(i, ra[:0])
+		rb, inB = cb(i, rb[:0])
 		if !inA || !inB {
 			continue
 		}

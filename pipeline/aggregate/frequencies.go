@@ -8,6 +8,7 @@ package aggregate
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -43,11 +44,15 @@ type table struct {
 	counts []int64
 	n      int64
 	multi  bool
-	// classify appends to rows the row indexes respondent i of a batch is
-	// counted in, and reports whether the respondent is in the base.
-	classify func(b batch, i int, rows []int) ([]int, bool)
-	cols     []string // columns the table reads, checked on every batch
+	// bind resolves the columns the table reads in one batch (once per
+	// batch, not per row) and returns its classifier.
+	bind func(b batch) classifier
+	cols []string // columns the table reads, checked on every batch
 }
+
+// classifier appends to rows the row indexes respondent i of a batch is
+// counted in, and reports whether the respondent is in the base.
+type classifier func(i int, rows []int) ([]int, bool)
 
 // NewCounter prepares the counting of every spec. It fails when a spec needs
 // a kind of counting the pipeline does not know.
@@ -79,9 +84,10 @@ func (c *Counter) Add(rec arrow.Record) error {
 	n := int(rec.NumRows())
 	var rows []int
 	for _, t := range c.tables {
+		classify := t.bind(b)
 		for i := 0; i < n; i++ {
 			var in bool
-			rows, in = t.classify(b, i, rows[:0])
+			rows, in = classify(i, rows[:0])
 			for _, r := range rows {
 				t.counts[r]++
 			}
@@ -110,7 +116,7 @@ func (c *Counter) Rows() []Row {
 	return out
 }
 
-// batch gives typed access to the columns of one record batch by name.
+// batch gives access to the columns of one record batch by name.
 type batch struct {
 	rec arrow.Record
 	idx map[string]int
@@ -118,52 +124,66 @@ type batch struct {
 
 func (b batch) col(name string) arrow.Array { return b.rec.Column(b.idx[name]) }
 
-// code returns the string value (dictionary or utf8) of a column at row i.
-func (b batch) code(name string, i int) (string, bool) {
-	a := b.col(name)
-	if a.IsNull(i) {
-		return "", false
-	}
-	switch a := a.(type) {
+func (b batch) has(name string) bool {
+	_, ok := b.idx[name]
+	return ok
+}
+
+// codes returns, for a column of codes (a dictionary, or plain strings as
+// read back from Parquet), a reader of row i's value mapped through index:
+// the index of the code (-1 when index does not know it), and false when the
+// row is null. A dictionary's values are mapped once per batch.
+func (b batch) codes(name string, index func(string) int) func(i int) (int, bool) {
+	switch a := b.col(name).(type) {
 	case *array.Dictionary:
-		return a.Dictionary().(*array.String).Value(a.GetValueIndex(i)), true
+		vals := a.Dictionary().(*array.String)
+		tr := make([]int, vals.Len())
+		for k := range tr {
+			tr[k] = index(vals.Value(k))
+		}
+		return func(i int) (int, bool) {
+			if a.IsNull(i) {
+				return -1, false
+			}
+			return tr[a.GetValueIndex(i)], true
+		}
 	case *array.String:
-		return a.Value(i), true
+		return func(i int) (int, bool) {
+			if a.IsNull(i) {
+				return -1, false
+			}
+			return index(a.Value(i)), true
+		}
 	}
-	return "", false
+	return func(int) (int, bool) { return -1, false }
 }
 
-func (b batch) flag(name string, i int) bool {
+// flags returns a reader of a bool column (null is false).
+func (b batch) flags(name string) func(i int) bool {
 	a := b.col(name).(*array.Boolean)
-	return !a.IsNull(i) && a.Value(i)
+	return func(i int) bool { return a.IsValid(i) && a.Value(i) }
 }
 
-func (b batch) null(name string, i int) bool { return b.col(name).IsNull(i) }
-
-func (b batch) date(name string, i int) (time.Time, bool) {
+// months returns a reader of a date column as months since year 0.
+func (b batch) months(name string) func(i int) (int, bool) {
 	a := b.col(name).(*array.Date32)
-	if a.IsNull(i) {
-		return time.Time{}, false
+	return func(i int) (int, bool) {
+		if a.IsNull(i) {
+			return 0, false
+		}
+		y, m, _ := a.Value(i).ToTime().Date()
+		return y*12 + int(m) - 1, true
 	}
-	return a.Value(i).ToTime(), true
 }
 
-func (b batch) integer(name string, i int) (int, bool) {
-	a := b.col(name).(*array.Int32)
-	if a.IsNull(i) {
-		return 0, false
+// monthOf parses "YYYY-MM" as months since year 0 (a bin bound, checked when
+// the specs were loaded).
+func monthOf(s string) int {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return 0
 	}
-	return int(a.Value(i)), true
-}
-
-// listLen returns the number of codes of a list column at row i, -1 if null.
-func (b batch) listLen(name string, i int) int {
-	a := b.col(name).(*array.List)
-	if a.IsNull(i) {
-		return -1
-	}
-	start, end := a.ValueOffsets(i)
-	return int(end - start)
+	return t.Year()*12 + int(t.Month()) - 1
 }
 
 func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error) {
@@ -176,8 +196,15 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 			missing = i
 		}
 	}
-	hit := func(rows []int, code string) []int {
+	// row is the category row of a code (-1: none), for mapping dictionaries.
+	row := func(code string) int {
 		if r, ok := rowOf[code]; ok {
+			return r
+		}
+		return -1
+	}
+	hit := func(rows []int, r int) []int {
+		if r >= 0 {
 			rows = append(rows, r)
 		}
 		return rows
@@ -197,16 +224,23 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		askedCol = answerColumn(s) + "__asked"
 		t.cols = append(t.cols, askedCol)
 	}
-	asked := func(b batch, i int) bool { return askedCol == "" || b.flag(askedCol, i) }
-	inBase := func(b batch, i int, answered bool) bool {
-		switch {
-		case s.Base == published.BaseAll:
-			return true
-		case s.Base == published.BaseAsked:
-			return asked(b, i)
-		default: // answered; group bases are handled by the multi counter
-			return answered
+	// bindAsked returns the batch's "was asked" reader and its base rule.
+	bindAsked := func(b batch) (asked func(int) bool, inBase func(i int, answered bool) bool) {
+		asked = func(int) bool { return true }
+		if askedCol != "" {
+			asked = b.flags(askedCol)
 		}
+		inBase = func(i int, answered bool) bool {
+			switch {
+			case s.Base == published.BaseAll:
+				return true
+			case s.Base == published.BaseAsked:
+				return asked(i)
+			default: // answered; group bases are handled by the multi counter
+				return answered
+			}
+		}
+		return asked, inBase
 	}
 
 	switch {
@@ -216,25 +250,40 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		for _, cat := range s.Categories {
 			t.cols = append(t.cols, it.ID+"__"+cat.Code+"__"+s.Cell)
 		}
-		t.classify = func(b batch, i int, rows []int) ([]int, bool) {
-			for r, cat := range s.Categories {
-				if v, ok := b.code(it.ID+"__"+cat.Code+"__"+s.Cell, i); ok && v == s.Value {
-					rows = append(rows, r)
-				}
+		isValue := func(v string) int {
+			if v == s.Value {
+				return 1
 			}
-			return rows, inBase(b, i, len(rows) > 0)
+			return 0
+		}
+		t.bind = func(b batch) classifier {
+			_, inBase := bindAsked(b)
+			cells := make([]func(int) (int, bool), len(s.Categories))
+			for r, cat := range s.Categories {
+				cells[r] = b.codes(it.ID+"__"+cat.Code+"__"+s.Cell, isValue)
+			}
+			return func(i int, rows []int) ([]int, bool) {
+				for r, cell := range cells {
+					if v, ok := cell(i); ok && v == 1 {
+						rows = append(rows, r)
+					}
+				}
+				return rows, inBase(i, len(rows) > 0)
+			}
 		}
 	case it.Type == questionnaire.Multi:
 		t.multi = true
 		listCol := it.ID
 		t.cols = append(t.cols, listCol)
-		var flags []string
-		for _, cat := range s.Categories {
+		var flagCols []string
+		var flagRows []int
+		for r, cat := range s.Categories {
 			if cat.Kind != published.KindMissing {
-				flags = append(flags, it.ID+"__"+cat.Code)
+				flagCols = append(flagCols, it.ID+"__"+cat.Code)
+				flagRows = append(flagRows, r)
 			}
 		}
-		t.cols = append(t.cols, flags...)
+		t.cols = append(t.cols, flagCols...)
 		var group []string
 		if g, ok := strings.CutPrefix(s.Base, "group:"); ok {
 			for _, o := range it.Choices() {
@@ -243,23 +292,39 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 				}
 			}
 		}
-		t.classify = func(b batch, i int, rows []int) ([]int, bool) {
-			if !asked(b, i) {
-				return rows, s.Base == published.BaseAll
+		t.bind = func(b batch) classifier {
+			asked, inBase := bindAsked(b)
+			flags := make([]func(int) bool, len(flagCols))
+			for k, c := range flagCols {
+				flags[k] = b.flags(c)
 			}
-			for _, cat := range s.Categories {
-				if cat.Kind != published.KindMissing && b.flag(it.ID+"__"+cat.Code, i) {
-					rows = hit(rows, cat.Code)
+			var groupFlags []func(int) bool
+			for _, c := range group {
+				groupFlags = append(groupFlags, b.flags(c))
+			}
+			list := b.col(listCol).(*array.List)
+			return func(i int, rows []int) ([]int, bool) {
+				if !asked(i) {
+					return rows, s.Base == published.BaseAll
 				}
+				for k, f := range flags {
+					if f(i) {
+						rows = append(rows, flagRows[k])
+					}
+				}
+				n := -1
+				if list.IsValid(i) {
+					start, end := list.ValueOffsets(i)
+					n = int(end - start)
+				}
+				if n < 0 {
+					rows = miss(rows)
+				}
+				if group != nil {
+					return rows, slices.ContainsFunc(groupFlags, func(f func(int) bool) bool { return f(i) })
+				}
+				return rows, inBase(i, n > 0)
 			}
-			n := b.listLen(listCol, i)
-			if n < 0 {
-				rows = miss(rows)
-			}
-			if group != nil {
-				return rows, slices.ContainsFunc(group, func(f string) bool { return b.flag(f, i) })
-			}
-			return rows, inBase(b, i, n > 0)
 		}
 	default:
 		col := answerColumn(s)
@@ -273,32 +338,35 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		if codedCol != "" {
 			t.cols = append(t.cols, codedCol)
 		}
-		value, err := valueReader(it, s, col)
+		value, err := valueReader(it, s, col, row)
 		if err != nil {
 			return nil, err
 		}
-		t.classify = func(b batch, i int, rows []int) ([]int, bool) {
-			if !asked(b, i) {
-				return rows, s.Base == published.BaseAll
-			}
-			// The analysts' coding comes first: it is set exactly when the answer
-			// is not a plain value (a write-in instead of a number), or, for a
-			// written-in matrix row, it is what the table counts.
-			answered := false
+		t.bind = func(b batch) classifier {
+			asked, inBase := bindAsked(b)
+			coded := func(int) (int, bool) { return -1, false }
 			if codedCol != "" {
-				if code, ok := b.code(codedCol, i); ok {
-					rows, answered = hit(rows, code), true
+				coded = b.codes(codedCol, row)
+			}
+			val := value(b)
+			return func(i int, rows []int) ([]int, bool) {
+				if !asked(i) {
+					return rows, s.Base == published.BaseAll
 				}
-			}
-			if !answered {
-				if code, ok := value(b, i); ok {
-					rows, answered = hit(rows, code), true
+				// The analysts' coding comes first: it is set exactly when the answer
+				// is not a plain value (a write-in instead of a number), or, for a
+				// written-in matrix row, it is what the table counts.
+				r, answered := coded(i)
+				if !answered {
+					r, answered = val(i)
 				}
+				if answered {
+					rows = hit(rows, r)
+				} else {
+					rows = miss(rows)
+				}
+				return rows, inBase(i, answered)
 			}
-			if !answered {
-				rows = miss(rows)
-			}
-			return rows, inBase(b, i, answered)
 		}
 	}
 	return t, nil
@@ -326,39 +394,60 @@ func answerColumn(s *published.Spec) string {
 	return it.ID
 }
 
-// valueReader returns a function that gives the category code of respondent i
-// for a single-valued column: the code itself, or the bin of a number or month.
-func valueReader(it *questionnaire.Item, s *published.Spec, col string) (func(batch, int) (string, bool), error) {
+// valueReader returns, for a single-valued column, a binder of the reader of
+// respondent i's category row (through row; -1 when answered but counted in
+// no row): the code itself, or the bin of a number or month.
+func valueReader(it *questionnaire.Item, s *published.Spec, col string, row func(string) int) (func(batch) func(int) (int, bool), error) {
 	switch {
 	case s.CellRef() != nil || it.Type == questionnaire.Single:
-		return func(b batch, i int) (string, bool) { return b.code(col, i) }, nil
+		return func(b batch) func(int) (int, bool) { return b.codes(col, row) }, nil
 	case it.Type == questionnaire.Integer:
-		return func(b batch, i int) (string, bool) {
-			v, ok := b.integer(col, i)
-			if !ok {
-				return "", false
-			}
-			for _, bin := range it.Bins {
-				if bin.Contains(v) {
-					return bin.Code, true
+		binRows := make([]int, len(it.Bins))
+		for k, bin := range it.Bins {
+			binRows[k] = row(bin.Code)
+		}
+		return func(b batch) func(int) (int, bool) {
+			a := b.col(col).(*array.Int32)
+			return func(i int) (int, bool) {
+				if a.IsNull(i) {
+					return -1, false
 				}
+				v := int(a.Value(i))
+				for k, bin := range it.Bins {
+					if bin.Contains(v) {
+						return binRows[k], true
+					}
+				}
+				return -1, true // a number outside every bin: answered, counted nowhere
 			}
-			return "", true // a number outside every bin: answered, counted nowhere
 		}, nil
 	case it.Type == questionnaire.YearMonth:
-		bins := s.Bins
-		return func(b batch, i int) (string, bool) {
-			d, ok := b.date(col, i)
-			if !ok {
-				return "", false
+		type monthBin struct{ from, to, row int }
+		var bins []monthBin
+		for _, bin := range s.Bins {
+			mb := monthBin{from: math.MinInt, to: math.MaxInt, row: row(bin.Code)}
+			if bin.From != "" {
+				mb.from = monthOf(bin.From)
 			}
-			m := d.Format("2006-01")
-			for _, bin := range bins {
-				if (bin.From == "" || m >= bin.From) && (bin.To == "" || m <= bin.To) {
-					return bin.Code, true
+			if bin.To != "" {
+				mb.to = monthOf(bin.To)
+			}
+			bins = append(bins, mb)
+		}
+		return func(b batch) func(int) (int, bool) {
+			months := b.months(col)
+			return func(i int) (int, bool) {
+				m, ok := months(i)
+				if !ok {
+					return -1, false
 				}
+				for _, bin := range bins {
+					if m >= bin.from && m <= bin.to {
+						return bin.row, true
+					}
+				}
+				return -1, true
 			}
-			return "", true
 		}, nil
 	case it.Type == questionnaire.Text:
 		return nil, fmt.Errorf("free-text item %s cannot be tabulated", it.Number)
@@ -367,22 +456,29 @@ func valueReader(it *questionnaire.Item, s *published.Spec, col string) (func(ba
 }
 
 // derivedTable counts the months from one year_month item to another.
-func derivedTable(q *questionnaire.Questionnaire, s *published.Spec, t *table, hit func([]int, string) []int, miss func([]int) []int) error {
+func derivedTable(q *questionnaire.Questionnaire, s *published.Spec, t *table, hit func([]int, int) []int, miss func([]int) []int) error {
 	from, to := q.Item(s.Derive.MonthsBetween[0]), q.Item(s.Derive.MonthsBetween[1])
 	t.cols = []string{from.ID, to.ID}
-	t.classify = func(b batch, i int, rows []int) ([]int, bool) {
-		d1, ok1 := b.date(from.ID, i)
-		d2, ok2 := b.date(to.ID, i)
-		if !ok1 || !ok2 {
-			return miss(rows), true
-		}
-		months := (d2.Year()-d1.Year())*12 + int(d2.Month()-d1.Month())
-		for _, bin := range s.Bins {
-			if (bin.Min == nil || months >= *bin.Min) && (bin.Max == nil || months <= *bin.Max) {
-				return hit(rows, bin.Code), true
+	binRows := make([]int, len(s.Bins))
+	for k, bin := range s.Bins {
+		binRows[k] = slices.IndexFunc(s.Categories, func(c published.Category) bool { return c.Code == bin.Code })
+	}
+	t.bind = func(b batch) classifier {
+		m1, m2 := b.months(from.ID), b.months(to.ID)
+		return func(i int, rows []int) ([]int, bool) {
+			d1, ok1 := m1(i)
+			d2, ok2 := m2(i)
+			if !ok1 || !ok2 {
+				return miss(rows), true
 			}
+			months := d2 - d1
+			for k, bin := range s.Bins {
+				if (bin.Min == nil || months >= *bin.Min) && (bin.Max == nil || months <= *bin.Max) {
+					return hit(rows, binRows[k]), true
+				}
+			}
+			return rows, true
 		}
-		return rows, true
 	}
 	return nil
 }

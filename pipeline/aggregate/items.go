@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -108,29 +109,49 @@ func (c *ItemCounter) Add(rec arrow.Record) {
 		if _, ok := b.idx[q.column]; !ok {
 			continue
 		}
-		for i := 0; i < n; i++ {
-			if q.multi {
-				if b.listLen(q.column, i) <= 0 {
+		if !q.multi {
+			// category index of each code (-1: a coded category, no option)
+			code := b.codes(q.column, func(v string) int {
+				if oi := slices.IndexFunc(q.opts, func(o questionnaire.Option) bool { return o.Code == v }); oi >= 0 {
+					return q.catOf[oi]
+				}
+				return -1
+			})
+			for i := 0; i < n; i++ {
+				ci, ok := code(i)
+				if !ok {
 					continue
 				}
 				q.answered++
-				clear(q.seen)
-				for oi, o := range q.opts {
-					f := q.column + "__" + o.Code
-					if _, ok := b.idx[f]; ok && b.flag(f, i) && !q.seen[q.catOf[oi]] {
-						q.seen[q.catOf[oi]] = true
-						q.counts[q.catOf[oi]]++
-					}
+				if ci >= 0 {
+					q.counts[ci]++
 				}
+			}
+			continue
+		}
+		list := b.col(q.column).(*array.List)
+		var flags []func(int) bool
+		var cats []int
+		for oi, o := range q.opts {
+			if f := q.column + "__" + o.Code; b.has(f) {
+				flags = append(flags, b.flags(f))
+				cats = append(cats, q.catOf[oi])
+			}
+		}
+		for i := 0; i < n; i++ {
+			if list.IsNull(i) {
 				continue
 			}
-			code, ok := b.code(q.column, i)
-			if !ok {
+			if start, end := list.ValueOffsets(i); end <= start {
 				continue
 			}
 			q.answered++
-			if oi := slices.IndexFunc(q.opts, func(o questionnaire.Option) bool { return o.Code == code }); oi >= 0 {
-				q.counts[q.catOf[oi]]++
+			clear(q.seen)
+			for k, f := range flags {
+				if f(i) && !q.seen[cats[k]] {
+					q.seen[cats[k]] = true
+					q.counts[cats[k]]++
+				}
 			}
 		}
 	}
