@@ -92,6 +92,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logs, and list every file written")
 	f.BoolVarP(&quiet, "quiet", "q", false, "only warnings and errors on stderr, no progress bar")
+	f.IntVar(&cfg.BatchSize, "batch-size", 0, "respondents per record batch and Parquet row group (0: the default, 16384); memory grows with it")
 	return cmd
 }
 

@@ -141,7 +141,7 @@ func (m *Maturity) record(mem memory.Allocator, ids arrow.Array, codes []int32) 
 	dicts := []arrow.Array{ids, m.item.Array(mem), m.qid.Array(mem), m.sim3.Array(mem), m.code.Array(mem)}
 	cols := make([]arrow.Array, 0, 7)
 	for i, indices := range [][]int32{resp, item, qid, sim3, codes} {
-		cols = append(cols, columnar.NewCategory(mem, indices, dicts[i]))
+		cols = append(cols, columnar.NewCategory(indices, dicts[i]))
 		dicts[i].Release()
 	}
 	cols = append(cols, lb.NewArray(), cb.NewArray())

@@ -3,6 +3,7 @@ package columnar
 import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
@@ -51,19 +52,35 @@ func (d *StringDict) Array(mem memory.Allocator) arrow.Array {
 }
 
 // NewCategory returns a Category array of the given indices (a negative
-// index is null) over dict; the caller releases it.
-func NewCategory(mem memory.Allocator, indices []int32, dict arrow.Array) arrow.Array {
-	b := array.NewInt32Builder(mem)
-	defer b.Release()
-	b.Reserve(len(indices))
-	for _, v := range indices {
-		if v < 0 {
-			b.UnsafeAppendBoolToBitmap(false)
-		} else {
-			b.UnsafeAppend(v)
-		}
-	}
-	idx := b.NewArray()
+// index is null) over dict; the caller releases it. The array uses the
+// memory of indices, which the caller must not change afterwards.
+func NewCategory(indices []int32, dict arrow.Array) arrow.Array {
+	idx := Int32s(indices)
 	defer idx.Release()
 	return array.NewDictionaryArray(Category, idx, dict)
+}
+
+// Int32s returns an Int32 array over vals (not copied; a negative value is
+// null); the caller releases it and must not change vals afterwards.
+func Int32s(vals []int32) arrow.Array {
+	var bitmap *memory.Buffer
+	nulls := 0
+	for _, v := range vals {
+		if v < 0 {
+			nulls++
+		}
+	}
+	if nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(len(vals))))
+		for i, v := range vals {
+			if v >= 0 {
+				bitutil.SetBit(bits, i)
+			}
+		}
+		bitmap = memory.NewBufferBytes(bits)
+	}
+	data := array.NewData(arrow.PrimitiveTypes.Int32, len(vals),
+		[]*memory.Buffer{bitmap, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(vals))}, nil, nulls, 0)
+	defer data.Release()
+	return array.NewInt32Data(data)
 }

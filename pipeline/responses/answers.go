@@ -5,6 +5,7 @@ package responses
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -39,6 +40,7 @@ type Answers struct {
 	// dictionaries of the item, question_id, row, cell and code columns
 	items, qids, rows, cells columnar.StringDict
 	codes                    columnar.StringDict
+	perResp                  int // answers per respondent in the batches so far (at most)
 }
 
 // answerCol is one answer or coded column of the responses with the indices
@@ -84,26 +86,28 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	}
 	ids := rec.Column(idx["respondent_id"])
 	n := int(rec.NumRows())
-	// Dictionary indices of the category columns (-1: null).
-	var resp, item, qid, row, cell, code []int32
+	// Dictionary indices of the category columns (-1: null), filled column
+	// by column of the responses: the item, question, row and cell of a run
+	// are constant.
+	// Sized from the previous batch's answers per respondent, to avoid
+	// growing (copying) six large slices.
+	size := n * (a.perResp + 1)
+	resp, item, qid := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
+	row, cell, code := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
 	val := array.NewStringBuilder(a.mem)
 	defer val.Release()
-	emit := func(i int, c *answerCol, cd int32, value string) {
-		resp = append(resp, int32(i))
-		item = append(item, c.item)
-		qid = append(qid, c.qid)
-		row = append(row, c.row)
-		cell = append(cell, c.cell)
-		code = append(code, cd)
-		if value == "" {
-			val.AppendNull()
-		} else {
-			val.Append(value)
-		}
+	// run adds the constant columns of the answers added since start.
+	run := func(c *answerCol, start int) {
+		k := len(resp) - start
+		item = appendN(item, c.item, k)
+		qid = appendN(qid, c.qid, k)
+		row = appendN(row, c.row, k)
+		cell = appendN(cell, c.cell, k)
 	}
 	var tr []int32
 	for ci := range a.cols {
 		c := &a.cols[ci]
+		start := len(resp)
 		switch arr := rec.Column(idx[c.name]).(type) {
 		case *array.Dictionary:
 			dict := arr.Dictionary().(*array.String)
@@ -113,39 +117,51 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 			}
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
-					emit(i, c, tr[arr.GetValueIndex(i)], "")
+					resp = append(resp, int32(i))
+					code = append(code, tr[arr.GetValueIndex(i)])
 				}
 			}
+			val.AppendNulls(len(resp) - start)
 		case *array.List:
 			vals := arr.ListValues().(*array.String)
 			for i := 0; i < n; i++ {
 				if arr.IsNull(i) {
 					continue
 				}
-				start, end := arr.ValueOffsets(i)
-				for j := start; j < end; j++ {
-					emit(i, c, a.codes.Index(vals.Value(int(j))), "")
+				begin, end := arr.ValueOffsets(i)
+				for j := begin; j < end; j++ {
+					resp = append(resp, int32(i))
+					code = append(code, a.codes.Index(vals.Value(int(j))))
 				}
 			}
+			val.AppendNulls(len(resp) - start)
 		case *array.Int32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
-					emit(i, c, -1, strconv.Itoa(int(arr.Value(i))))
+					resp = append(resp, int32(i))
+					code = append(code, -1)
+					val.Append(strconv.Itoa(int(arr.Value(i))))
 				}
 			}
 		case *array.Date32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
-					emit(i, c, -1, arr.Value(i).ToTime().Format("2006-01"))
+					resp = append(resp, int32(i))
+					code = append(code, -1)
+					val.Append(arr.Value(i).ToTime().Format("2006-01"))
 				}
 			}
 		}
+		run(c, start)
+	}
+	if n > 0 {
+		a.perResp = max(a.perResp, len(resp)/n)
 	}
 	ids.Retain()
 	dicts := []arrow.Array{ids, a.items.Array(a.mem), a.qids.Array(a.mem), a.rows.Array(a.mem), a.cells.Array(a.mem), a.codes.Array(a.mem)}
 	cols := make([]arrow.Array, 0, len(AnswersSchema.Fields()))
 	for i, indices := range [][]int32{resp, item, qid, row, cell, code} {
-		cols = append(cols, columnar.NewCategory(a.mem, indices, dicts[i]))
+		cols = append(cols, columnar.NewCategory(indices, dicts[i]))
 		dicts[i].Release()
 	}
 	cols = append(cols, val.NewArray())
@@ -154,4 +170,13 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		c.Release()
 	}
 	return out
+}
+
+// appendN appends k copies of v to s.
+func appendN(s []int32, v int32, k int) []int32 {
+	s = slices.Grow(s, k)
+	for range k {
+		s = append(s, v)
+	}
+	return s
 }
