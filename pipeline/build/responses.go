@@ -32,6 +32,9 @@ import (
 // construction start before 1.6 completion); pairs of printed numbers.
 var DateOrder = [][2]string{{"1.5", "1.6"}}
 
+// sinkQueue is how many batches may wait for each sink.
+const sinkQueue = 2
+
 // errSinkFailed stops ingest when writing or counting a batch failed; the
 // sink's own error is reported instead.
 var errSinkFailed = errors.New("a dataset sink failed")
@@ -91,7 +94,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 	}
 	mem := memory.NewGoAllocator()
 	schema := columns.Schema(q)
-	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "responses", year), schema)
+	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "responses", year), schema,
+		columnar.PlainColumns("respondent_id"))
 	if err != nil {
 		return err
 	}
@@ -178,39 +182,30 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 			return nil
 		},
 	}
+	// Each sink has its own goroutine and queue, so that a slow sink does not
+	// hold the others back; ingest runs at most sinkQueue batches ahead of the
+	// slowest sink, which bounds memory.
 	type job struct {
 		rec  arrow.Record
 		upTo int64
 	}
-	jobs := make(chan job, 1)
-	done := make(chan error, 1)
 	var failed atomic.Bool
-	go func() {
-		var first error
-		for j := range jobs {
-			if first == nil {
-				// arrow/go builds a dictionary column's value array lazily on
-				// first use, which is not safe from several goroutines: build
-				// them here, before the sinks share the record.
-				for _, col := range j.rec.Columns() {
-					if d, ok := col.(*array.Dictionary); ok {
-						d.Dictionary()
+	queues := make([]chan job, len(sinks))
+	errs := make([]error, len(sinks))
+	var wg sync.WaitGroup
+	for i, sink := range sinks {
+		queues[i] = make(chan job, sinkQueue)
+		wg.Go(func() {
+			for j := range queues[i] {
+				if errs[i] == nil {
+					if errs[i] = sink(j.rec, j.upTo); errs[i] != nil {
+						failed.Store(true)
 					}
 				}
-				errs := make([]error, len(sinks))
-				var wg sync.WaitGroup
-				for i, sink := range sinks {
-					wg.Go(func() { errs[i] = sink(j.rec, j.upTo) })
-				}
-				wg.Wait()
-				if first = errors.Join(errs...); first != nil {
-					failed.Store(true)
-				}
+				j.rec.Release()
 			}
-			j.rec.Release()
-		}
-		done <- first
-	}()
+		})
+	}
 	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
 		if failed.Load() {
 			return errSinkFailed
@@ -218,12 +213,25 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 		if read += rec.NumRows(); cfg.Progress != nil {
 			cfg.Progress(year, read)
 		}
-		rec.Retain()
-		jobs <- job{rec, read}
+		// arrow/go builds a dictionary column's value array lazily on first
+		// use, which is not safe from several goroutines: build them here,
+		// before the sinks share the record.
+		for _, col := range rec.Columns() {
+			if d, ok := col.(*array.Dictionary); ok {
+				d.Dictionary()
+			}
+		}
+		for _, q := range queues {
+			rec.Retain()
+			q <- job{rec, read}
+		}
 		return nil
 	})
-	close(jobs)
-	if sinkErr := <-done; sinkErr != nil {
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	if sinkErr := errors.Join(errs...); sinkErr != nil {
 		err = sinkErr
 	}
 	if err != nil {
@@ -382,12 +390,12 @@ type parquetStream struct {
 	*columnar.ParquetWriter
 }
 
-func newParquetStream(set *atomicfile.Set, path string, schema *arrow.Schema) (*parquetStream, error) {
+func newParquetStream(set *atomicfile.Set, path string, schema *arrow.Schema, opts ...columnar.Option) (*parquetStream, error) {
 	f, err := set.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	w, err := columnar.NewParquetWriter(f, schema)
+	w, err := columnar.NewParquetWriter(f, schema, opts...)
 	if err != nil {
 		return nil, err
 	}

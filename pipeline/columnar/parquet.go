@@ -48,7 +48,21 @@ const oneBatch = 1 << 24
 // oneBatch/maxWriteRows = 4 per row on average fit in one batch.
 var maxWriteRows int64 = 1 << 22
 
-func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
+// Option changes how a ParquetWriter writes.
+type Option func(*writerConfig)
+
+type writerConfig struct {
+	plain []string
+}
+
+// PlainColumns writes the named columns without a Parquet dictionary: for
+// columns whose values are all different (a respondent id), where a
+// dictionary only costs the time of hashing every value.
+func PlainColumns(names ...string) Option {
+	return func(c *writerConfig) { c.plain = append(c.plain, names...) }
+}
+
+func writerProps(schema *arrow.Schema, cfg writerConfig) (*parquet.WriterProperties, pqarrow.ArrowWriterProperties) {
 	opts := []parquet.WriterProperty{
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithCompression(compress.Codecs.Snappy),
@@ -59,6 +73,7 @@ func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.Arrow
 		parquet.WithMaxRowGroupLength(oneBatch),
 		parquet.WithBatchSize(oneBatch),
 		parquet.WithDataPageSize(64 << 10),
+		parquet.WithAllocator(bufferPool),
 	}
 	// No min/max statistics for dictionary columns: arrow/go computes them
 	// by hashing every index of every row group (compute.UniqueArray), which
@@ -68,6 +83,9 @@ func writerProps(schema *arrow.Schema) (*parquet.WriterProperties, pqarrow.Arrow
 		if f.Type.ID() == arrow.DICTIONARY {
 			opts = append(opts, parquet.WithStatsFor(f.Name, false))
 		}
+	}
+	for _, name := range cfg.plain {
+		opts = append(opts, parquet.WithDictionaryFor(name, false))
 	}
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties()
 }
@@ -84,8 +102,12 @@ type ParquetWriter struct {
 }
 
 // NewParquetWriter starts a Parquet file with schema on w.
-func NewParquetWriter(w io.Writer, schema *arrow.Schema) (*ParquetWriter, error) {
-	props, aprops := writerProps(schema)
+func NewParquetWriter(w io.Writer, schema *arrow.Schema, opts ...Option) (*ParquetWriter, error) {
+	var cfg writerConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	props, aprops := writerProps(schema, cfg)
 	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
 	if err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)

@@ -43,11 +43,12 @@ type engine struct {
 	n    int            // data rows so far (the pseudonym counter)
 
 	// per row
-	row    int
-	cells  []string
-	res    []qres
-	vals   []outVal
-	issues []Issue
+	row      int
+	cells    []string
+	rowCells []string // a worker's buffer for cells
+	res      []qres
+	vals     []outVal
+	issues   []Issue
 }
 
 func (e *engine) run() error {
@@ -71,26 +72,7 @@ func (e *engine) run() error {
 		}
 	}
 	e.bindHeader(header)
-	for {
-		cells, row, err := e.src.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return e.sourceFailure(err)
-		}
-		if blankRow(cells) {
-			continue
-		}
-		e.row, e.cells = row, cells
-		if err := e.evalRow(); err != nil {
-			return err
-		}
-	}
-	if e.bt.n > 0 {
-		return e.flush()
-	}
-	return nil
+	return e.runRows()
 }
 
 func (e *engine) sourceFailure(err error) error {
@@ -103,15 +85,6 @@ func (e *engine) sourceFailure(err error) error {
 		return nil
 	}
 	return fmt.Errorf("ingest: %s: %w", e.rep.File, err)
-}
-
-func (e *engine) flush() error {
-	rec := e.bt.record()
-	defer rec.Release()
-	if err := e.emit(rec); err != nil {
-		return fmt.Errorf("ingest: %s: emit: %w", e.rep.File, err)
-	}
-	return nil
 }
 
 func blankRow(cells []string) bool {

@@ -123,7 +123,9 @@ type Options struct {
 	// MaxIssues caps Report.Issues (default 1000; negative: no cap). Totals
 	// stay complete.
 	MaxIssues int
-	// BatchSize is the number of rows per emitted record (default 4096).
+	// BatchSize is the number of data rows evaluated into one emitted record
+	// (default 4096): a record holds their accepted rows, so at most
+	// BatchSize. Chunks of BatchSize rows are evaluated in parallel.
 	BatchSize int
 	// Mem allocates the records (default memory.DefaultAllocator).
 	Mem memory.Allocator

@@ -58,18 +58,20 @@ func (e *engine) text(i int) string {
 	return v
 }
 
-func (e *engine) evalRow() error {
+// eval evaluates the current row (e.row, e.cells, e.n): its issues go to
+// e.issues and its output values to e.vals. The duplicate-id check is not
+// done here but in order by whoever books the rows (commit): id is the
+// respondent id to check ("" when the row has none to check) and dupAt where
+// in e.issues the duplicate's issue belongs.
+func (e *engine) eval() (id string, dupAt int) {
 	p := e.p
-	e.n++
 	e.issues = e.issues[:0]
 	for i := range e.vals {
 		e.vals[i].valid = false
 	}
-	pseudonym := fmt.Sprintf("%d-%06d", e.opt.Year, e.n)
-
-	ok := e.checkShape()
-	if ok {
-		e.evalMeta()
+	dupAt = -1
+	if e.checkShape() {
+		id, dupAt = e.evalMeta()
 		for _, st := range p.steps {
 			if st.q >= 0 {
 				e.evalQuestion(st.q)
@@ -79,12 +81,46 @@ func (e *engine) evalRow() error {
 		}
 		e.checkOrder()
 	}
-	e.vals[0] = outVal{valid: true, s: pseudonym}
+	e.vals[0] = outVal{valid: true, s: e.pseudonym(e.n)}
+	return id, dupAt
+}
 
+// pseudonym is the respondent id of the n-th data row in every output.
+func (e *engine) pseudonym(n int) string {
+	return fmt.Sprintf("%d-%06d", e.opt.Year, n)
+}
+
+// rejects reports whether issues hold an error (the row is rejected).
+func rejects(issues []Issue) bool {
+	for _, is := range issues {
+		if Severity(is.Code) == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// commit books one evaluated row in the report, in file order: it checks the
+// respondent id against the rows before (adding the duplicate's issue at
+// dupAt), records the issues and counts the row as rejected or accepted
+// (accepted is false for a rejected row and when the file is unusable).
+func (e *engine) commit(row, n int, issues []Issue, id string, dupAt int) (out []Issue, accepted bool) {
+	if id != "" {
+		if first, dup := e.seen[id]; dup {
+			// The raw id never reaches an output, so it is not copied into the issue.
+			is := Issue{Code: CodeDuplicateID, Row: row, Column: "respondent_id",
+				Message: fmt.Sprintf("respondent_id is the same as in row %d; ids must be unique", first)}
+			issues = slices.Insert(issues, dupAt, is)
+		} else {
+			// Clone: id is a substring of the whole CSV line, which would
+			// otherwise stay in memory for every row.
+			e.seen[strings.Clone(id)] = row
+		}
+	}
 	e.rep.Rows++
 	rejected := false
 	var rj Reject
-	for _, is := range e.issues {
+	for _, is := range issues {
 		e.rep.add(is, false)
 		if Severity(is.Code) == SeverityError {
 			rejected = true
@@ -99,20 +135,16 @@ func (e *engine) evalRow() error {
 	if rejected {
 		e.rep.Rejected++
 		if e.opt.Quarantine {
-			rj.RespondentID, rj.Row = pseudonym, e.row
+			rj.RespondentID, rj.Row = e.pseudonym(n), row
 			e.rep.Rejects = append(e.rep.Rejects, rj)
 		}
-		return nil
+		return issues, false
 	}
 	if e.rep.fatal > 0 {
-		return nil // a file-level problem: nothing is emitted
+		return issues, false // a file-level problem: nothing is emitted
 	}
-	e.bt.append(e.vals)
 	e.rep.Accepted++
-	if e.bt.n >= e.opt.BatchSize {
-		return e.flush()
-	}
-	return nil
+	return issues, true
 }
 
 // checkShape checks the number of cells and their encoding.
@@ -148,20 +180,16 @@ func (e *engine) checkShape() bool {
 	return ok
 }
 
-// evalMeta checks respondent_id and provenance.
-func (e *engine) evalMeta() {
+// evalMeta checks respondent_id and provenance; it returns the id to check
+// for duplicates (by commit, in file order) and where its issue would go.
+func (e *engine) evalMeta() (id string, dupAt int) {
+	dupAt = -1
 	if e.idCol >= 0 {
-		id := e.raw(e.idCol)
-		switch first, dup := e.seen[id]; {
-		case id == "":
+		id = e.raw(e.idCol)
+		if id == "" {
 			e.issue(CodeEmptyID, "respondent_id", nil, "", "respondent_id is empty; every row needs a unique, non-empty respondent_id")
-		case dup:
-			// The raw id never reaches an output, so it is not copied into the issue.
-			e.issue(CodeDuplicateID, "respondent_id", nil, "", "respondent_id is the same as in row %d; ids must be unique", first)
-		default:
-			// Clone: id is a substring of the whole CSV line, which would
-			// otherwise stay in memory for every row.
-			e.seen[strings.Clone(id)] = e.row
+		} else {
+			dupAt = len(e.issues)
 		}
 	}
 	prov := "collected"
@@ -176,6 +204,7 @@ func (e *engine) evalMeta() {
 		e.issue(CodeBadProvenance, "provenance", nil, e.raw(e.provCol), "provenance must be %s, or blank for collected",
 			allowedCodes(columns.Provenance))
 	}
+	return id, dupAt
 }
 
 // asked evaluates the relevance of question qi; known is false when the
