@@ -22,6 +22,7 @@ type batch struct {
 	schema *arrow.Schema
 	b      []array.Builder
 	dicts  []arrow.Array // dictionary values per column (nil when not a dictionary)
+	add    []func(*outVal)
 	n      int
 }
 
@@ -48,34 +49,47 @@ func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*ba
 }
 
 func (bt *batch) append(vals []outVal) {
-	for i, b := range bt.b {
-		v := &vals[i]
-		if !v.valid {
-			b.AppendNull()
-			continue
-		}
-		switch b := b.(type) {
-		case *array.StringBuilder:
-			b.Append(v.s)
-		case *array.BooleanBuilder:
-			b.Append(v.b)
-		case *array.Int8Builder:
-			b.Append(int8(v.i))
-		case *array.Int16Builder:
-			b.Append(int16(v.i))
-		case *array.Int32Builder:
-			b.Append(int32(v.i))
-		case *array.Date32Builder:
-			b.Append(arrow.Date32(v.i))
-		case *array.ListBuilder:
-			b.Append(true)
-			vb := b.ValueBuilder().(*array.StringBuilder)
-			for _, s := range v.list {
-				vb.Append(s)
-			}
+	if bt.add == nil {
+		bt.bind()
+	}
+	for i, add := range bt.add {
+		if v := &vals[i]; v.valid {
+			add(v)
+		} else {
+			bt.b[i].AppendNull()
 		}
 	}
 	bt.n++
+}
+
+// bind chooses each column's typed append once, instead of a type switch
+// per cell.
+func (bt *batch) bind() {
+	bt.add = make([]func(*outVal), len(bt.b))
+	for i, b := range bt.b {
+		switch b := b.(type) {
+		case *array.StringBuilder:
+			bt.add[i] = func(v *outVal) { b.Append(v.s) }
+		case *array.BooleanBuilder:
+			bt.add[i] = func(v *outVal) { b.Append(v.b) }
+		case *array.Int8Builder:
+			bt.add[i] = func(v *outVal) { b.Append(int8(v.i)) }
+		case *array.Int16Builder:
+			bt.add[i] = func(v *outVal) { b.Append(int16(v.i)) }
+		case *array.Int32Builder:
+			bt.add[i] = func(v *outVal) { b.Append(int32(v.i)) }
+		case *array.Date32Builder:
+			bt.add[i] = func(v *outVal) { b.Append(arrow.Date32(v.i)) }
+		case *array.ListBuilder:
+			vb := b.ValueBuilder().(*array.StringBuilder)
+			bt.add[i] = func(v *outVal) {
+				b.Append(true)
+				for _, s := range v.list {
+					vb.Append(s)
+				}
+			}
+		}
+	}
 }
 
 // record returns the rows appended since the last call as a record and

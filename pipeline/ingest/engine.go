@@ -46,9 +46,13 @@ type engine struct {
 	row      int
 	cells    []string
 	rowCells []string // a worker's buffer for cells
-	res      []qres
-	vals     []outVal
-	issues   []Issue
+	rowASCII bool     // every cell of the row is ASCII (no encoding to check)
+	// scratch of evalMulti
+	listSet, flagSet []bool
+	chosen           []string
+	res              []qres
+	vals             []outVal
+	issues           []Issue
 }
 
 func (e *engine) run() error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -145,6 +146,15 @@ func (e *engine) readChunks(work, order chan<- *chunk) error {
 	}
 }
 
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	var acc byte
+	for i := 0; i < len(s); i++ {
+		acc |= s[i]
+	}
+	return acc < utf8.RuneSelf
+}
+
 // chunkPool keeps the buffers of chunks whose rows were evaluated.
 var chunkPool = sync.Pool{New: func() any { return new(chunk) }}
 
@@ -162,7 +172,7 @@ func (e *engine) worker() (*engine, error) {
 	w.seen = nil
 	w.res = make([]qres, len(e.p.questions))
 	w.vals = make([]outVal, len(e.p.cols))
-	w.issues = nil
+	w.issues, w.rowCells, w.listSet, w.flagSet, w.chosen = nil, nil, nil, nil, nil
 	return &w, nil
 }
 
@@ -173,7 +183,7 @@ func (e *engine) evalChunk(c *chunk, fatal bool) error {
 	// One string of the chunk's text: the cells are windows of it (issues
 	// may keep a value).
 	text := string(c.text)
-	k, start := 0, 0
+	k, start, rowStart := 0, 0, 0
 	for i, r := range c.rows {
 		cells := e.rowCells[:0]
 		for range r.cells {
@@ -184,6 +194,8 @@ func (e *engine) evalChunk(c *chunk, fatal bool) error {
 		}
 		e.rowCells = cells
 		e.row, e.n, e.cells = r.row, r.n, cells
+		e.rowASCII = isASCII(text[rowStart:start])
+		rowStart = start
 		id, dupAt := e.eval()
 		o := rowOut{row: r.row, n: r.n, id: id, dupAt: dupAt, pos: -1}
 		if len(e.issues) > 0 {

@@ -84,17 +84,43 @@ type plan struct {
 	steps     []step
 	known     map[string]known
 	order     [][2]int // question indices of year_month pairs (first must not be after second)
-	missing   map[string]bool
+	missing   []string // codes of no answer (NA and the questionnaire's); a few
 	ident     []string
 	hiYM      int // latest allowed year-month (year*12 + month-1)
 	hiText    string
 }
 
+// isMissing reports whether v is a code of no answer. The list is short: a
+// scan is faster than a map for every cell.
+func (p *plan) isMissing(v string) bool {
+	for _, m := range p.missing {
+		if v == m {
+			return true
+		}
+	}
+	return false
+}
+
+// codeOf returns the index of code v among codes; idx is the same as a map,
+// used when codes are many (a scan is faster for the usual few).
+func codeOf(codes []string, idx map[string]int, v string) (int, bool) {
+	if len(codes) > 12 {
+		j, ok := idx[v]
+		return j, ok
+	}
+	for j, c := range codes {
+		if c == v {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
 func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 	p := &plan{q: q, schema: columns.Schema(q), cols: columns.Plan(q), outIdx: map[string]int{},
-		known: map[string]known{}, missing: map[string]bool{"NA": true}, ident: q.IdentifyingColumns}
+		known: map[string]known{}, missing: []string{"NA"}, ident: q.IdentifyingColumns}
 	for _, m := range q.Missing {
-		p.missing[m.Code] = true
+		p.missing = append(p.missing, m.Code)
 	}
 	p.dicts = make([][]string, len(p.cols))
 	for i, c := range p.cols {

@@ -36,14 +36,15 @@ func (e *engine) norm(col, v string) string {
 	if v == "" {
 		return ""
 	}
-	m := e.opt.Mapping
-	if to := m.value(col, v); to != v {
-		v = to
-	} else {
-		v = m.value(col, fold(v))
+	if m := e.opt.Mapping; m != nil {
+		if to := m.value(col, v); to != v {
+			v = to
+		} else {
+			v = m.value(col, fold(v))
+		}
 	}
 	v = fold(v)
-	if e.p.missing[v] {
+	if e.p.isMissing(v) {
 		return ""
 	}
 	return v
@@ -52,7 +53,7 @@ func (e *engine) norm(col, v string) string {
 // text returns free text of raw column i: trimmed, missing codes as "".
 func (e *engine) text(i int) string {
 	v := e.raw(i)
-	if e.p.missing[fold(v)] {
+	if e.p.isMissing(fold(v)) {
 		return ""
 	}
 	return v
@@ -161,6 +162,9 @@ func (e *engine) checkShape() bool {
 	}
 	ok := true
 	for i, c := range e.cells {
+		if e.rowASCII {
+			break // ASCII is valid UTF-8 and Shift_JIS
+		}
 		if msg, bad := e.src.badEncoding(c); bad {
 			col := e.names[i]
 			if col == "" {
@@ -363,7 +367,7 @@ func (e *engine) evalSingle(qu *question, r *qres) {
 	if v == "" {
 		return
 	}
-	j, ok := qu.codeIdx[v]
+	j, ok := codeOf(qu.codes, qu.codeIdx, v)
 	if !ok {
 		e.unknownCode(qu, qu.name, e.raw(qu.rawAnswer), []string{v})
 		r.bad = true
@@ -385,15 +389,19 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 		raw := e.raw(qu.rawAnswer)
 		if whole := e.norm(qu.name, raw); whole != "" {
 			listGiven = true
-			listSet = make([]bool, n)
+			e.listSet = slices.Grow(e.listSet[:0], n)[:n]
+			listSet = e.listSet
+			clear(listSet)
 			var bad []string
-			for _, part := range strings.Split(strings.ReplaceAll(fold(raw), "；", ";"), ";") {
+			for rest, more := strings.ReplaceAll(fold(raw), "；", ";"), true; more; {
+				var part string
+				part, rest, more = strings.Cut(rest, ";")
 				part = strings.TrimSpace(part)
 				if part == "" {
 					continue
 				}
 				code := e.norm(qu.name, part)
-				if j, ok := qu.codeIdx[code]; ok {
+				if j, ok := codeOf(qu.codes, qu.codeIdx, code); ok {
 					listSet[j] = true
 				} else {
 					bad = append(bad, part)
@@ -411,7 +419,9 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 	flagsGiven := false
 	var flagSet []bool
 	if qu.rawFlags != nil {
-		flagSet = make([]bool, n)
+		e.flagSet = slices.Grow(e.flagSet[:0], n)[:n]
+		flagSet = e.flagSet
+		clear(flagSet)
 		for j, f := range qu.rawFlags {
 			if f < 0 {
 				continue
@@ -449,7 +459,8 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 	}
 	r.has = true
 
-	var chosen []string
+	chosen := e.chosen[:0]
+	defer func() { e.chosen = chosen[:0] }()
 	excl := ""
 	for j, on := range r.set {
 		if !on {

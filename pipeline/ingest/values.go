@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,15 +24,12 @@ func fold(v string) string {
 	return strings.TrimSpace(v) // ASCII has nothing to fold
 }
 
-var (
-	intPattern = regexp.MustCompile(`^[+-]?[0-9]+$`)
-	ymPattern  = regexp.MustCompile(`^([0-9]{4})\s*(?:[-/]\s*([0-9]{1,2})|年\s*([0-9]{1,2})\s*月)$`)
-)
-
-// parseInt parses a whole number (already folded). ok is false when v is not
-// a whole number; inRange false when it does not fit int32.
+// parseInt parses a whole number (already folded): an optional sign and
+// digits. ok is false when v is not a whole number; a number too large for
+// int64 comes back as ±1<<62 (out of every range).
 func parseInt(v string) (n int64, ok bool) {
-	if !intPattern.MatchString(v) {
+	digits := strings.TrimLeft(v, "+-")
+	if len(v)-len(digits) > 1 || digits == "" || !allDigits(digits) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
@@ -46,20 +42,56 @@ func parseInt(v string) (n int64, ok bool) {
 	return n, true
 }
 
-// parseYearMonth parses 2014-05, 2014/5 or 2014年5月 (already folded) and
-// returns year*12 + month-1. ok is false when v has none of these forms;
-// month is the month as written (checked by the caller).
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// spaceTrim drops leading ASCII white space (the \s of a regular expression).
+func spaceTrim(s string) string {
+	return strings.TrimLeft(s, " \t\n\f\r")
+}
+
+// parseYearMonth parses 2014-05, 2014/5 or 2014年5月 (already folded; white
+// space allowed around the separators) and returns the year and the month as
+// written (checked by the caller); ok is false when v has none of these forms.
 func parseYearMonth(v string) (year, month int, ok bool) {
-	m := ymPattern.FindStringSubmatch(v)
-	if m == nil {
+	if len(v) < 6 || !allDigits(v[:4]) {
 		return 0, 0, false
 	}
-	year, _ = strconv.Atoi(m[1])
-	ms := m[2]
-	if ms == "" {
-		ms = m[3]
+	year, _ = strconv.Atoi(v[:4])
+	rest := spaceTrim(v[4:])
+	kanji := false
+	switch {
+	case strings.HasPrefix(rest, "-"), strings.HasPrefix(rest, "/"):
+		rest = rest[1:]
+	case strings.HasPrefix(rest, "年"):
+		rest, kanji = rest[len("年"):], true
+	default:
+		return 0, 0, false
 	}
-	month, _ = strconv.Atoi(ms)
+	rest = spaceTrim(rest)
+	k := 0
+	for k < len(rest) && k < 3 && rest[k] >= '0' && rest[k] <= '9' {
+		k++
+	}
+	if k == 0 || k > 2 {
+		return 0, 0, false
+	}
+	month, _ = strconv.Atoi(rest[:k])
+	rest = rest[k:]
+	if kanji {
+		rest = spaceTrim(rest)
+		if rest != "月" {
+			return 0, 0, false
+		}
+	} else if rest != "" {
+		return 0, 0, false
+	}
 	return year, month, true
 }
 
