@@ -21,8 +21,9 @@ type outVal struct {
 type batch struct {
 	schema *arrow.Schema
 	b      []array.Builder
-	dicts  []arrow.Array // dictionary values per column (nil when not a dictionary)
-	add    []func(*outVal)
+	dicts  []arrow.Array   // dictionary values per column (nil when not a dictionary)
+	add    []func(*outVal) // per column: append a value
+	null   []func()        // per column: append a null
 	n      int
 }
 
@@ -48,38 +49,55 @@ func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*ba
 	return bt, nil
 }
 
+// room is how many rows the builders reserve at a time, so that fixed-width
+// values are appended without a capacity check per cell.
+const room = 1024
+
 func (bt *batch) append(vals []outVal) {
 	if bt.add == nil {
 		bt.bind()
+	}
+	if bt.n%room == 0 {
+		for _, b := range bt.b {
+			b.Reserve(room)
+		}
 	}
 	for i, add := range bt.add {
 		if v := &vals[i]; v.valid {
 			add(v)
 		} else {
-			bt.b[i].AppendNull()
+			bt.null[i]()
 		}
 	}
 	bt.n++
 }
 
 // bind chooses each column's typed append once, instead of a type switch
-// per cell.
+// per cell. Fixed-width columns append without a capacity check: append
+// reserves room rows at a time.
 func (bt *batch) bind() {
 	bt.add = make([]func(*outVal), len(bt.b))
+	bt.null = make([]func(), len(bt.b))
 	for i, b := range bt.b {
+		bt.null[i] = b.AppendNull
 		switch b := b.(type) {
 		case *array.StringBuilder:
 			bt.add[i] = func(v *outVal) { b.Append(v.s) }
 		case *array.BooleanBuilder:
-			bt.add[i] = func(v *outVal) { b.Append(v.b) }
+			bt.add[i] = func(v *outVal) { b.UnsafeAppend(v.b) }
+			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
 		case *array.Int8Builder:
-			bt.add[i] = func(v *outVal) { b.Append(int8(v.i)) }
+			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int8(v.i)) }
+			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
 		case *array.Int16Builder:
-			bt.add[i] = func(v *outVal) { b.Append(int16(v.i)) }
+			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int16(v.i)) }
+			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
 		case *array.Int32Builder:
-			bt.add[i] = func(v *outVal) { b.Append(int32(v.i)) }
+			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int32(v.i)) }
+			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
 		case *array.Date32Builder:
-			bt.add[i] = func(v *outVal) { b.Append(arrow.Date32(v.i)) }
+			bt.add[i] = func(v *outVal) { b.UnsafeAppend(arrow.Date32(v.i)) }
+			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
 		case *array.ListBuilder:
 			vb := b.ValueBuilder().(*array.StringBuilder)
 			bt.add[i] = func(v *outVal) {

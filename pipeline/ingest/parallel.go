@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -146,13 +146,17 @@ func (e *engine) readChunks(work, order chan<- *chunk) error {
 	}
 }
 
-// isASCII reports whether s is all ASCII.
-func isASCII(s string) bool {
-	var acc byte
-	for i := 0; i < len(s); i++ {
-		acc |= s[i]
+// isASCII reports whether b is all ASCII, eight bytes at a time.
+func isASCII(b []byte) bool {
+	var acc uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		acc |= binary.LittleEndian.Uint64(b[i:])
 	}
-	return acc < utf8.RuneSelf
+	for ; i < len(b); i++ {
+		acc |= uint64(b[i])
+	}
+	return acc&0x8080808080808080 == 0
 }
 
 // chunkPool keeps the buffers of chunks whose rows were evaluated.
@@ -194,7 +198,7 @@ func (e *engine) evalChunk(c *chunk, fatal bool) error {
 		}
 		e.rowCells = cells
 		e.row, e.n, e.cells = r.row, r.n, cells
-		e.rowASCII = isASCII(text[rowStart:start])
+		e.rowASCII = isASCII(c.text[rowStart:start])
 		rowStart = start
 		id, dupAt := e.eval()
 		o := rowOut{row: r.row, n: r.n, id: id, dupAt: dupAt, pos: -1}

@@ -32,6 +32,7 @@ func (e *engine) value(col string, i int) string {
 	return e.norm(col, e.raw(i))
 }
 
+// norm normalises v, a cell already trimmed of surrounding space.
 func (e *engine) norm(col, v string) string {
 	if v == "" {
 		return ""
@@ -42,8 +43,10 @@ func (e *engine) norm(col, v string) string {
 		} else {
 			v = m.value(col, fold(v))
 		}
+		v = fold(v)
+	} else {
+		v = foldTrimmed(v)
 	}
-	v = fold(v)
 	if e.p.isMissing(v) {
 		return ""
 	}

@@ -24,6 +24,17 @@ func fold(v string) string {
 	return strings.TrimSpace(v) // ASCII has nothing to fold
 }
 
+// foldTrimmed is fold for a value without surrounding space (every cell is
+// trimmed when read): ASCII comes back as it is.
+func foldTrimmed(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return strings.TrimSpace(width.Fold.String(v))
+		}
+	}
+	return v
+}
+
 // parseInt parses a whole number (already folded): an optional sign and
 // digits. ok is false when v is not a whole number; a number too large for
 // int64 comes back as ±1<<62 (out of every range).
