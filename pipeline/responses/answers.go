@@ -94,8 +94,9 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	size := n * (a.perResp + 1)
 	resp, item, qid := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
 	row, cell, code := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
-	val := array.NewStringBuilder(a.mem)
-	defer val.Release()
+	// The value column is mostly null: its values and their rows.
+	var valAt []int32
+	var vals []string
 	// run adds the constant columns of the answers added since start.
 	run := func(c *answerCol, start int) {
 		k := len(resp) - start
@@ -121,7 +122,6 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 					code = append(code, tr[arr.GetValueIndex(i)])
 				}
 			}
-			val.AppendNulls(len(resp) - start)
 		case *array.List:
 			vals := arr.ListValues().(*array.String)
 			for i := 0; i < n; i++ {
@@ -134,21 +134,20 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 					code = append(code, a.codes.Index(vals.Value(int(j))))
 				}
 			}
-			val.AppendNulls(len(resp) - start)
 		case *array.Int32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
+					valAt, vals = append(valAt, int32(len(resp))), append(vals, strconv.Itoa(int(arr.Value(i))))
 					resp = append(resp, int32(i))
 					code = append(code, -1)
-					val.Append(strconv.Itoa(int(arr.Value(i))))
 				}
 			}
 		case *array.Date32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
+					valAt, vals = append(valAt, int32(len(resp))), append(vals, arr.Value(i).ToTime().Format("2006-01"))
 					resp = append(resp, int32(i))
 					code = append(code, -1)
-					val.Append(arr.Value(i).ToTime().Format("2006-01"))
 				}
 			}
 		}
@@ -164,7 +163,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		cols = append(cols, columnar.NewCategory(indices, dicts[i]))
 		dicts[i].Release()
 	}
-	cols = append(cols, val.NewArray())
+	cols = append(cols, columnar.SparseStrings(len(resp), valAt, vals))
 	out := array.NewRecord(AnswersSchema, cols, int64(len(resp)))
 	for _, c := range cols {
 		c.Release()
