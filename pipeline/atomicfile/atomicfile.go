@@ -10,6 +10,7 @@
 package atomicfile
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -36,17 +37,27 @@ func (s *Set) Add(path string, data []byte) {
 	s.files[filepath.Clean(path)] = data
 }
 
-// Stream is a file being written to its temporary location.
+// Stream is a file being written to its temporary location, buffered (the
+// Parquet writer writes page by page, many small writes).
 type Stream struct {
 	f      *os.File
+	buf    *bufio.Writer
 	closed bool
 }
 
+// streamBuffer is the write buffer of a Stream.
+const streamBuffer = 1 << 20
+
 // Write appends to the temporary file.
-func (w *Stream) Write(p []byte) (int, error) { return w.f.Write(p) }
+func (w *Stream) Write(p []byte) (int, error) { return w.buf.Write(p) }
 
 // Seek moves within the temporary file (writers such as Arrow IPC need it).
-func (w *Stream) Seek(offset int64, whence int) (int64, error) { return w.f.Seek(offset, whence) }
+func (w *Stream) Seek(offset int64, whence int) (int64, error) {
+	if err := w.buf.Flush(); err != nil {
+		return 0, err
+	}
+	return w.f.Seek(offset, whence)
+}
 
 // Close syncs and closes the temporary file; Commit calls it if the caller did not.
 func (w *Stream) Close() error {
@@ -54,7 +65,7 @@ func (w *Stream) Close() error {
 		return nil
 	}
 	w.closed = true
-	return errors.Join(w.f.Sync(), w.f.Chmod(0o644), w.f.Close())
+	return errors.Join(w.buf.Flush(), w.f.Sync(), w.f.Chmod(0o644), w.f.Close())
 }
 
 // Create starts a streamed output at path: the bytes go to a temporary file in
@@ -75,7 +86,7 @@ func (s *Set) Create(path string) (*Stream, error) {
 		old.Close()
 		os.Remove(old.f.Name())
 	}
-	w := &Stream{f: f}
+	w := &Stream{f: f, buf: bufio.NewWriterSize(f, streamBuffer)}
 	s.streams[path] = w
 	return w, nil
 }

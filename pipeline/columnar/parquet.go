@@ -73,7 +73,7 @@ func writerProps(schema *arrow.Schema, cfg writerConfig) (*parquet.WriterPropert
 		parquet.WithMaxRowGroupLength(oneBatch),
 		parquet.WithBatchSize(oneBatch),
 		parquet.WithDataPageSize(64 << 10),
-		parquet.WithAllocator(bufferPool),
+		parquet.WithAllocator(writerAllocator),
 	}
 	// No min/max statistics for dictionary columns: arrow/go computes them
 	// by hashing every index of every row group (compute.UniqueArray), which

@@ -22,7 +22,9 @@ type poolAllocator struct {
 
 const minPooled = 64 << 10
 
-var bufferPool = &poolAllocator{}
+// writerAllocator allocates the Parquet writer's buffers (a variable for
+// the test that compares it with Go's allocator).
+var writerAllocator memory.Allocator = &poolAllocator{}
 
 var _ memory.Allocator = (*poolAllocator)(nil)
 
@@ -35,9 +37,11 @@ func (a *poolAllocator) Allocate(size int) []byte {
 	}
 	c := class(size)
 	if p, ok := a.pools[c].Get().(*[]byte); ok {
-		buf := (*p)[:1<<c]
+		// Only the first size bytes can be read; Reallocate zeroes what a
+		// buffer grows into.
+		buf := (*p)[:size]
 		clear(buf)
-		return buf[:size]
+		return buf
 	}
 	// Large Go allocations start on a page boundary: 64-byte aligned.
 	return make([]byte, size, 1<<c)
