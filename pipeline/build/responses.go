@@ -84,7 +84,9 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 	if batch <= 0 {
 		batch = 16384
 	}
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: batch}
+	// Batches are released by every sink when done: their buffers go back to
+	// the pool for the next ones.
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: batch, Mem: columnar.Pool}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {

@@ -11,20 +11,30 @@ import (
 // Parquet writer allocates and frees its level, value and page buffers for
 // every column of every row group; with Go's allocator each is a fresh large
 // allocation, zeroed and later collected (a fifth of the writing time on
-// wide files). Buffers from minPooled bytes up come from per-size-class
-// pools (powers of two) and are zeroed on reuse, as the allocator contract
-// asks; smaller ones are plain Go allocations. A buffer that is never freed
-// is simply collected.
+// wide files). Buffers from minPooled bytes up come from free lists per size
+// class (powers of two; not sync.Pools, which the collector empties at every
+// cycle) holding at most maxPooled bytes, and are zeroed on reuse, as the
+// allocator contract asks; smaller ones are plain Go allocations. A buffer
+// that is never freed is simply collected.
 type poolAllocator struct {
-	small memory.GoAllocator
-	pools [48]sync.Pool // by log2 of the capacity
+	small  memory.GoAllocator
+	mu     sync.Mutex
+	free   [48][][]byte // by log2 of the capacity
+	pooled int          // bytes in the free lists
 }
 
-const minPooled = 64 << 10
+const (
+	minPooled = 64 << 10
+	maxPooled = 128 << 20
+)
+
+// Pool is the pooled allocator of the pipeline, shared by the Parquet writer
+// and the record batches of a build.
+var Pool memory.Allocator = &poolAllocator{}
 
 // writerAllocator allocates the Parquet writer's buffers (a variable for
 // the test that compares it with Go's allocator).
-var writerAllocator memory.Allocator = &poolAllocator{}
+var writerAllocator = Pool
 
 var _ memory.Allocator = (*poolAllocator)(nil)
 
@@ -36,10 +46,17 @@ func (a *poolAllocator) Allocate(size int) []byte {
 		return a.small.Allocate(size)
 	}
 	c := class(size)
-	if p, ok := a.pools[c].Get().(*[]byte); ok {
+	a.mu.Lock()
+	var buf []byte
+	if n := len(a.free[c]); n > 0 {
+		buf, a.free[c] = a.free[c][n-1], a.free[c][:n-1]
+		a.pooled -= cap(buf)
+	}
+	a.mu.Unlock()
+	if buf != nil {
 		// Only the first size bytes can be read; Reallocate zeroes what a
 		// buffer grows into.
-		buf := (*p)[:size]
+		buf = buf[:size]
 		clear(buf)
 		return buf
 	}
@@ -67,6 +84,10 @@ func (a *poolAllocator) Free(b []byte) {
 	if c < minPooled || c&(c-1) != 0 {
 		return
 	}
-	b = b[:c]
-	a.pools[class(c)].Put(&b)
+	a.mu.Lock()
+	if a.pooled+c <= maxPooled {
+		a.free[class(c)] = append(a.free[class(c)], b[:c])
+		a.pooled += c
+	}
+	a.mu.Unlock()
 }

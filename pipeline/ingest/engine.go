@@ -40,6 +40,7 @@ type engine struct {
 	blankCols []int // header cells without a name
 
 	seen map[string]int // respondent_id -> row first seen
+	free chan *chunk    // buffers of evaluated chunks (runRows)
 	n    int            // data rows so far (the pseudonym counter)
 
 	// per row

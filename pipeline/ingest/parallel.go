@@ -61,6 +61,9 @@ func (e *engine) workers() int {
 // runRows reads, evaluates and emits every data row after the header.
 func (e *engine) runRows() error {
 	work := make(chan *chunk, 1)
+	// Buffers of evaluated chunks, for the reader to fill again (a free list,
+	// not a sync.Pool: the collector empties those at every cycle).
+	e.free = make(chan *chunk, e.workers()+3)
 	order := make(chan *chunk, e.workers()+1)
 	fatal := e.rep.fatal > 0 // only the header can make the file unusable before the rows
 	var wg sync.WaitGroup
@@ -109,7 +112,11 @@ func (e *engine) runRows() error {
 func (e *engine) readChunks(work, order chan<- *chunk) error {
 	size := e.opt.BatchSize
 	newChunk := func() *chunk {
-		c := chunkPool.Get().(*chunk)
+		c := new(chunk)
+		select {
+		case c = <-e.free:
+		default:
+		}
 		*c = chunk{rows: c.rows[:0], text: c.text[:0], ends: c.ends[:0], done: make(chan struct{})}
 		return c
 	}
@@ -158,9 +165,6 @@ func isASCII(b []byte) bool {
 	}
 	return acc&0x8080808080808080 == 0
 }
-
-// chunkPool keeps the buffers of chunks whose rows were evaluated.
-var chunkPool = sync.Pool{New: func() any { return new(chunk) }}
 
 // worker returns an engine for evaluating rows on another goroutine: it
 // shares the plan and header bindings (read only) and has its own row state
@@ -215,7 +219,10 @@ func (e *engine) evalChunk(c *chunk, fatal bool) error {
 		c.rec = e.bt.record()
 	}
 	// The raw cells are not needed any more: their buffers go back.
-	chunkPool.Put(&chunk{rows: c.rows[:0], text: c.text[:0], ends: c.ends[:0]})
+	select {
+	case e.free <- &chunk{rows: c.rows[:0], text: c.text[:0], ends: c.ends[:0]}:
+	default:
+	}
 	c.rows, c.text, c.ends = nil, nil, nil
 	return nil
 }
