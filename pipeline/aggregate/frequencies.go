@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -47,7 +48,51 @@ type table struct {
 	// bind resolves the columns the table reads in one batch (once per
 	// batch, not per row) and returns its classifier.
 	bind func(b batch) classifier
-	cols []string // columns the table reads, checked on every batch
+	// count, when set, counts a whole batch column-wise (the common table of
+	// one coded column); false when the batch's column is not a dictionary,
+	// and the classifier counts it instead.
+	count func(b batch, n int) bool
+	cols  []string // columns the table reads, checked on every batch
+}
+
+// countCodes counts a table of one dictionary column (a single-choice item
+// or a matrix cell) over a batch: the same as its classifier, row by row,
+// without a function call per row.
+func (t *table) countCodes(b batch, n int, col, askedCol string, row func(string) int, missing int) bool {
+	a, ok := b.col(col).(*array.Dictionary)
+	if !ok {
+		return false
+	}
+	vals := a.Dictionary().(*array.String)
+	tr := make([]int, vals.Len())
+	for k := range tr {
+		tr[k] = row(vals.Value(k))
+	}
+	ix := columnar.DictIndices(a, nil)
+	var asked *array.Boolean
+	if askedCol != "" {
+		asked = b.col(askedCol).(*array.Boolean)
+	}
+	base := t.spec.Base
+	for i, k := range ix[:n] {
+		if asked != nil && !(asked.IsValid(i) && asked.Value(i)) {
+			if base == published.BaseAll {
+				t.n++
+			}
+			continue
+		}
+		answered := k >= 0
+		switch {
+		case answered && tr[k] >= 0:
+			t.counts[tr[k]]++
+		case !answered && missing >= 0:
+			t.counts[missing]++
+		}
+		if answered || base == published.BaseAll || base == published.BaseAsked {
+			t.n++
+		}
+	}
+	return true
 }
 
 // classifier appends to rows the row indexes respondent i of a batch is
@@ -84,6 +129,9 @@ func (c *Counter) Add(rec arrow.Record) error {
 	n := int(rec.NumRows())
 	var rows []int
 	for _, t := range c.tables {
+		if t.count != nil && t.count(b, n) {
+			continue
+		}
 		classify := t.bind(b)
 		for i := 0; i < n; i++ {
 			var in bool
@@ -141,11 +189,12 @@ func (b batch) codes(name string, index func(string) int) func(i int) (int, bool
 		for k := range tr {
 			tr[k] = index(vals.Value(k))
 		}
+		ix := columnar.DictIndices(a, nil)
 		return func(i int) (int, bool) {
-			if a.IsNull(i) {
-				return -1, false
+			if k := ix[i]; k >= 0 {
+				return tr[k], true
 			}
-			return tr[a.GetValueIndex(i)], true
+			return -1, false
 		}
 	case *array.String:
 		return func(i int) (int, bool) {
@@ -341,6 +390,9 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		value, err := valueReader(it, s, col, row)
 		if err != nil {
 			return nil, err
+		}
+		if codedCol == "" && (s.CellRef() != nil || it.Type == questionnaire.Single) {
+			t.count = func(b batch, n int) bool { return t.countCodes(b, n, col, askedCol, row, missing) }
 		}
 		t.bind = func(b batch) classifier {
 			asked, inBase := bindAsked(b)

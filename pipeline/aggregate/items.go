@@ -6,6 +6,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -111,6 +112,29 @@ func (c *ItemCounter) Add(rec arrow.Record) {
 		}
 		if !q.multi {
 			// category index of each code (-1: a coded category, no option)
+			cat := func(v string) int {
+				if oi := slices.IndexFunc(q.opts, func(o questionnaire.Option) bool { return o.Code == v }); oi >= 0 {
+					return q.catOf[oi]
+				}
+				return -1
+			}
+			if a, ok := b.col(q.column).(*array.Dictionary); ok {
+				vals := a.Dictionary().(*array.String)
+				tr := make([]int, vals.Len())
+				for k := range tr {
+					tr[k] = cat(vals.Value(k))
+				}
+				for _, k := range columnar.DictIndices(a, nil) {
+					if k < 0 {
+						continue
+					}
+					q.answered++
+					if ci := tr[k]; ci >= 0 {
+						q.counts[ci]++
+					}
+				}
+				continue
+			}
 			code := b.codes(q.column, func(v string) int {
 				if oi := slices.IndexFunc(q.opts, func(o questionnaire.Option) bool { return o.Code == v }); oi >= 0 {
 					return q.catOf[oi]

@@ -79,7 +79,7 @@ func (m *Maturity) levels(rec arrow.Record) (*array.String, []int32) {
 	}
 	n, k := int(rec.NumRows()), len(m.items)
 	codes := make([]int32, n*k)
-	var tr []int32
+	var tr, ix []int32
 	for j, mi := range m.items {
 		col := rec.Column(idx[mi.it.ID])
 		switch a := col.(type) {
@@ -89,10 +89,11 @@ func (m *Maturity) levels(rec arrow.Record) (*array.String, []int32) {
 			for v := 0; v < dict.Len(); v++ {
 				tr = append(tr, m.code.Index(dict.Value(v)))
 			}
-			for i := 0; i < n; i++ {
+			ix = columnar.DictIndices(a, ix)
+			for i, v := range ix {
 				codes[i*k+j] = -1
-				if a.IsValid(i) {
-					codes[i*k+j] = tr[a.GetValueIndex(i)]
+				if v >= 0 {
+					codes[i*k+j] = tr[v]
 				}
 			}
 		case *array.String: // read back from Parquet

@@ -33,7 +33,7 @@ import (
 var DateOrder = [][2]string{{"1.5", "1.6"}}
 
 // sinkQueue is how many batches may wait for each sink.
-const sinkQueue = 2
+const sinkQueue = 1
 
 // errSinkFailed stops ingest when writing or counting a batch failed; the
 // sink's own error is reported instead.

@@ -111,3 +111,38 @@ func SparseStrings(n int, at []int32, vals []string) arrow.Array {
 	defer arr.Release()
 	return array.NewStringData(arr)
 }
+
+// DictIndices returns the indices of a dictionary array as int32, -1 for
+// null, in buf (grown as needed): one typed pass, so that loops over a
+// column need neither a type switch nor a null check per row.
+func DictIndices(a *array.Dictionary, buf []int32) []int32 {
+	n := a.Len()
+	if cap(buf) < n {
+		buf = make([]int32, n)
+	}
+	buf = buf[:n]
+	switch idx := a.Indices().(type) {
+	case *array.Int8:
+		for i, v := range idx.Int8Values() {
+			buf[i] = int32(v)
+		}
+	case *array.Int16:
+		for i, v := range idx.Int16Values() {
+			buf[i] = int32(v)
+		}
+	case *array.Int32:
+		copy(buf, idx.Int32Values())
+	default:
+		for i := range buf {
+			buf[i] = int32(a.GetValueIndex(i))
+		}
+	}
+	if a.NullN() > 0 {
+		for i := range buf {
+			if a.IsNull(i) {
+				buf[i] = -1
+			}
+		}
+	}
+	return buf
+}

@@ -1,8 +1,10 @@
 package columnar
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
@@ -61,5 +63,27 @@ func TestCategory(t *testing.T) {
 	}
 	if arr.NullN() != 1 {
 		t.Errorf("%d nulls, want 1", arr.NullN())
+	}
+}
+
+func TestDictIndices(t *testing.T) {
+	for _, it := range []arrow.DataType{arrow.PrimitiveTypes.Int8, arrow.PrimitiveTypes.Int16, arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int64} {
+		dt := &arrow.DictionaryType{IndexType: it, ValueType: arrow.BinaryTypes.String}
+		b := array.NewDictionaryBuilder(memory.DefaultAllocator, dt).(*array.BinaryDictionaryBuilder)
+		for _, v := range []string{"a", "", "b", "a", ""} {
+			if v == "" {
+				b.AppendNull()
+			} else if err := b.AppendString(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		arr := b.NewArray().(*array.Dictionary)
+		got := DictIndices(arr, make([]int32, 1))
+		want := []int32{0, -1, 1, 0, -1}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s indices: %v, want %v", it, got, want)
+		}
+		arr.Release()
+		b.Release()
 	}
 }

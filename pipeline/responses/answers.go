@@ -41,6 +41,7 @@ type Answers struct {
 	items, qids, rows, cells columnar.StringDict
 	codes                    columnar.StringDict
 	perResp                  int // answers per respondent in the batches so far (at most)
+	ix                       []int32
 }
 
 // answerCol is one answer or coded column of the responses with the indices
@@ -116,10 +117,11 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 			for j := 0; j < dict.Len(); j++ {
 				tr = append(tr, a.codes.Index(dict.Value(j)))
 			}
-			for i := 0; i < n; i++ {
-				if arr.IsValid(i) {
+			a.ix = columnar.DictIndices(arr, a.ix)
+			for i, k := range a.ix {
+				if k >= 0 {
 					resp = append(resp, int32(i))
-					code = append(code, tr[arr.GetValueIndex(i)])
+					code = append(code, tr[k])
 				}
 			}
 		case *array.List:
