@@ -85,33 +85,6 @@ func Int32s(vals []int32) arrow.Array {
 	return array.NewInt32Data(data)
 }
 
-// SparseStrings returns a string array of n rows that holds vals[k] at row
-// at[k] (increasing) and null elsewhere; the caller releases it. It is built
-// in one pass, for long columns that are mostly null.
-func SparseStrings(n int, at []int32, vals []string) arrow.Array {
-	size := 0
-	for _, v := range vals {
-		size += len(v)
-	}
-	data := make([]byte, 0, size)
-	offsets := make([]int32, n+1)
-	bits := make([]byte, bitutil.BytesForBits(int64(n)))
-	k := 0
-	for i := 0; i < n; i++ {
-		if k < len(at) && int(at[k]) == i {
-			data = append(data, vals[k]...)
-			bitutil.SetBit(bits, i)
-			k++
-		}
-		offsets[i+1] = int32(len(data))
-	}
-	arr := array.NewData(arrow.BinaryTypes.String, n,
-		[]*memory.Buffer{memory.NewBufferBytes(bits), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)},
-		nil, n-len(at), 0)
-	defer arr.Release()
-	return array.NewStringData(arr)
-}
-
 // DictIndices returns the indices of a dictionary array as int32, -1 for
 // null, in buf (grown as needed): one typed pass, so that loops over a
 // column need neither a type switch nor a null check per row.

@@ -9,36 +9,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
-func TestSparseStrings(t *testing.T) {
-	for _, tc := range []struct {
-		n    int
-		at   []int32
-		vals []string
-		want []string // "-" is null
-	}{
-		{0, nil, nil, nil},
-		{3, nil, nil, []string{"-", "-", "-"}},
-		{4, []int32{0, 3}, []string{"a", "2014-05"}, []string{"a", "-", "-", "2014-05"}},
-		{2, []int32{0, 1}, []string{"", "x"}, []string{"", "x"}},
-		{9, []int32{8}, []string{"七"}, []string{"-", "-", "-", "-", "-", "-", "-", "-", "七"}},
-	} {
-		arr := SparseStrings(tc.n, tc.at, tc.vals).(*array.String)
-		if arr.Len() != tc.n || arr.NullN() != tc.n-len(tc.at) {
-			t.Errorf("%+v: len %d, nulls %d", tc, arr.Len(), arr.NullN())
-		}
-		for i, w := range tc.want {
-			got := "-"
-			if arr.IsValid(i) {
-				got = arr.Value(i)
-			}
-			if got != w {
-				t.Errorf("%+v: row %d = %q, want %q", tc, i, got, w)
-			}
-		}
-		arr.Release()
-	}
-}
-
 func TestCategory(t *testing.T) {
 	var d StringDict
 	for _, v := range []string{"b", "a", "b", ""} {

@@ -79,9 +79,15 @@ func writerProps(schema *arrow.Schema, cfg writerConfig) (*parquet.WriterPropert
 	// by hashing every index of every row group (compute.UniqueArray), which
 	// took 40% of the Parquet writing time; their values are listed in the
 	// column's dictionary page and in the stored Arrow schema.
+	// Numbers and dates are written plainly: arrow/go dictionary-encodes
+	// them by hashing every value, which cost more than it saved on long
+	// datasets (maturity levels); snappy compresses the repeats.
 	for _, f := range schema.Fields() {
-		if f.Type.ID() == arrow.DICTIONARY {
+		switch f.Type.ID() {
+		case arrow.DICTIONARY:
 			opts = append(opts, parquet.WithStatsFor(f.Name, false))
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.FLOAT64:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false))
 		}
 	}
 	for _, name := range cfg.plain {

@@ -17,9 +17,9 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
-// AnswersSchema is the Arrow schema of processed/answers. Every column but
-// value is a dictionary of strings; Parquet readers without the Arrow schema
-// see plain strings.
+// AnswersSchema is the Arrow schema of processed/answers. Every column is a
+// dictionary of strings (value holds numbers and months as written, 12 or
+// 2014-05); Parquet readers without the Arrow schema see plain strings.
 var AnswersSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "respondent_id", Type: columnar.Category},
 	{Name: "item", Type: columnar.Category},
@@ -27,7 +27,7 @@ var AnswersSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "row", Type: columnar.Category, Nullable: true},
 	{Name: "cell", Type: columnar.Category, Nullable: true},
 	{Name: "code", Type: columnar.Category, Nullable: true},
-	{Name: "value", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "value", Type: columnar.Category, Nullable: true},
 }, nil)
 
 // Answers turns record batches of processed/responses into batches of
@@ -39,7 +39,7 @@ type Answers struct {
 	cols []answerCol
 	// dictionaries of the item, question_id, row, cell and code columns
 	items, qids, rows, cells columnar.StringDict
-	codes                    columnar.StringDict
+	codes, values            columnar.StringDict
 	perResp                  int // answers per respondent in the batches so far (at most)
 	ix                       []int32
 }
@@ -95,9 +95,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	size := n * (a.perResp + 1)
 	resp, item, qid := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
 	row, cell, code := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
-	// The value column is mostly null: its values and their rows.
-	var valAt []int32
-	var vals []string
+	value := make([]int32, 0, size)
 	// run adds the constant columns of the answers added since start.
 	run := func(c *answerCol, start int) {
 		k := len(resp) - start
@@ -105,6 +103,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		qid = appendN(qid, c.qid, k)
 		row = appendN(row, c.row, k)
 		cell = appendN(cell, c.cell, k)
+		value = appendN(value, -1, len(resp)-len(value)) // codes have no value
 	}
 	var tr []int32
 	for ci := range a.cols {
@@ -139,7 +138,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		case *array.Int32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
-					valAt, vals = append(valAt, int32(len(resp))), append(vals, strconv.Itoa(int(arr.Value(i))))
+					value = append(value, a.values.Index(strconv.Itoa(int(arr.Value(i)))))
 					resp = append(resp, int32(i))
 					code = append(code, -1)
 				}
@@ -147,7 +146,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		case *array.Date32:
 			for i := 0; i < n; i++ {
 				if arr.IsValid(i) {
-					valAt, vals = append(valAt, int32(len(resp))), append(vals, arr.Value(i).ToTime().Format("2006-01"))
+					value = append(value, a.values.Index(arr.Value(i).ToTime().Format("2006-01")))
 					resp = append(resp, int32(i))
 					code = append(code, -1)
 				}
@@ -165,7 +164,9 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 		cols = append(cols, columnar.NewCategory(indices, dicts[i]))
 		dicts[i].Release()
 	}
-	cols = append(cols, columnar.SparseStrings(len(resp), valAt, vals))
+	valDict := a.values.Array(a.mem)
+	cols = append(cols, columnar.NewCategory(value, valDict))
+	valDict.Release()
 	out := array.NewRecord(AnswersSchema, cols, int64(len(resp)))
 	for _, c := range cols {
 		c.Release()
