@@ -66,7 +66,7 @@ fuzz:
 # comparison in that file; the other variables change sizes, seed, runs and cache directory.
 BENCH_SIZES ?= 100000,1000000
 BENCH_SEED  ?= 1
-BENCH_RUNS  ?= 1
+BENCH_RUNS  ?= 3
 BENCH_CACHE ?= $${XDG_CACHE_HOME:-$$HOME/.cache}/csirt-survey-bench
 BENCH_MD    ?=
 

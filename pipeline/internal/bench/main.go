@@ -78,7 +78,7 @@ func main() {
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the synthetic data")
 	flag.IntVar(&cfg.year, "year", 2015, "survey year")
 	flag.StringVar(&cfg.cache, "cache", "", "cache directory for the synthetic files (default ${XDG_CACHE_HOME:-$HOME/.cache}/csirt-survey-bench)")
-	flag.IntVar(&cfg.runs, "runs", 1, "runs of each measurement; the fastest is reported")
+	flag.IntVar(&cfg.runs, "runs", 1, "runs of each side, alternating; the fastest of each is reported")
 	flag.StringVar(&cfg.md, "md", "", "Markdown file whose <!-- bench:begin --> ... <!-- bench:end --> section receives the results")
 	flag.DurationVar(&cfg.timeout, "timeout", 60*time.Minute, "limit for each measured process")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary trees and outputs")
@@ -137,24 +137,6 @@ func measure(ctx context.Context, dir string, env []string, name string, args ..
 		}
 	}
 	return m
-}
-
-// best runs f runs times and keeps the fastest successful run (the largest RSS).
-func best(runs int, f func() measurement) measurement {
-	var b measurement
-	var rss int64
-	for i := 0; i < runs; i++ {
-		m := f()
-		rss = max(rss, m.RSS)
-		if m.Err != nil {
-			return m
-		}
-		if i == 0 || m.Wall < b.Wall {
-			b = m
-		}
-	}
-	b.RSS = rss
-	return b
 }
 
 type result struct {
@@ -387,44 +369,19 @@ func benchSize(cfg config, root, work, bin, hash string, n int) (result, error) 
 	// The build, as shipped. Once it has failed on synthetic data (its
 	// reconciliation with the printed counts cannot pass), larger sizes skip it
 	// unless -build all.
-	switch {
-	case cfg.build == "none", cfg.build == "first" && buildFailed != "":
-		r.BuildSkipped = true
-		r.Build = measurement{Err: errSkipped}
-	default:
-		fmt.Printf("size %d: csirtsurvey build ...\n", n)
-		r.Build = best(1, func() measurement {
-			return measure(ctx, dir, nil, filepath.Join(bin, "csirtsurvey"), "build", "--reconcile", "warn", "-q",
-				"--schemas", "schemas", "--raw", "raw", "--processed", sub("processed"), "--reports", sub("reports"))
-		})
-		if r.Build.Err != nil {
-			buildFailed = firstLines(r.Build.Stderr, 1)
-		}
+	buildRun := func() measurement {
+		return measure(ctx, dir, nil, filepath.Join(bin, "csirtsurvey"), "build", "--reconcile", "warn", "-q",
+			"--schemas", "schemas", "--raw", "raw", "--processed", sub("processed"), "--reports", sub("reports"))
 	}
-	if r.Build.Err == nil {
-		r.Ours, r.OursFrom = r.Build, "build"
-	} else {
-		if !r.BuildSkipped {
-			fmt.Printf("size %d: the build failed (%v): %s\n", n, r.Build.Err, firstLines(r.Build.Stderr, 3))
-		}
-		fmt.Printf("size %d: ours (pipeline/internal/bench/ours) ...\n", n)
-		r.OursFrom = "ours"
-		r.Ours = best(cfg.runs, func() measurement {
-			return measure(ctx, dir, nil, filepath.Join(bin, "ours"), "-schemas", "schemas", "-raw", "raw",
-				"-year", strconv.Itoa(cfg.year), "-in", csv, "-out", sub("ours"))
-		})
+	oursRun := func() measurement {
+		return measure(ctx, dir, nil, filepath.Join(bin, "ours"), "-schemas", "schemas", "-raw", "raw",
+			"-year", strconv.Itoa(cfg.year), "-in", csv, "-out", sub("ours"))
 	}
-	if r.Ours.Err != nil {
-		fmt.Printf("size %d: ours failed: %v: %s\n", n, r.Ours.Err, firstLines(r.Ours.Stderr, 5))
-	}
-
-	// DuckDB.
-	fmt.Printf("size %d: duckdb ...\n", n)
 	spec, err := duckSpecFor(cfg, root, csv)
 	if err != nil {
 		return r, err
 	}
-	r.DuckDB = best(cfg.runs, func() measurement {
+	duckRun := func() measurement {
 		spec.Out = sub("duckdb")
 		data, _ := json.Marshal(spec)
 		sp := filepath.Join(dir, "duckdb-spec.json")
@@ -432,7 +389,63 @@ func benchSize(cfg config, root, work, bin, hash string, n int) (result, error) 
 			return measurement{Err: err}
 		}
 		return measure(ctx, dir, nil, "node", filepath.Join(root, nodeDir, "bench.mjs"), sp)
-	})
+	}
+	var oursSide func() measurement
+	switch {
+	case cfg.build == "none", cfg.build == "first" && buildFailed != "":
+		r.BuildSkipped = true
+		r.Build = measurement{Err: errSkipped}
+	default:
+		fmt.Printf("size %d: csirtsurvey build (run 1) ...\n", n)
+		r.Build = buildRun()
+		if r.Build.Err != nil {
+			buildFailed = firstLines(r.Build.Stderr, 1)
+		}
+	}
+	if r.Build.Err == nil {
+		r.OursFrom, oursSide = "build", buildRun
+	} else {
+		if !r.BuildSkipped {
+			fmt.Printf("size %d: the build failed (%v): %s\n", n, r.Build.Err, firstLines(r.Build.Stderr, 3))
+		}
+		fmt.Printf("size %d: ours (pipeline/internal/bench/ours, run 1) ...\n", n)
+		r.OursFrom, oursSide = "ours", oursRun
+		r.Ours = oursRun()
+	}
+	fmt.Printf("size %d: duckdb (run 1) ...\n", n)
+	r.DuckDB = duckRun()
+	// Further runs alternate the two sides, so that a slow spell of a
+	// shared machine does not fall on one side only; each keeps its fastest
+	// run (and its largest peak RSS).
+	keep := func(b *measurement, m measurement) {
+		if b.Err != nil {
+			return
+		}
+		if m.Err != nil {
+			*b = m
+			return
+		}
+		rss := max(b.RSS, m.RSS)
+		if m.Wall < b.Wall {
+			*b = m
+		}
+		b.RSS = rss
+	}
+	for run := 2; run <= cfg.runs; run++ {
+		fmt.Printf("size %d: run %d of both ...\n", n, run)
+		if r.OursFrom == "build" {
+			keep(&r.Build, oursSide())
+		} else {
+			keep(&r.Ours, oursSide())
+		}
+		keep(&r.DuckDB, duckRun())
+	}
+	if r.OursFrom == "build" {
+		r.Ours = r.Build
+	}
+	if r.Ours.Err != nil {
+		fmt.Printf("size %d: ours failed: %v: %s\n", n, r.Ours.Err, firstLines(r.Ours.Stderr, 5))
+	}
 	if r.DuckDB.Err != nil {
 		fmt.Printf("size %d: duckdb failed: %v: %s\n", n, r.DuckDB.Err, firstLines(r.DuckDB.Stderr, 5))
 	}
