@@ -12,8 +12,11 @@ package atomicfile
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -43,18 +46,29 @@ type Stream struct {
 	f      *os.File
 	buf    *bufio.Writer
 	closed bool
+	// sum hashes the bytes as they are written (nil once a seek moved the
+	// position, when the file's bytes are no longer the written sequence).
+	sum hash.Hash
 }
 
 // streamBuffer is the write buffer of a Stream.
 const streamBuffer = 1 << 20
 
 // Write appends to the temporary file.
-func (w *Stream) Write(p []byte) (int, error) { return w.buf.Write(p) }
+func (w *Stream) Write(p []byte) (int, error) {
+	if w.sum != nil {
+		w.sum.Write(p)
+	}
+	return w.buf.Write(p)
+}
 
 // Seek moves within the temporary file (writers such as Arrow IPC need it).
 func (w *Stream) Seek(offset int64, whence int) (int64, error) {
 	if err := w.buf.Flush(); err != nil {
 		return 0, err
+	}
+	if offset != 0 || whence != io.SeekCurrent {
+		w.sum = nil
 	}
 	return w.f.Seek(offset, whence)
 }
@@ -86,7 +100,7 @@ func (s *Set) Create(path string) (*Stream, error) {
 		old.Close()
 		os.Remove(old.f.Name())
 	}
-	w := &Stream{f: f, buf: bufio.NewWriterSize(f, streamBuffer)}
+	w := &Stream{f: f, buf: bufio.NewWriterSize(f, streamBuffer), sum: sha256.New()}
 	s.streams[path] = w
 	return w, nil
 }
@@ -119,12 +133,15 @@ func (s *Set) Abort() {
 type Result struct {
 	Written   []string // replaced or created
 	Unchanged []string // already had exactly these bytes
+	// SHA256 is the hex SHA-256 of each path's content, when it was known
+	// without reading the file back (computed while the bytes were written).
+	SHA256 map[string]string
 }
 
 // Commit writes every file of the set. Files whose content is already
 // identical are left alone (their modification time does not change).
 func (s *Set) Commit() (Result, error) {
-	var res Result
+	res := Result{SHA256: map[string]string{}}
 	type pending struct{ tmp, dst string }
 	var todo []pending
 	cleanup := func() {
@@ -135,6 +152,8 @@ func (s *Set) Commit() (Result, error) {
 	}
 	for _, dst := range s.Paths() {
 		if data, ok := s.files[dst]; ok {
+			sum := sha256.Sum256(data)
+			res.SHA256[dst] = hex.EncodeToString(sum[:])
 			if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, data) {
 				res.Unchanged = append(res.Unchanged, dst)
 				continue
@@ -151,6 +170,9 @@ func (s *Set) Commit() (Result, error) {
 		if err := w.Close(); err != nil {
 			cleanup()
 			return Result{}, fmt.Errorf("write %s: %w", dst, err)
+		}
+		if w.sum != nil {
+			res.SHA256[dst] = hex.EncodeToString(w.sum.Sum(nil))
 		}
 		if same, _ := sameContent(w.f.Name(), dst); same {
 			os.Remove(w.f.Name())

@@ -1,6 +1,10 @@
 package atomicfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,4 +117,50 @@ func TestStreamCommitAndAbort(t *testing.T) {
 		t.Fatalf("content after abort %q", got)
 	}
 	assertNoTemps(t, dir)
+}
+
+// Commit reports the SHA-256 of every output it knows without reading the
+// file back: files added whole, and streams written straight through; a
+// stream that seeked is left to the caller to hash.
+func TestCommitReportsHashes(t *testing.T) {
+	dir := t.TempDir()
+	var s Set
+	added := filepath.Join(dir, "a.txt")
+	s.Add(added, []byte("whole file"))
+	streamed := filepath.Join(dir, "b.bin")
+	w, err := s.Create(streamed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3000; i++ { // more than the write buffer
+		fmt.Fprintf(w, "line %d of a streamed output\n", i)
+	}
+	seeked := filepath.Join(dir, "c.bin")
+	w2, err := s.Create(seeked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2.Write([]byte("xxxx"))
+	w2.Seek(0, io.SeekStart)
+	w2.Write([]byte("yy"))
+	res, err := s.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{added, streamed} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		if got, want := res.SHA256[p], hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("%s: hash %q, want %q", filepath.Base(p), got, want)
+		}
+	}
+	if data, _ := os.ReadFile(seeked); string(data) != "yyxx" {
+		t.Errorf("seeked stream holds %q, want yyxx", data)
+	}
+	if h, ok := res.SHA256[seeked]; ok {
+		t.Errorf("a stream that seeked has a hash %q; it must be read back", h)
+	}
 }

@@ -191,7 +191,7 @@ func Run(cfg Config) (Result, error) {
 				res.Removed = append(res.Removed, old)
 			}
 		}
-		if err := m.record(cfg, p.year, p.inputs, outputs); err != nil {
+		if err := m.record(cfg, p.year, p.inputs, outputs, r.SHA256); err != nil {
 			return res, err
 		}
 		res.Years = append(res.Years, p.year)
