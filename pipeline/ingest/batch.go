@@ -17,18 +17,34 @@ type outVal struct {
 	list  []string // list<utf8>
 }
 
-// batch builds record batches of the responses schema.
+// batch builds record batches of the responses schema. Each column is
+// filled into plain Go slices (values, validity bits set in place) and
+// wrapped as an Arrow array without copying when the record is made: far
+// cheaper per cell than Arrow's builders, which a batch of a wide
+// questionnaire calls hundreds of times per row.
 type batch struct {
 	schema *arrow.Schema
-	b      []array.Builder
-	dicts  []arrow.Array   // dictionary values per column (nil when not a dictionary)
-	add    []func(*outVal) // per column: append a value
-	null   []func()        // per column: append a null
+	cols   []colBuf
+	dicts  []arrow.Array // dictionary values per column (nil when not a dictionary)
 	n      int
 }
 
+// colBuf holds one column of the rows appended since the last record.
+type colBuf struct {
+	id    arrow.Type // storage type: the index type of a dictionary column
+	typ   arrow.DataType
+	valid []byte // validity bits
+	nulls int
+	bits  []byte  // bool values
+	ints  []int32 // integers, dates and dictionary indices
+	// strings: offsets into data; lists: list offsets into the strings
+	offsets []int32
+	data    []byte
+	lists   []int32
+}
+
 func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*batch, error) {
-	bt := &batch{schema: schema, b: make([]array.Builder, schema.NumFields()), dicts: make([]arrow.Array, schema.NumFields())}
+	bt := &batch{schema: schema, cols: make([]colBuf, schema.NumFields()), dicts: make([]arrow.Array, schema.NumFields())}
 	for i, f := range schema.Fields() {
 		typ := f.Type
 		if dt, ok := typ.(*arrow.DictionaryType); ok {
@@ -39,89 +55,135 @@ func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*ba
 			typ = dt.IndexType
 		}
 		switch typ.ID() {
-		case arrow.STRING, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.DATE32, arrow.LIST:
-			bt.b[i] = array.NewBuilder(mem, typ)
+		case arrow.STRING, arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.DATE32:
+		case arrow.LIST:
+			if lt, ok := typ.(*arrow.ListType); !ok || lt.Elem().ID() != arrow.STRING {
+				bt.release()
+				return nil, fmt.Errorf("ingest: column %s: type %s is not supported", f.Name, f.Type)
+			}
 		default:
 			bt.release()
 			return nil, fmt.Errorf("ingest: column %s: type %s is not supported", f.Name, f.Type)
 		}
+		bt.cols[i] = colBuf{id: typ.ID(), typ: typ}
+		bt.cols[i].reset()
 	}
 	return bt, nil
 }
 
-// room is how many rows the builders reserve at a time, so that fixed-width
-// values are appended without a capacity check per cell.
-const room = 1024
-
-func (bt *batch) append(vals []outVal) {
-	if bt.add == nil {
-		bt.bind()
+func (c *colBuf) reset() {
+	c.valid, c.nulls, c.bits, c.ints, c.data, c.lists = nil, 0, nil, nil, nil, nil
+	c.offsets = nil
+	switch c.id {
+	case arrow.STRING:
+		c.offsets = []int32{0}
+	case arrow.LIST:
+		c.offsets, c.lists = []int32{0}, []int32{0}
 	}
-	if bt.n%room == 0 {
-		for _, b := range bt.b {
-			b.Reserve(room)
+}
+
+func setBit(bits []byte, i int) { bits[i>>3] |= 1 << (i & 7) }
+
+// append adds one row: vals holds a value per column of the schema.
+func (bt *batch) append(vals []outVal) {
+	i := bt.n
+	if i&7 == 0 {
+		for k := range bt.cols {
+			c := &bt.cols[k]
+			c.valid = append(c.valid, 0)
+			if c.id == arrow.BOOL {
+				c.bits = append(c.bits, 0)
+			}
 		}
 	}
-	for i, add := range bt.add {
-		if v := &vals[i]; v.valid {
-			add(v)
+	for k := range bt.cols {
+		c, v := &bt.cols[k], &vals[k]
+		if v.valid {
+			setBit(c.valid, i)
 		} else {
-			bt.null[i]()
+			c.nulls++
+		}
+		switch c.id {
+		case arrow.BOOL:
+			if v.valid && v.b {
+				setBit(c.bits, i)
+			}
+		case arrow.STRING:
+			if v.valid {
+				c.data = append(c.data, v.s...)
+			}
+			c.offsets = append(c.offsets, int32(len(c.data)))
+		case arrow.LIST:
+			if v.valid {
+				for _, s := range v.list {
+					c.data = append(c.data, s...)
+					c.offsets = append(c.offsets, int32(len(c.data)))
+				}
+			}
+			c.lists = append(c.lists, int32(len(c.offsets)-1))
+		default:
+			var x int32
+			if v.valid {
+				x = int32(v.i)
+			}
+			c.ints = append(c.ints, x)
 		}
 	}
 	bt.n++
 }
 
-// bind chooses each column's typed append once, instead of a type switch
-// per cell. Fixed-width columns append without a capacity check: append
-// reserves room rows at a time.
-func (bt *batch) bind() {
-	bt.add = make([]func(*outVal), len(bt.b))
-	bt.null = make([]func(), len(bt.b))
-	for i, b := range bt.b {
-		bt.null[i] = b.AppendNull
-		switch b := b.(type) {
-		case *array.StringBuilder:
-			bt.add[i] = func(v *outVal) { b.Append(v.s) }
-		case *array.BooleanBuilder:
-			bt.add[i] = func(v *outVal) { b.UnsafeAppend(v.b) }
-			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
-		case *array.Int8Builder:
-			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int8(v.i)) }
-			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
-		case *array.Int16Builder:
-			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int16(v.i)) }
-			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
-		case *array.Int32Builder:
-			bt.add[i] = func(v *outVal) { b.UnsafeAppend(int32(v.i)) }
-			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
-		case *array.Date32Builder:
-			bt.add[i] = func(v *outVal) { b.UnsafeAppend(arrow.Date32(v.i)) }
-			bt.null[i] = func() { b.UnsafeAppendBoolToBitmap(false) }
-		case *array.ListBuilder:
-			vb := b.ValueBuilder().(*array.StringBuilder)
-			bt.add[i] = func(v *outVal) {
-				b.Append(true)
-				for _, s := range v.list {
-					vb.Append(s)
-				}
-			}
-		}
+// array wraps the column's rows as an Arrow array (of its storage type).
+func (c *colBuf) array(n int) arrow.Array {
+	var valid *memory.Buffer
+	if c.nulls > 0 {
+		valid = memory.NewBufferBytes(c.valid)
 	}
+	var data arrow.ArrayData
+	switch c.id {
+	case arrow.BOOL:
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(c.bits)}, nil, c.nulls, 0)
+	case arrow.INT8:
+		vs := make([]int8, n)
+		for i, x := range c.ints {
+			vs[i] = int8(x)
+		}
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int8Traits.CastToBytes(vs))}, nil, c.nulls, 0)
+	case arrow.INT16:
+		vs := make([]int16, n)
+		for i, x := range c.ints {
+			vs[i] = int16(x)
+		}
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int16Traits.CastToBytes(vs))}, nil, c.nulls, 0)
+	case arrow.INT32, arrow.DATE32:
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.ints))}, nil, c.nulls, 0)
+	case arrow.STRING:
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)),
+			memory.NewBufferBytes(c.data)}, nil, c.nulls, 0)
+	case arrow.LIST:
+		m := len(c.offsets) - 1
+		values := array.NewData(arrow.BinaryTypes.String, m, []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offsets)),
+			memory.NewBufferBytes(c.data)}, nil, 0, 0)
+		data = array.NewData(c.typ, n, []*memory.Buffer{valid, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.lists))},
+			[]arrow.ArrayData{values}, c.nulls, 0)
+		values.Release()
+	}
+	defer data.Release()
+	return array.MakeFromData(data)
 }
 
 // record returns the rows appended since the last call as a record and
-// resets the builders. The caller must Release the record.
+// resets the columns. The caller must Release the record.
 func (bt *batch) record() arrow.Record {
-	cols := make([]arrow.Array, len(bt.b))
-	for i, b := range bt.b {
-		arr := b.NewArray()
+	cols := make([]arrow.Array, len(bt.cols))
+	for i := range bt.cols {
+		arr := bt.cols[i].array(bt.n)
 		if bt.dicts[i] != nil {
 			d := array.NewDictionaryArray(bt.schema.Field(i).Type, arr, bt.dicts[i])
 			arr.Release()
 			arr = d
 		}
 		cols[i] = arr
+		bt.cols[i].reset()
 	}
 	rec := array.NewRecord(bt.schema, cols, int64(bt.n))
 	for _, c := range cols {
@@ -132,10 +194,7 @@ func (bt *batch) record() arrow.Record {
 }
 
 func (bt *batch) release() {
-	for i := range bt.b {
-		if bt.b[i] != nil {
-			bt.b[i].Release()
-		}
+	for i := range bt.dicts {
 		if bt.dicts[i] != nil {
 			bt.dicts[i].Release()
 		}
