@@ -63,20 +63,23 @@ func NewCategory(indices []int32, dict arrow.Array) arrow.Array {
 // Int32s returns an Int32 array over vals (not copied; a negative value is
 // null); the caller releases it and must not change vals afterwards.
 func Int32s(vals []int32) arrow.Array {
-	var bitmap *memory.Buffer
+	// One pass: the validity bitmap is made at the first null.
+	var bits []byte
 	nulls := 0
-	for _, v := range vals {
-		if v < 0 {
+	for i, v := range vals {
+		switch {
+		case v < 0:
+			if bits == nil {
+				bits = make([]byte, bitutil.BytesForBits(int64(len(vals))))
+				bitutil.SetBitsTo(bits, 0, int64(i), true)
+			}
 			nulls++
+		case bits != nil:
+			bits[i>>3] |= 1 << (i & 7)
 		}
 	}
-	if nulls > 0 {
-		bits := make([]byte, bitutil.BytesForBits(int64(len(vals))))
-		for i, v := range vals {
-			if v >= 0 {
-				bitutil.SetBit(bits, i)
-			}
-		}
+	var bitmap *memory.Buffer
+	if bits != nil {
 		bitmap = memory.NewBufferBytes(bits)
 	}
 	data := array.NewData(arrow.PrimitiveTypes.Int32, len(vals),

@@ -57,3 +57,25 @@ func TestDictIndices(t *testing.T) {
 		b.Release()
 	}
 }
+
+func TestInt32s(t *testing.T) {
+	for _, vals := range [][]int32{nil, {3}, {-1}, {0, 1, 2, 3, 4, 5, 6, 7, 8, -1, 10}, {-1, 2, -1, 4}} {
+		in := slices.Clone(vals)
+		arr := Int32s(in).(*array.Int32)
+		nulls := 0
+		for i, v := range vals {
+			if v < 0 {
+				nulls++
+				if arr.IsValid(i) {
+					t.Errorf("%v: row %d valid, want null", vals, i)
+				}
+			} else if !arr.IsValid(i) || arr.Value(i) != v {
+				t.Errorf("%v: row %d = %v (valid %v), want %d", vals, i, arr.Value(i), arr.IsValid(i), v)
+			}
+		}
+		if arr.Len() != len(vals) || arr.NullN() != nulls {
+			t.Errorf("%v: len %d nulls %d", vals, arr.Len(), arr.NullN())
+		}
+		arr.Release()
+	}
+}

@@ -177,8 +177,9 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 // appendN appends k copies of v to s.
 func appendN(s []int32, v int32, k int) []int32 {
 	s = slices.Grow(s, k)
-	for range k {
-		s = append(s, v)
+	tail := s[len(s) : len(s)+k]
+	for i := range tail {
+		tail[i] = v
 	}
-	return s
+	return s[:len(s)+k]
 }
