@@ -48,8 +48,9 @@ vet:
 
 unit:
 	$(GO) test -count=1 ./...
-	# the build's sinks run concurrently: check them with the race detector on many small batches
+	# the build's sinks and ingest's workers run concurrently: check them with the race detector
 	$(GO) test -race -count=1 -run 'TestFictionalYear|TestBadResponsesLeaveOutputsIntact' ./pipeline/build
+	$(GO) test -race -count=1 ./pipeline/ingest ./pipeline/columnar
 
 ## fuzz: run every fuzz target of every package for FUZZTIME (the seed corpora also run in `unit`)
 fuzz:
