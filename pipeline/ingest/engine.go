@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 
@@ -39,9 +40,10 @@ type engine struct {
 	provCol   int
 	blankCols []int // header cells without a name
 
-	seen map[string]int // respondent_id -> row first seen
-	free chan *chunk    // buffers of evaluated chunks (runRows)
-	n    int            // data rows so far (the pseudonym counter)
+	seen    map[string]int // respondent_id -> row first seen
+	free    chan *chunk    // buffers of evaluated chunks (runRows)
+	stopped *atomic.Bool   // commit failed: reading stops (runRows)
+	n       int            // data rows so far (the pseudonym counter)
 
 	// per row
 	row      int

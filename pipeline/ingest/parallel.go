@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -45,13 +46,12 @@ type chunk struct {
 	// so a chunk in flight costs the garbage collector nothing.
 	text []byte
 	ends []uint32
-	// final marks the last chunk; fail is the read error that ended the file
-	// early (its rows are booked but not emitted, as the file is unusable).
-	final bool
-	fail  error
-	done  chan struct{}
-	out   []rowOut
-	rec   arrow.Record // the rows without errors, nil when none
+	// fail is the read error that ended the file early (the chunk's rows
+	// are booked but not emitted, as the file is unusable).
+	fail error
+	done chan struct{}
+	out  []rowOut
+	rec  arrow.Record // the rows without errors, nil when none
 }
 
 func (e *engine) workers() int {
@@ -61,6 +61,7 @@ func (e *engine) workers() int {
 // runRows reads, evaluates and emits every data row after the header.
 func (e *engine) runRows() error {
 	work := make(chan *chunk, 1)
+	e.stopped = new(atomic.Bool)
 	// Buffers of evaluated chunks, for the reader to fill again (a free list,
 	// not a sync.Pool: the collector empties those at every cycle).
 	e.free = make(chan *chunk, e.workers()+3)
@@ -78,14 +79,11 @@ func (e *engine) runRows() error {
 		}
 		engines[w] = we
 	}
-	errs := make([]error, len(engines))
-	for w, we := range engines {
+	for _, we := range engines {
 		wg.Go(func() {
 			defer we.bt.release()
 			for c := range work {
-				if errs[w] == nil {
-					errs[w] = we.evalChunk(c, fatal)
-				}
+				we.evalChunk(c, fatal)
 				close(c.done)
 			}
 		})
@@ -93,23 +91,16 @@ func (e *engine) runRows() error {
 	commitErr := make(chan error, 1)
 	go func() { commitErr <- e.commitChunks(order) }()
 
-	readErr := e.readChunks(work, order)
+	e.readChunks(work, order)
 	close(work)
 	close(order)
 	wg.Wait()
-	err := <-commitErr
-	if werr := errors.Join(errs...); werr != nil {
-		return werr
-	}
-	if readErr != nil {
-		return readErr
-	}
-	return err
+	return <-commitErr
 }
 
 // readChunks cuts the data rows into chunks and hands them to the workers
-// and, in the same order, to commit.
-func (e *engine) readChunks(work, order chan<- *chunk) error {
+// and, in the same order, to commit. It stops early when commit failed.
+func (e *engine) readChunks(work, order chan<- *chunk) {
 	size := e.opt.BatchSize
 	newChunk := func() *chunk {
 		c := new(chunk)
@@ -127,15 +118,14 @@ func (e *engine) readChunks(work, order chan<- *chunk) error {
 	}
 	for {
 		cells, row, err := e.src.next()
-		if err == io.EOF {
-			c.final = true
+		if err == io.EOF || e.stopped.Load() {
 			send()
-			return nil
+			return
 		}
 		if err != nil {
-			c.final, c.fail = true, err
+			c.fail = err
 			send()
-			return nil
+			return
 		}
 		if blankRow(cells) {
 			continue
@@ -186,7 +176,7 @@ func (e *engine) worker() (*engine, error) {
 
 // evalChunk evaluates a chunk's rows; rows without errors go into its record
 // (unless the file is unusable).
-func (e *engine) evalChunk(c *chunk, fatal bool) error {
+func (e *engine) evalChunk(c *chunk, fatal bool) {
 	c.out = make([]rowOut, len(c.rows))
 	// One string of the chunk's text: the cells are windows of it (issues
 	// may keep a value).
@@ -224,7 +214,6 @@ func (e *engine) evalChunk(c *chunk, fatal bool) error {
 	default:
 	}
 	c.rows, c.text, c.ends = nil, nil, nil
-	return nil
 }
 
 // commitChunks books the chunks in file order and emits their records.
@@ -238,7 +227,9 @@ func (e *engine) commitChunks(order <-chan *chunk) error {
 			}
 			continue
 		}
-		failed = e.commitChunk(c)
+		if failed = e.commitChunk(c); failed != nil {
+			e.stopped.Store(true) // the reader stops at its next row
+		}
 	}
 	return failed
 }

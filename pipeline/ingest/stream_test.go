@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -129,5 +130,26 @@ func TestDuplicateIDsAcrossChunks(t *testing.T) {
 			t.Errorf("batch size %d: issues differ from batch size 1:\n%+v\n%+v", size, rep.Issues, first.Issues)
 		}
 		mem.AssertSize(t, 0)
+	}
+}
+
+// A failing emit (a sink that could not write) ends the read with its error,
+// nothing after the failed batch is booked, and the reader stops early.
+func TestEmitErrorStopsReading(t *testing.T) {
+	q := loadMinimal(t)
+	path := bigCSV(t, 20000, false)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	boom := errors.New("disk full")
+	batches := 0
+	rep, err := Read(q, path, Options{BatchSize: 100, Mem: mem}, func(r arrow.Record) error {
+		batches++
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Read returned %v, want the emit error", err)
+	}
+	if batches != 1 || rep.Rows != 100 {
+		t.Errorf("%d batches emitted, %d rows booked; want 1 and 100", batches, rep.Rows)
 	}
 }
