@@ -28,6 +28,7 @@ type question struct {
 	// coded the analysts' categories of a non-choice answer (<id>__coded).
 	codes    []string
 	codeIdx  map[string]int
+	byByte   [256]int8 // index+1 of a one-letter code, 0 for none (most codes are a, b, ...)
 	coded    []string
 	codedIdx map[string]int
 
@@ -101,19 +102,33 @@ func (p *plan) isMissing(v string) bool {
 	return false
 }
 
-// codeOf returns the index of code v among codes; idx is the same as a map,
-// used when codes are many (a scan is faster for the usual few).
-func codeOf(codes []string, idx map[string]int, v string) (int, bool) {
-	if len(codes) > 12 {
-		j, ok := idx[v]
+// code returns the index of code v among the question's codes: one-letter
+// codes from a table, others by a scan of the usual few or the map.
+func (qu *question) code(v string) (int, bool) {
+	if len(v) == 1 {
+		if j := qu.byByte[v[0]]; j > 0 {
+			return int(j) - 1, true
+		}
+	}
+	if len(qu.codes) > 12 {
+		j, ok := qu.codeIdx[v]
 		return j, ok
 	}
-	for j, c := range codes {
+	for j, c := range qu.codes {
 		if c == v {
 			return j, true
 		}
 	}
 	return 0, false
+}
+
+// indexLetters fills byByte from the question's one-letter codes.
+func (qu *question) indexLetters() {
+	for j, c := range qu.codes {
+		if len(c) == 1 && j < 127 && qu.byByte[c[0]] == 0 {
+			qu.byByte[c[0]] = int8(j + 1)
+		}
+	}
 }
 
 func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
@@ -173,6 +188,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 				if qu.typ.IsChoice() {
 					qu.codes = dictValues(c)
 					qu.codeIdx = index(qu.codes)
+					qu.indexLetters()
 				}
 				byKey[k] = qu
 				p.questions = append(p.questions, qu)

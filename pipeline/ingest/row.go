@@ -370,7 +370,7 @@ func (e *engine) evalSingle(qu *question, r *qres) {
 	if v == "" {
 		return
 	}
-	j, ok := codeOf(qu.codes, qu.codeIdx, v)
+	j, ok := qu.code(v)
 	if !ok {
 		e.unknownCode(qu, qu.name, e.raw(qu.rawAnswer), []string{v})
 		r.bad = true
@@ -404,7 +404,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 					continue
 				}
 				code := e.norm(qu.name, part)
-				if j, ok := codeOf(qu.codes, qu.codeIdx, code); ok {
+				if j, ok := qu.code(code); ok {
 					listSet[j] = true
 				} else {
 					bad = append(bad, part)

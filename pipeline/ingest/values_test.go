@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -57,5 +58,25 @@ func checkParsers(t *testing.T, v string) {
 	wy, wm, wok := refYearMonth(v)
 	if ok != wok || y != wy && ok || m != wm && ok {
 		t.Errorf("parseYearMonth(%q) = %d, %d, %v; the pattern says %d, %d, %v", v, y, m, ok, wy, wm, wok)
+	}
+}
+
+// The code lookup answers as the map it stands in for, for one-letter codes,
+// longer ones, and lists long enough to use the map.
+func TestQuestionCode(t *testing.T) {
+	for _, codes := range [][]string{
+		{"a", "b", "c", "other"},
+		{"provided", "not_provided", "x"},
+		{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "zz"},
+	} {
+		qu := &question{codes: codes, codeIdx: index(codes)}
+		qu.indexLetters()
+		for _, v := range append(slices.Clone(codes), "", "A", "ab", "z", "other ", "provide") {
+			j, ok := qu.code(v)
+			wj, wok := qu.codeIdx[v]
+			if ok != wok || (ok && j != wj) {
+				t.Errorf("codes %v: code(%q) = %d, %v; want %d, %v", codes, v, j, ok, wj, wok)
+			}
+		}
 	}
 }
