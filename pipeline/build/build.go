@@ -55,7 +55,8 @@ type Config struct {
 	// computed tables instead of failing the build (for synthetic data and
 	// benchmarks; the reconciliation dataset records it either way).
 	ReconcileWarn bool
-	// BatchSize is the number of respondents per record batch (0: 16384);
+	// BatchSize is the number of raw rows evaluated into one record batch
+	// and Parquet row group (0: 16384; a batch holds their accepted rows);
 	// memory grows with it, not with the number of respondents.
 	BatchSize int
 	// Force rebuilds years whose inputs are unchanged.
