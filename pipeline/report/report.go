@@ -33,6 +33,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
 
@@ -96,23 +97,29 @@ func Render(in Inputs) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The four files only read the model: they are rendered side by side.
+	renders := []struct {
+		name string
+		fn   func() ([]byte, error)
+	}{
+		{NotebookJA, func() ([]byte, error) { return notebook(m, ja) }},
+		{NotebookEN, func() ([]byte, error) { return notebook(m, en) }},
+		{HTMLFile, func() ([]byte, error) { return htmlPage(m) }},
+		{XLSXFile, func() ([]byte, error) { return workbook(m) }},
+	}
+	files := make([][]byte, len(renders))
+	errs := make([]error, len(renders))
+	var wg sync.WaitGroup
+	for i, r := range renders {
+		wg.Go(func() { files[i], errs[i] = r.fn() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
-	for name, l := range map[string]lang{NotebookJA: ja, NotebookEN: en} {
-		nb, err := notebook(m, l)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = nb
+	for i, r := range renders {
+		out[r.name] = files[i]
 	}
-	page, err := htmlPage(m)
-	if err != nil {
-		return nil, err
-	}
-	out[HTMLFile] = page
-	book, err := workbook(m)
-	if err != nil {
-		return nil, err
-	}
-	out[XLSXFile] = book
 	return out, nil
 }
