@@ -119,6 +119,7 @@ func Years(dir string) ([]int, error) {
 // first.
 func Run(cfg Config) (Result, error) {
 	log := cfg.logger()
+	go ToolVersion() // hash the tool binary while the inputs are loaded and hashed
 	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
 		return Result{}, err
 	} else if n > 0 {
