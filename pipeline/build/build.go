@@ -156,20 +156,33 @@ func Run(cfg Config) (Result, error) {
 	counted := map[int]*trendCounter{}
 	var errs []error
 	for _, y := range years {
-		inputs, err := yearInputs(cfg, y)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !cfg.Force && m.upToDate(cfg, y, inputs) {
-			log.Debug("year unchanged", "year", y)
-			res.Skipped = append(res.Skipped, y)
-			continue
+		// The inputs' hashes decide whether a year is up to date; a year that
+		// is built anyway (--force, or no entry of this tool in the manifest)
+		// has them computed alongside its build.
+		var inputs map[string]string
+		var inputsErr error
+		hashed := make(chan struct{})
+		if cfg.Force || !m.hasEntry(y) {
+			go func() { inputs, inputsErr = yearInputs(cfg, y); close(hashed) }()
+		} else {
+			inputs, inputsErr = yearInputs(cfg, y)
+			close(hashed)
+			if inputsErr != nil {
+				errs = append(errs, inputsErr)
+				continue
+			}
+			if m.upToDate(cfg, y, inputs) {
+				log.Debug("year unchanged", "year", y)
+				res.Skipped = append(res.Skipped, y)
+				continue
+			}
 		}
 		log.Info("building", "year", y)
 		set := new(atomicfile.Set)
 		counted[y] = newTrendCounter(qs[y], y, chain)
-		if err := buildYear(cfg, y, qs[y], counted[y], set); err != nil {
+		err := buildYear(cfg, y, qs[y], counted[y], set)
+		<-hashed
+		if err = errors.Join(err, inputsErr); err != nil {
 			set.Abort()
 			errs = append(errs, err)
 			continue

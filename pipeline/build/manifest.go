@@ -161,6 +161,13 @@ func outputPath(cfg Config, key string) string {
 	return filepath.Join(dir, filepath.FromSlash(rel))
 }
 
+// hasEntry reports whether the manifest has an entry for year written by
+// this very tool (only then can the year be up to date).
+func (m *Manifest) hasEntry(year int) bool {
+	ym := m.Years[strconv.Itoa(year)]
+	return ym != nil && ym.Tool == ToolVersion()
+}
+
 // upToDate reports whether year's recorded build still stands: same tool,
 // same inputs, and every recorded output present with its recorded bytes.
 func (m *Manifest) upToDate(cfg Config, year int, inputs map[string]string) bool {
