@@ -223,14 +223,14 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 				d.Dictionary()
 			}
 		}
-		for _, q := range queues {
+		for _, queue := range queues {
 			rec.Retain()
-			q <- job{rec, read}
+			queue <- job{rec, read}
 		}
 		return nil
 	})
-	for _, q := range queues {
-		close(q)
+	for _, queue := range queues {
+		close(queue)
 	}
 	wg.Wait()
 	if sinkErr := errors.Join(errs...); sinkErr != nil {
