@@ -32,7 +32,7 @@ type engine struct {
 	opt  Options
 	src  source
 	emit func(arrow.Record) error
-	bt   *batch
+	bt   *batch // a worker's batch of evaluated rows
 
 	ncols     int      // header cells
 	names     []string // header names after mapping
@@ -82,13 +82,12 @@ func (e *engine) run() error {
 	return e.runRows()
 }
 
+// sourceFailure books a problem met while reading the header (commitChunk
+// does the same for the rows).
 func (e *engine) sourceFailure(err error) error {
 	var se *sourceError
 	if errors.As(err, &se) {
 		e.rep.add(Issue{Code: se.code, Row: se.row, Message: se.msg}, true)
-		// The file is unusable: rows not yet emitted are dropped.
-		e.rep.Accepted -= e.bt.n
-		e.bt.record().Release()
 		return nil
 	}
 	return fmt.Errorf("ingest: %s: %w", e.rep.File, err)

@@ -236,14 +236,9 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 	default:
 		src = newCSVSource(r, s.kind)
 	}
-	bt, err := newBatch(opt.Mem, p.schema, p.dicts)
-	if err != nil {
-		src.close()
-		return nil, err
-	}
-	defer bt.release()
-	e := &engine{p: p, rep: rep, opt: opt, src: src, emit: emit, bt: bt,
-		seen: map[string]int{}, res: make([]qres, len(p.questions)), vals: make([]outVal, len(p.cols))}
+	// This engine reads the header and the rows and books them; the rows
+	// are evaluated by its workers (runRows), each with its own row state.
+	e := &engine{p: p, rep: rep, opt: opt, src: src, emit: emit, seen: map[string]int{}}
 	if err := e.run(); err != nil {
 		return rep, err
 	}
