@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
@@ -45,7 +46,7 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			}
 			y := strconv.Itoa(year)
 			if out != "-" {
-				for _, name := range []string{"responses.csv", "responses.xlsx"} {
+				for _, name := range build.ResponseFiles {
 					if sameFile(out, filepath.Join(raw, y, name)) {
 						return &usageError{fmt.Errorf("synth: refusing to write synthetic rows over %s, the year's raw responses; write them elsewhere and point a copy of the tree at them", out)}
 					}
@@ -55,7 +56,11 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			if err != nil {
 				return fmt.Errorf("%w\nsynth: survey year %d: %w", err, year, build.ErrInvalidInput)
 			}
-			g, err := synth.New(q, set, synth.Options{Order: build.DateOrder})
+			prof, err := survey.LoadYear(schemas, year)
+			if err != nil {
+				return fmt.Errorf("synth: survey year %d: %w: %w", year, err, build.ErrInvalidInput)
+			}
+			g, err := synth.New(q, set, synth.Options{Order: prof.DateOrder()})
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // ErrInvalidInput marks a build that stopped because an input (a
@@ -137,6 +138,10 @@ func Run(cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	profiles, err := loadProfiles(cfg, allYears, qs)
+	if err != nil {
+		return Result{}, err
+	}
 	if len(cfg.Years) > 0 {
 		for _, y := range cfg.Years {
 			if !slices.Contains(years, y) {
@@ -180,7 +185,7 @@ func Run(cfg Config) (Result, error) {
 		log.Info("building", "year", y)
 		set := new(atomicfile.Set)
 		counted[y] = newTrendCounter(qs[y], y, chain)
-		err := buildYear(cfg, y, qs[y], counted[y], set)
+		err := buildYear(cfg, y, qs[y], profiles[y], counted[y], set)
 		<-hashed
 		if err = errors.Join(err, inputsErr); err != nil {
 			set.Abort()
@@ -274,7 +279,7 @@ func checkRawYears(cfg Config, years []int) error {
 // buildYear produces one year's outputs into set from its questionnaire
 // (already loaded and checked by loadYears); its responses are also counted
 // into tc for the trends.
-func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, tc *trendCounter, set *atomicfile.Set) error {
+func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trendCounter, set *atomicfile.Set) error {
 	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
@@ -285,14 +290,17 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, tc *trendCo
 	source := filepath.ToSlash(filepath.Join(filepath.Base(cfg.SchemasDir), strconv.Itoa(year), QuestionnaireFile))
 	set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), "codebook.md"), codebook.Markdown(q, source))
 
-	in := report.Inputs{Year: year, Questionnaire: q}
+	in := report.Inputs{Year: year, Questionnaire: q, Profile: p}
 	if in.Interviews, err = buildInterviews(cfg, year, set); err != nil {
 		return err
 	}
 	if err := buildPublished(cfg, year, q, set, &in); err != nil {
 		return err
 	}
-	if err := buildResponses(cfg, year, q, tc, set, &in); err != nil {
+	if err := checkCrosstabs(p, in.Published); err != nil {
+		return err
+	}
+	if err := buildResponses(cfg, year, q, p, tc, set, &in); err != nil {
 		return err
 	}
 	if in.Maturity != nil {

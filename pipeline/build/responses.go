@@ -26,11 +26,8 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
-
-// DateOrder lists year_month items that must not come after another (1.5
-// construction start before 1.6 completion); pairs of printed numbers.
-var DateOrder = [][2]string{{"1.5", "1.6"}}
 
 // sinkQueue is how many batches may wait for each sink.
 const sinkQueue = 1
@@ -44,14 +41,10 @@ var errSinkFailed = errors.New("a dataset sink failed")
 // processed/maturity, and memory stays bounded.
 const MaturityReportLimit = 5000
 
-// Crosstabs lists the crosstabs the report uses, as pairs of table keys:
-// 補足1's construction time by the completion period of 1.6.
-var Crosstabs = [][2]string{{"S1", "1.6"}}
-
 // rawResponses returns the year's raw responses file, or "" when there is none.
 func rawResponses(cfg Config, year int) (string, error) {
 	var found []string
-	for _, name := range []string{"responses.csv", "responses.xlsx"} {
+	for _, name := range ResponseFiles {
 		p := filepath.Join(cfg.RawDir, strconv.Itoa(year), name)
 		if _, err := os.Stat(p); err == nil {
 			found = append(found, p)
@@ -70,7 +63,7 @@ func rawResponses(cfg Config, year int) (string, error) {
 // while it streams (responses as Parquet and Arrow IPC, answers), and computes
 // the frequencies, maturity levels, crosstabs and the reconciliation with the
 // published tables.
-func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *trendCounter, set *atomicfile.Set, in *report.Inputs) error {
+func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trendCounter, set *atomicfile.Set, in *report.Inputs) error {
 	pub := in.Published
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
@@ -86,7 +79,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 	}
 	// Batches are released by every sink when done: their buffers go back to
 	// the pool for the next ones.
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: DateOrder, BatchSize: batch, Mem: columnar.Pool}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: p.DateOrder(), BatchSize: batch, Mem: columnar.Pool}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
@@ -126,11 +119,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, tc *tr
 		if counter, err = aggregate.NewCounter(q, pub.Specs); err != nil {
 			return err
 		}
-		for _, pair := range Crosstabs {
-			a, b := pub.Spec(pair[0]), pub.Spec(pair[1])
-			if a == nil || b == nil {
-				continue
-			}
+		for _, pair := range p.Crosstabs {
+			a, b := pub.Spec(pair.Rows), pub.Spec(pair.Cols)
 			x, err := aggregate.NewCrosstab(q, a, b)
 			if err != nil {
 				return err

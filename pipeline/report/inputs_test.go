@@ -10,7 +10,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
-	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
@@ -18,6 +17,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // repoRoot is the repository root, seen from this package's directory.
@@ -36,7 +36,11 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	if err != nil {
 		tb.Fatalf("questionnaire: %v", err)
 	}
-	in := report.Inputs{Year: year, Questionnaire: q, Provenance: "reconstructed"}
+	prof, err := survey.LoadYear(filepath.Join(root, "schemas"), year)
+	if err != nil {
+		tb.Fatalf("profile: %v", err)
+	}
+	in := report.Inputs{Year: year, Questionnaire: q, Profile: prof, Provenance: prof.Data.Responses}
 
 	specs, err := published.LoadSpecs(filepath.Join(root, "schemas", y, "tables.yaml"), q)
 	if err != nil {
@@ -74,7 +78,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	}
 	maturity := aggregate.NewMaturity(mem, q)
 	defer maturity.Release()
-	rep, err := ingest.Read(q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: build.DateOrder},
+	rep, err := ingest.Read(q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: prof.DateOrder()},
 		func(rec arrow.Record) error {
 			maturity.Add(rec)
 			return counter.Add(rec)

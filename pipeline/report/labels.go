@@ -187,22 +187,18 @@ var ui = map[string]text{
 	"provShortRecon":     {"公表集計表から再構成したもの。実際の回答ではない", "reconstructed from the published tables; not real answers"},
 	"provShortSynthetic": {"合成データ。実際の回答ではない", "synthetic; not real answers"},
 	"provCollected":      {"回答データは調査で回収した回答です。", "The respondent rows are the answers as collected."},
-	"provRecon":          {"重要: この年度の回答データ (%d 行) は公表された集計表から再構成 (RECONSTRUCTED) したものであり、実在するいずれの組織の回答でもありません。2015年度の個票は公表されていません。設問ごとの集計は報告書の数値を再現しますが、設問をまたぐ組み合わせ (クロス集計や回答者別の値) には意味がありません。", "Important: the respondent rows of this year (%d rows) are RECONSTRUCTED from the published tables; they are not the real answers of any organisation. The respondents' answers of 2015 were never published. The tables per item reproduce the report's numbers, but any combination across items (crosstabs, per-respondent values) means nothing."},
+	"provRecon":          {"重要: この年度の回答データ (%d 行) は公表された集計表から再構成 (RECONSTRUCTED) したものであり、実在するいずれの組織の回答でもありません。設問ごとの集計は報告書の数値を再現しますが、設問をまたぐ組み合わせ (クロス集計や回答者別の値) には意味がありません。", "Important: the respondent rows of this year (%d rows) are RECONSTRUCTED from the published tables; they are not the real answers of any organisation. The tables per item reproduce the report's numbers, but any combination across items (crosstabs, per-respondent values) means nothing."},
 	"provSynthetic":      {"重要: この年度の回答データ (%d 行) は合成データ (SYNTHETIC) であり、実在の回答ではありません。", "Important: the respondent rows of this year (%d rows) are SYNTHETIC, not real answers."},
 	"provNone":           {"この年度には回答データがありません。公表集計表のみを示します。", "This year has no respondent rows; only the published tables are shown."},
 	"reconSummary":       {"%d 表、照合したセル %d (一致 %d、公表値欠落 %d、報告書内で不整合 %d、不一致 %d)", "%d tables, %d cells reconciled (%d match, %d lost in print, %d inconsistent in the report, %d mismatch)"},
 	"pubOnlySummary":     {"%d 表", "%d tables"},
 	"rowsLine":           {"%d 行 (provenance = %s)", "%d rows (provenance = %s)"},
-	"methodUnknown":      {"(調査票データに記載なし)", "(not recorded in the questionnaire data)"},
+	"methodUnknown":      {"(調査の概要 survey.yaml に記載なし)", "(not recorded in the survey profile)"},
+	"askedCount":         {" (調査対象 %d 組織)", " (%d organisations asked)"},
+	"population":         {"調査対象", "Population"},
+	"secondarySource":    {"その他の出典", "Other source"},
+	"numbering":          {"設問番号", "Item numbers"},
 	"nUnknown":           {"不明", "unknown"},
-}
-
-// methods describes how each year's survey was carried out, from the report.
-var methods = map[int]text{
-	2015: {
-		"2015年12月8日、日本シーサート協議会 (NCA) 第11回シーサートワーキンググループ会の参加組織に書面 (紙の調査票) を配布し、会合の終了時に回収 (記名は任意)。報告書 1.3 節 (p. 4)。",
-		"Paper questionnaire handed out on 2015-12-08 to the teams attending the 11th CSIRT working group meeting of the Nippon CSIRT Association (NCA) and collected at the end of the meeting (signing optional). Report section 1.3 (p. 4).",
-	},
 }
 
 func sortedKeys(m map[string]text) []string {

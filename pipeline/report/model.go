@@ -9,6 +9,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // model is what the reports show, in both languages; every rendering reads it.
@@ -346,21 +347,34 @@ func (t *ptable) meta(l lang) string {
 	return strings.Join(parts, " · ")
 }
 
-// provenanceText is the overview's statement on the respondent rows.
+// provenanceText is the overview's statement on the respondent rows, with
+// the year's own note on them (survey.yaml notes_ja/notes_en).
 func (m *model) provenanceText(l lang) (string, bool) {
 	rows := 0
 	if m.in.Validation != nil {
 		rows = m.in.Validation.Accepted
 	}
+	var out string
+	loud := false
 	switch {
 	case m.in.Validation == nil && m.in.Frequencies == nil:
-		return ui["provNone"].in(l), false
+		out = ui["provNone"].in(l)
 	case m.in.Provenance == Reconstructed:
-		return fmt.Sprintf(ui["provRecon"].in(l), rows), true
+		out, loud = fmt.Sprintf(ui["provRecon"].in(l), rows), true
 	case m.in.Provenance == Synthetic:
-		return fmt.Sprintf(ui["provSynthetic"].in(l), rows), true
+		out, loud = fmt.Sprintf(ui["provSynthetic"].in(l), rows), true
+	default:
+		out = ui["provCollected"].in(l)
 	}
-	return ui["provCollected"].in(l), false
+	if p := m.in.Profile; p != nil {
+		if note := (text{p.NotesJA, p.NotesEN}).in(l); note != "" {
+			if l == en {
+				out += " "
+			}
+			out += note
+		}
+	}
+	return out, loud
 }
 
 // kv is one line of the overview.
@@ -372,19 +386,30 @@ func (m *model) overview(l lang) []kv {
 	if l == en {
 		title = s.TitleEN + " (" + s.TitleJA + ")"
 	}
-	method, ok := methods[m.in.Year]
 	methodText := ui["methodUnknown"].in(l)
-	if ok {
-		methodText = method.in(l)
+	fielded := s.Fielded
+	var population string
+	if p := m.in.Profile; p != nil {
+		methodText = text{p.Fielding.DescriptionJA, p.Fielding.DescriptionEN}.in(l)
+		if fielded = p.Fielding.Start; p.Fielding.End != p.Fielding.Start {
+			fielded += " – " + p.Fielding.End
+		}
+		population = text{p.PopulationJA, p.PopulationEN}.in(l)
+		if p.Asked != nil {
+			population += fmt.Sprintf(ui["askedCount"].in(l), *p.Asked)
+		}
 	}
 	out := []kv{
 		{ui["survey"].in(l), title},
 		{ui["publisher"].in(l), s.Publisher},
-		{ui["fielded"].in(l), s.Fielded},
+		{ui["fielded"].in(l), fielded},
 		{ui["publishedOn"].in(l), s.Published},
 		{ui["method"].in(l), methodText},
-		{ui["respondents"].in(l), strconv.Itoa(s.Respondents)},
 	}
+	if population != "" {
+		out = append(out, kv{ui["population"].in(l), population})
+	}
+	out = append(out, kv{ui["respondents"].in(l), strconv.Itoa(s.Respondents)})
 	prov, _ := m.provenanceText(l)
 	if m.in.Validation != nil {
 		short := map[string]string{Collected: "provShortCollected", Reconstructed: "provShortRecon", Synthetic: "provShortSynthetic"}[m.in.Provenance]
@@ -407,6 +432,16 @@ func (m *model) overview(l lang) []kv {
 		out = append(out, kv{ui["tablesCount"].in(l), summary})
 	}
 	out = append(out, kv{ui["source"].in(l), s.Source})
+	if p := m.in.Profile; p != nil {
+		for _, src := range p.Sources {
+			if !src.Primary {
+				out = append(out, kv{ui["secondarySource"].in(l), src.Citation})
+			}
+		}
+		if p.Numbering.Status == survey.NumberingAssigned {
+			out = append(out, kv{ui["numbering"].in(l), text{p.Numbering.NoteJA, p.Numbering.NoteEN}.in(l)})
+		}
+	}
 	return out
 }
 

@@ -44,6 +44,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Provenance values of Inputs.Provenance: how the respondent rows were obtained.
@@ -65,6 +66,7 @@ const (
 type Inputs struct {
 	Year           int
 	Questionnaire  *questionnaire.Questionnaire
+	Profile        *survey.Profile     // the year's profile (fielding, sources, notes); nil in some tests
 	Published      *published.Set      // nil when the year has no published tables
 	Findings       []published.Finding // audit
 	Frequencies    []aggregate.Row     // nil when the year has no responses

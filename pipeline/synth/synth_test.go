@@ -17,10 +17,10 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
-	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
@@ -31,7 +31,7 @@ var load = sync.OnceValues(func() (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := synth.New(q, set, synth.Options{Order: build.DateOrder})
+	g, err := synth.New(q, set, synth.Options{Order: dateOrder(filepath.Join(repo, "schemas"), 2015)})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func TestIngestAccepts(t *testing.T) {
 	const n = 2000
 	path := writeFile(t, f.g, n, 7)
 	prov := map[string]int{}
-	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: build.DateOrder}, func(rec arrow.Record) error {
+	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, func(rec arrow.Record) error {
 		for i, fl := range rec.Schema().Fields() {
 			if fl.Name != "provenance" {
 				continue
@@ -265,7 +265,7 @@ func TestMarginals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: build.DateOrder}, counter.Add)
+	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, counter.Add)
 	if err != nil || rep.Err() != nil {
 		t.Fatal(err, rep.Err())
 	}
@@ -343,13 +343,13 @@ func TestYearWithoutTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := synth.New(q, set, synth.Options{Order: build.DateOrder})
+	g, err := synth.New(q, set, synth.Options{Order: dateOrder(filepath.Join(root, "schemas"), 2099)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 2000
 	path := writeFile(t, g, n, 5)
-	rep, err := ingest.Read(q, path, ingest.Options{Order: build.DateOrder}, func(arrow.Record) error { return nil })
+	rep, err := ingest.Read(q, path, ingest.Options{Order: dateOrder(filepath.Join(root, "schemas"), 2099)}, func(arrow.Record) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,3 +383,12 @@ func BenchmarkWrite(b *testing.B) {
 type countingWriter struct{ n int64 }
 
 func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// dateOrder is the date rules of a year's profile (schemas/<year>/survey.yaml).
+func dateOrder(schemas string, year int) [][2]string {
+	p, err := survey.LoadYear(schemas, year)
+	if err != nil {
+		panic(err)
+	}
+	return p.DateOrder()
+}

@@ -10,12 +10,12 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
-	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
@@ -30,9 +30,10 @@ const benchRows = 100_000
 const batchSize = 65536
 
 type fixture struct {
-	q    *questionnaire.Questionnaire
-	pub  *published.Set
-	path string
+	q     *questionnaire.Questionnaire
+	pub   *published.Set
+	order [][2]string // the year's date rules (survey.yaml)
+	path  string
 }
 
 func setup(b *testing.B) *fixture {
@@ -41,7 +42,11 @@ func setup(b *testing.B) *fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	g, err := synth.New(q, pub, synth.Options{Order: build.DateOrder})
+	prof, err := survey.LoadYear(filepath.Join("..", "..", "..", "schemas"), 2015)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := synth.New(q, pub, synth.Options{Order: prof.DateOrder()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,11 +61,11 @@ func setup(b *testing.B) *fixture {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
-	return &fixture{q: q, pub: pub, path: path}
+	return &fixture{q: q, pub: pub, order: prof.DateOrder(), path: path}
 }
 
 func (f *fixture) options() ingest.Options {
-	return ingest.Options{Year: 2015, Order: build.DateOrder, BatchSize: batchSize}
+	return ingest.Options{Year: 2015, Order: f.order, BatchSize: batchSize}
 }
 
 func reportPerRow(b *testing.B) {

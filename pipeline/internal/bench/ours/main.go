@@ -29,11 +29,11 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
-	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
@@ -135,6 +135,10 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 	if err != nil {
 		return nil, err
 	}
+	prof, err := survey.LoadYear(schemas, year)
+	if err != nil {
+		return nil, err
+	}
 	lap("load")
 
 	mem := memory.NewGoAllocator()
@@ -173,8 +177,8 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 			return nil, err
 		}
 		answers = responses.NewAnswers(mem, q)
-		for _, pair := range build.Crosstabs {
-			a, b := pub.Spec(pair[0]), pub.Spec(pair[1])
+		for _, pair := range prof.Crosstabs {
+			a, b := pub.Spec(pair.Rows), pub.Spec(pair.Cols)
 			if a == nil || b == nil {
 				continue
 			}
@@ -186,7 +190,7 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 		}
 	}
 
-	opt := ingest.Options{Year: year, Order: build.DateOrder, BatchSize: batch}
+	opt := ingest.Options{Year: year, Order: prof.DateOrder(), BatchSize: batch}
 	rep, err := ingest.Read(q, in, opt, func(rec arrow.Record) error {
 		if err := respPq.w.Write(rec); err != nil {
 			return err
