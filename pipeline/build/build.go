@@ -294,7 +294,7 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 	if in.Interviews, err = buildInterviews(cfg, year, set); err != nil {
 		return err
 	}
-	if err := buildPublished(cfg, year, q, set, &in); err != nil {
+	if err := buildPublished(cfg, year, q, p, set, &in); err != nil {
 		return err
 	}
 	if err := checkCrosstabs(p, in.Published); err != nil {
@@ -349,7 +349,7 @@ func buildInterviews(cfg Config, year int, set *atomicfile.Set) ([]interviews.In
 
 // buildPublished joins the year's published-table transcription with its
 // specs, when the year has specs, and adds the published and audit datasets.
-func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *atomicfile.Set, in *report.Inputs) error {
+func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, set *atomicfile.Set, in *report.Inputs) error {
 	specPath := filepath.Join(cfg.SchemasDir, strconv.Itoa(year), TablesFile)
 	if _, err := os.Stat(specPath); errors.Is(err, os.ErrNotExist) {
 		return nil // a year without published tables
@@ -364,6 +364,16 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 	tables, err := published.LoadTranscription(filepath.Join(cfg.RawDir, strconv.Itoa(year), "published"))
 	if err != nil {
 		return invalid(err)
+	}
+	if err := published.CheckSources(tables, func(id string) bool { return p.Source(id) != nil }); err != nil {
+		return invalid(err)
+	}
+	primary := p.PrimarySource()
+	for _, t := range tables {
+		if t.Source == "" && primary == nil {
+			return invalid(fmt.Errorf("%s:%d: table %s names no source, and %s lists no primary source (the survey's own report) "+
+				"to read it from; add source: <id> to the table", t.File, t.At.Line, t.Key, p.File))
+		}
 	}
 	var cs []claims.Claim
 	claimsPath := filepath.Join(cfg.RawDir, strconv.Itoa(year), "claims.yaml")
@@ -380,6 +390,11 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, set *a
 	pub, err := published.Join(q, specs, tables, facts)
 	if err != nil {
 		return invalid(err)
+	}
+	for i := range pub.Entries {
+		if pub.Entries[i].Source == "" {
+			pub.Entries[i].Source = primary.ID // a table of the survey's own report
+		}
 	}
 	mem := memory.NewGoAllocator()
 	rec := pub.Record(mem)

@@ -73,8 +73,9 @@ func (s *Set) equations() []equation {
 	var eqs []equation
 	for _, spec := range s.Specs {
 		ref := s.tables[spec.Key]
-		// A single-answer table's rows add up to its N.
-		if !ref.table.Multi {
+		// A single-answer table's rows add up to its N (unless the source
+		// quotes only some of them).
+		if !ref.table.Multi && !ref.table.Partial {
 			eq := equation{kind: FindSumMismatch, tables: []string{spec.Key},
 				rule: "single-answer table " + spec.Key + ": its rows add up to N"}
 			eq.terms, eq.coefs = append(eq.terms, term{spec.Key, 0}), append(eq.coefs, -1)
@@ -115,7 +116,7 @@ func (s *Set) equations() []equation {
 // options or missing (so that nobody is counted twice).
 func (s *Set) followUp(spec *Spec, rel *questionnaire.Relevance) (equation, bool) {
 	pref := s.tables[rel.Item]
-	if pref == nil || pref.spec.item == nil || pref.spec.item.Number != rel.Item {
+	if pref == nil || pref.table.Partial || pref.spec.item == nil || pref.spec.item.Number != rel.Item {
 		return equation{}, false
 	}
 	eq := equation{kind: FindBaseMismatch, tables: []string{spec.Key, rel.Item},
@@ -257,7 +258,7 @@ func (s *Set) Audit() []Finding {
 	for _, spec := range s.Specs {
 		ref := s.tables[spec.Key]
 		t := ref.table
-		if t.N.Lost {
+		if t.N.Status() == StatusLost {
 			e := s.Entries[ref.entries[0]]
 			nums, ja, en := "N: lost", "N が抽出時に欠落", "the printed N was lost in the extraction"
 			if e.InferredN != nil {
@@ -265,15 +266,15 @@ func (s *Set) Audit() []Finding {
 				ja += fmt.Sprintf("。他の数値から %d と推定", *e.InferredN)
 				en += fmt.Sprintf("; other numbers imply %d", *e.InferredN)
 			}
-			add(Finding{Kind: FindLostN, Severity: SevInfo, Tables: []string{t.Key}, Pages: []int{t.Page}, Numbers: nums,
-				MessageJA: fmt.Sprintf("表 %s (p.%d): %s", t.Key, t.Page, ja), MessageEN: fmt.Sprintf("Table %s (p. %d): %s", t.Key, t.Page, en)})
+			add(Finding{Kind: FindLostN, Severity: SevInfo, Tables: []string{t.Key}, Pages: t.pages(), Numbers: nums,
+				MessageJA: fmt.Sprintf("表 %s (%s): %s", t.Key, t.citeJA(), ja), MessageEN: fmt.Sprintf("Table %s (%s): %s", t.Key, t.Cite(), en)})
 		}
 		for _, idx := range ref.entries {
 			e := s.Entries[idx]
-			if e.Count.Lost {
+			if e.Count.Status() == StatusLost {
 				nums := fmt.Sprintf("row %d (%s): lost", e.RowNo, e.LabelJA)
-				ja := fmt.Sprintf("表 %s (p.%d) %d行目「%s」の回答数が抽出時に欠落", e.TableKey, e.Page, e.RowNo, e.LabelJA)
-				en := fmt.Sprintf("Table %s (p. %d) row %d (%s): the count was lost in the extraction", e.TableKey, e.Page, e.RowNo, e.LabelEN)
+				ja := fmt.Sprintf("表 %s (%s) %d行目「%s」の回答数が抽出時に欠落", e.TableKey, t.citeJA(), e.RowNo, e.LabelJA)
+				en := fmt.Sprintf("Table %s (%s) row %d (%s): the count was lost in the extraction", e.TableKey, t.Cite(), e.RowNo, e.LabelEN)
 				if e.Inferred != nil {
 					nums += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
 					ja += fmt.Sprintf("。%d と推定 (%s)", *e.Inferred, e.Inference)
@@ -282,20 +283,20 @@ func (s *Set) Audit() []Finding {
 					ja += "。推定不能"
 					en += "; no printed number or statement implies it"
 				}
-				add(Finding{Kind: FindLostCount, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: []int{e.Page},
+				add(Finding{Kind: FindLostCount, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: t.pages(),
 					Numbers: nums, MessageJA: ja, MessageEN: en})
 			}
 			if e.LabelLost {
-				add(Finding{Kind: FindLostLabel, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: []int{e.Page},
+				add(Finding{Kind: FindLostLabel, Severity: SevInfo, Tables: []string{e.TableKey}, Pages: t.pages(),
 					Numbers:   fmt.Sprintf("row %d printed as %q, counts %s", e.RowNo, e.PrintedLabelJA, e.LabelJA),
-					MessageJA: fmt.Sprintf("表 %s (p.%d) %d行目のラベルの数字が欠落:「%s」(=%s)", e.TableKey, e.Page, e.RowNo, e.PrintedLabelJA, e.LabelJA),
-					MessageEN: fmt.Sprintf("Table %s (p. %d) row %d: digits of the label were lost (%q; the row counts %s)", e.TableKey, e.Page, e.RowNo, e.PrintedLabelJA, e.LabelEN)})
+					MessageJA: fmt.Sprintf("表 %s (%s) %d行目のラベルの数字が欠落:「%s」(=%s)", e.TableKey, t.citeJA(), e.RowNo, e.PrintedLabelJA, e.LabelJA),
+					MessageEN: fmt.Sprintf("Table %s (%s) row %d: digits of the label were lost (%q; the row counts %s)", e.TableKey, t.Cite(), e.RowNo, e.PrintedLabelJA, e.LabelEN)})
 			}
 			if t.Multi && !t.N.Lost && !e.Count.Lost && e.Count.Value > t.N.Value {
-				add(Finding{Kind: FindAboveN, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+				add(Finding{Kind: FindAboveN, Severity: SevWarning, Tables: []string{t.Key}, Pages: t.pages(),
 					Numbers:   fmt.Sprintf("row %d count %d > N %d", e.RowNo, e.Count.Value, t.N.Value),
-					MessageJA: fmt.Sprintf("表 %s (p.%d) %d行目の回答数 %d が N=%d を超える", t.Key, t.Page, e.RowNo, e.Count.Value, t.N.Value),
-					MessageEN: fmt.Sprintf("Table %s (p. %d) row %d counts %d, more than N = %d", t.Key, t.Page, e.RowNo, e.Count.Value, t.N.Value)})
+					MessageJA: fmt.Sprintf("表 %s (%s) %d行目の回答数 %d が N=%d を超える", t.Key, t.citeJA(), e.RowNo, e.Count.Value, t.N.Value),
+					MessageEN: fmt.Sprintf("Table %s (%s) row %d counts %d, more than N = %d", t.Key, t.Cite(), e.RowNo, e.Count.Value, t.N.Value)})
 			}
 		}
 		if it := spec.item; it != nil {
@@ -335,7 +336,7 @@ func (s *Set) Audit() []Finding {
 func (s *Set) pages(keys []string) []int {
 	var out []int
 	for _, k := range keys {
-		if ref := s.tables[k]; ref != nil && !slices.Contains(out, ref.table.Page) {
+		if ref := s.tables[k]; ref != nil && ref.table.Page > 0 && !slices.Contains(out, ref.table.Page) {
 			out = append(out, ref.table.Page)
 		}
 	}
@@ -348,16 +349,16 @@ func (s *Set) auditTypes(spec *Spec, t *Table, add func(Finding)) {
 	modelMulti := it.Type == questionnaire.Multi || (spec.cell != nil && spec.cell.Type == questionnaire.Multi) ||
 		(spec.Value != "") // a group table counts one answer per matrix row: several rows per respondent
 	if it.PrintedType == questionnaire.Single && it.Type == questionnaire.Multi && t.Key == it.Number {
-		add(Finding{Kind: FindTypeMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+		add(Finding{Kind: FindTypeMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: t.pages(),
 			Numbers:   fmt.Sprintf("questionnaire: single (no 複数回答可); published: 複数回答あり, N = %s", t.N.String()),
-			MessageJA: fmt.Sprintf("設問 %s は調査票では単一回答 (複数回答可の記載なし) だが、集計表 (p.%d) は複数回答あり", it.Number, t.Page),
-			MessageEN: fmt.Sprintf("Item %s is printed as single-answer in the questionnaire (no 複数回答可) but published as multi-answer (p. %d)", it.Number, t.Page)})
+			MessageJA: fmt.Sprintf("設問 %s は調査票では単一回答 (複数回答可の記載なし) だが、集計表 (%s) は複数回答あり", it.Number, t.citeJA()),
+			MessageEN: fmt.Sprintf("Item %s is printed as single-answer in the questionnaire (no 複数回答可) but published as multi-answer (%s)", it.Number, t.Cite())})
 		return
 	}
 	if t.Multi != modelMulti {
-		add(Finding{Kind: FindMarkerMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: []int{t.Page},
+		add(Finding{Kind: FindMarkerMismatch, Severity: SevWarning, Tables: []string{t.Key}, Pages: t.pages(),
 			Numbers:   fmt.Sprintf("printed multi=%v; questionnaire type %s", t.Multi, it.Type),
-			MessageJA: fmt.Sprintf("表 %s (p.%d) の複数回答の表示が設問の形式 (%s) と一致しない", t.Key, t.Page, it.Type),
-			MessageEN: fmt.Sprintf("Table %s (p. %d): the 複数回答 marker disagrees with the item's type (%s)", t.Key, t.Page, it.Type)})
+			MessageJA: fmt.Sprintf("表 %s (%s) の複数回答の表示が設問の形式 (%s) と一致しない", t.Key, t.citeJA(), it.Type),
+			MessageEN: fmt.Sprintf("Table %s (%s): the 複数回答 marker disagrees with the item's type (%s)", t.Key, t.Cite(), it.Type)})
 	}
 }

@@ -20,7 +20,9 @@ type Fact struct {
 // Entry is one printed row of one published table, joined with its spec.
 type Entry struct {
 	TableKey string
-	Page     int
+	Source   string // id of the source (survey.yaml); the survey's own report when the transcription names none
+	Page     int    // 0 when the source gives no page
+	Partial  bool   // the source quotes only some rows of the table
 	TitleJA  string
 	TitleEN  string
 	Item     string // questionnaire item, empty for derived tables
@@ -96,7 +98,7 @@ func Join(q *questionnaire.Questionnaire, specs []*Spec, tables []*Table, facts 
 			cat := s.Categories[i]
 			ref.entries = append(ref.entries, len(set.Entries))
 			set.Entries = append(set.Entries, Entry{
-				TableKey: t.Key, Page: t.Page, TitleJA: t.TitleJA, TitleEN: titleEN, Item: s.Item, Base: s.Base,
+				TableKey: t.Key, Source: t.Source, Page: t.Page, Partial: t.Partial, TitleJA: t.TitleJA, TitleEN: titleEN, Item: s.Item, Base: s.Base,
 				Multi: t.Multi, N: t.N, RowNo: r.No, Code: cat.Code, CodeKind: cat.Kind,
 				LabelJA: cat.LabelJA, LabelEN: cat.LabelEN, PrintedLabelJA: r.LabelJA, LabelLost: r.LabelLost,
 				LabelInference: cat.Inference, Count: r.Count, Note: r.Note,

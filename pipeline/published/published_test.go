@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,7 +187,7 @@ func TestTranscriptionErrors(t *testing.T) {
 		marker         string // the error is on the first line holding this text
 		want           string
 	}{
-		{"bad number", "{no: 1, label_ja: 甲, count: 6}", "{no: 1, label_ja: 甲, count: six}", yamlsrc.ErrInvalid, "count: six", `"six" must be a non-negative integer or lost`},
+		{"bad number", "{no: 1, label_ja: 甲, count: 6}", "{no: 1, label_ja: 甲, count: six}", yamlsrc.ErrInvalid, "count: six", `"six" must be a non-negative integer, lost or not_reported`},
 		{"negative", "count: 6}", "count: -6}", yamlsrc.ErrInvalid, "count: -6", `"-6" must be a non-negative`},
 		{"unknown key", "    page: 10\n", "    page: 10\n    pages: 10\n", yamlsrc.ErrUnknownKey, "pages: 10", `unknown key "pages"`},
 		{"bad key", `key: "1.1"`, `key: "table one"`, yamlsrc.ErrInvalid, "table one", `"table one" is not a table key`},
@@ -194,6 +195,9 @@ func TestTranscriptionErrors(t *testing.T) {
 		{"missing count", "{no: 3, label_ja: 混在, count: 1}", "{no: 3, label_ja: 混在}", yamlsrc.ErrMissing, "{no: 3, label_ja: 混在}", "row 3: count is required"},
 		{"adjacent on printed count", "{no: 3, label_ja: 混在, count: 1}", "{no: 3, label_ja: 混在, count: 1, adjacent: 1}", yamlsrc.ErrInvalid, "adjacent: 1", "adjacent is for a lost count only"},
 		{"duplicate table", `key: "1.2"`, `key: "1.1"`, yamlsrc.ErrDuplicate, `key: "1.1"`, "transcribed twice"},
+		{"no page or source", "    page: 10\n", "", yamlsrc.ErrMissing, `key: "1.1"`, "page is required (the page number printed in the report), or a source"},
+		{"bad page", "    page: 10\n", "    page: -3\n", yamlsrc.ErrInvalid, "page: -3", "page -3 must be a positive page number"},
+		{"adjacent on not reported", "{no: 2, label_ja: その他, count: lost}", "{no: 2, label_ja: その他, count: not_reported, adjacent: 1}", yamlsrc.ErrInvalid, "adjacent: 1", "adjacent is for a lost count only"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -354,5 +358,79 @@ func TestRecordsReadByDuckDB(t *testing.T) {
 		if got := ares.Strings("kind")[i]; got != f.Kind || ares.Strings("t1")[i] != f.Tables[0] || ares.Int64s("p1")[i] != int64(f.Pages[0]) {
 			t.Errorf("finding %d = %v, want %s %s %d", i, ares.Rows[i], f.Kind, f.Tables[0], f.Pages[0])
 		}
+	}
+}
+
+// A table quoted by a secondary source: a count the source does not quote is
+// not_reported (not "lost in the extraction"), a partial table's rows are not
+// required to add up to N, and the table cites its source instead of a page.
+func TestNotReportedAndPartial(t *testing.T) {
+	q, specs, all := fixture(t)
+	base, err := os.ReadFile(filepath.Join("testdata", "published", "a.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		partial  bool
+		inferred bool
+	}{
+		{"complete table", false, true}, // every row is listed: the sum relation gives the missing count
+		{"partial table", true, false},  // other rows exist: nothing follows from the sum
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(string(base), "    page: 10\n", "    source: article-1\n", 1)
+			src = strings.Replace(src, "{no: 2, label_ja: その他, count: lost}", "{no: 2, label_ja: その他, count: not_reported}", 1)
+			src = strings.Replace(src, "{no: 3, label_ja: 混在, count: 1}", "{no: 3, label_ja: 混在, count: 3}", 1) // 6 + 3 + 1 = 10 = N
+			if tc.partial {
+				src = strings.Replace(src, "    multi: false\n    n: 10\n", "    multi: false\n    partial: true\n    n: 10\n", 1)
+			}
+			tables, err := ParseTranscription("a.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := CheckSources(tables, func(id string) bool { return id == "article-1" }); err != nil {
+				t.Fatalf("CheckSources: %v", err)
+			}
+			if err := CheckSources(tables, func(string) bool { return false }); err == nil || !strings.Contains(err.Error(), `source "article-1" is not a source`) {
+				t.Errorf("CheckSources with no sources: %v", err)
+			}
+			if got := tables[0].Cite(); got != "article-1" {
+				t.Errorf("Cite = %q", got)
+			}
+			// The other files' tables as they are, a.yaml's as changed here.
+			for _, other := range all {
+				if !slices.ContainsFunc(tables, func(t *Table) bool { return t.Key == other.Key }) {
+					tables = append(tables, other)
+				}
+			}
+			set, err := Join(q, specs, tables, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := set.TableEntries("1.1")[1]
+			if e.Count.Status() != StatusNotReported || e.Source != "article-1" || e.Page != 0 || e.Partial != tc.partial {
+				t.Errorf("row 2 = %+v", e)
+			}
+			if got := e.Inferred != nil; got != tc.inferred {
+				t.Errorf("row 2 inferred = %v (%q), want %v", e.Inferred, e.Inference, tc.inferred)
+			}
+			for _, f := range set.Audit() {
+				if slices.Contains(f.Tables, "1.1") && (f.Kind == FindLostCount || f.Kind == FindSumMismatch) {
+					t.Errorf("audit finding on a not_reported count: %+v", f)
+				}
+			}
+			rec := set.Record(memory.NewGoAllocator())
+			defer rec.Release()
+			cols := map[string]int{}
+			for i, f := range rec.Schema().Fields() {
+				cols[f.Name] = i
+			}
+			if !rec.Column(cols["page"]).IsNull(1) || rec.Column(cols["count_status"]).ValueStr(1) != StatusNotReported ||
+				rec.Column(cols["source"]).ValueStr(1) != "article-1" {
+				t.Errorf("record row 2: page null %v, status %s, source %s", rec.Column(cols["page"]).IsNull(1),
+					rec.Column(cols["count_status"]).ValueStr(1), rec.Column(cols["source"]).ValueStr(1))
+			}
+		})
 	}
 }

@@ -17,7 +17,7 @@ func optStr(name string) arrow.Field {
 // inference are the contract of DESIGN.md section 3; the rest add detail.
 var Schema = arrow.NewSchema([]arrow.Field{
 	str("table_key"),
-	{Name: "page", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "page", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	str("title_ja"),
 	{Name: "multi", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -40,6 +40,8 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "inferred_n", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 	optStr("n_inference"),
 	optStr("note"),
+	str("source"),
+	{Name: "partial", Type: arrow.FixedWidthTypes.Boolean},
 }, nil)
 
 // Record converts the set's entries to an Arrow record with Schema. The
@@ -68,15 +70,13 @@ func (s *Set) Record(mem memory.Allocator) arrow.Record {
 		}
 		return &n.Value
 	}
-	status := func(n Number) string {
-		if n.Lost {
-			return "lost"
-		}
-		return "printed"
-	}
 	for _, e := range s.Entries {
 		st(0, e.TableKey)
-		b.Field(1).(*array.Int32Builder).Append(int32(e.Page))
+		if e.Page > 0 {
+			b.Field(1).(*array.Int32Builder).Append(int32(e.Page))
+		} else {
+			b.Field(1).AppendNull()
+		}
 		st(2, e.TitleJA)
 		b.Field(3).(*array.BooleanBuilder).Append(e.Multi)
 		i64(4, num(e.N))
@@ -85,7 +85,7 @@ func (s *Set) Record(mem memory.Allocator) arrow.Record {
 		st(7, e.LabelJA)
 		st(8, e.LabelEN)
 		i64(9, num(e.Count))
-		st(10, status(e.Count))
+		st(10, e.Count.Status())
 		i64(11, e.Inferred)
 		st(12, e.Inference)
 		st(13, e.TitleEN)
@@ -95,10 +95,12 @@ func (s *Set) Record(mem memory.Allocator) arrow.Record {
 		st(17, e.PrintedLabelJA)
 		b.Field(18).(*array.BooleanBuilder).Append(e.LabelLost)
 		opt(19, e.LabelInference)
-		st(20, status(e.N))
+		st(20, e.N.Status())
 		i64(21, e.InferredN)
 		opt(22, e.NInference)
 		opt(23, e.Note)
+		st(24, e.Source)
+		b.Field(25).(*array.BooleanBuilder).Append(e.Partial)
 	}
 	return b.NewRecord()
 }
@@ -139,10 +141,11 @@ func AuditRecord(mem memory.Allocator, fs []Finding) arrow.Record {
 	return b.NewRecord()
 }
 
-// String renders a number as printed: the value, or "lost".
+// String renders a number as the source gives it: the value, lost or
+// not_reported.
 func (c Number) String() string {
 	if c.Lost {
-		return "lost"
+		return c.Status()
 	}
 	return strconv.FormatInt(c.Value, 10)
 }

@@ -20,27 +20,57 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
 // TranscriptionFormat is the value of the "format" key of a transcription file.
 const TranscriptionFormat = "csirt-survey/published/v1"
 
-// Number is a printed number that the extraction may have lost.
+// Number is a number of a published table as its source gives it: a value,
+// or unknown. Lost reports that the value is unknown; NotReported says why:
+// the source does not quote it (a press article that quotes some rows of a
+// table), where Lost alone means that the source printed it but the text
+// extraction lost it.
 type Number struct {
-	Value int64
-	Lost  bool
+	Value       int64
+	Lost        bool
+	NotReported bool
 }
 
-// UnmarshalYAML accepts a non-negative integer or the word "lost".
+// Status values of a published number (count_status, n_status).
+const (
+	StatusPrinted     = "printed"      // the source prints it
+	StatusLost        = "lost"         // printed, but lost in the text extraction
+	StatusNotReported = "not_reported" // the source does not quote it
+)
+
+// Status is the number's status: printed, lost or not_reported.
+func (c Number) Status() string {
+	switch {
+	case c.NotReported:
+		return StatusNotReported
+	case c.Lost:
+		return StatusLost
+	}
+	return StatusPrinted
+}
+
+// UnmarshalYAML accepts a non-negative integer, "lost" or "not_reported".
 func (c *Number) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode && n.Value == "lost" {
-		*c = Number{Lost: true}
-		return nil
+	if n.Kind == yaml.ScalarNode {
+		switch n.Value {
+		case StatusLost:
+			*c = Number{Lost: true}
+			return nil
+		case StatusNotReported:
+			*c = Number{Lost: true, NotReported: true}
+			return nil
+		}
 	}
 	v, err := strconv.ParseInt(n.Value, 10, 64)
 	if n.Kind != yaml.ScalarNode || err != nil || v < 0 {
-		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q must be a non-negative integer or lost", n.Line, n.Value)}}
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q must be a non-negative integer, lost or not_reported", n.Line, n.Value)}}
 	}
 	*c = Number{Value: v}
 	return nil
@@ -48,9 +78,17 @@ func (c *Number) UnmarshalYAML(n *yaml.Node) error {
 
 // Table is one printed table.
 type Table struct {
-	Key     string `yaml:"key"`
+	Key string `yaml:"key"`
+	// Source is the id of the document the table is read from (a source of
+	// the year's profile); empty for the survey's own report.
+	Source string `yaml:"source"`
+	// Page is the page of the source the table is printed on (0: none given;
+	// required when the source is the survey's own report).
 	Page    int    `yaml:"page"`
 	TitleJA string `yaml:"title_ja"`
+	// Partial marks a table of which the source quotes only some rows: the
+	// rows listed are all that is known, the others are not reported.
+	Partial bool   `yaml:"partial"`
 	Multi   bool   `yaml:"multi"`
 	N       Number `yaml:"n"`
 	Rows    []Row  `yaml:"rows"`
@@ -167,8 +205,10 @@ func checkTable(c *yamlsrc.Collector, t *Table, seen map[string]bool) {
 		c.Add(t.KeyPos("key"), ctx, yamlsrc.ErrDuplicate, "table %s is transcribed twice", t.Key)
 	}
 	seen[t.Key] = true
-	if t.Page <= 0 {
-		c.Add(t.KeyPos("page"), ctx, yamlsrc.ErrMissing, "page is required (the page number printed in the seed)")
+	if _, ok := t.Keys["page"]; ok && t.Page <= 0 {
+		c.Add(t.KeyPos("page"), ctx, yamlsrc.ErrInvalid, "page %d must be a positive page number", t.Page)
+	} else if t.Page == 0 && t.Source == "" {
+		c.Add(t.At, ctx, yamlsrc.ErrMissing, "page is required (the page number printed in the report), or a source (the id of a source in the year's survey.yaml) that the table is quoted from")
 	}
 	if strings.TrimSpace(t.TitleJA) == "" {
 		c.Add(t.KeyPos("title_ja"), ctx, yamlsrc.ErrMissing, "title_ja is required")
@@ -190,12 +230,57 @@ func checkTable(c *yamlsrc.Collector, t *Table, seen map[string]bool) {
 			c.Add(r.KeyPos("label_ja"), ctx, yamlsrc.ErrMissing, "row %d: label_ja is required", i+1)
 		}
 		if _, ok := r.Keys["count"]; !ok {
-			c.Add(r.At, ctx, yamlsrc.ErrMissing, "row %d: count is required (a number, or lost)", i+1)
+			c.Add(r.At, ctx, yamlsrc.ErrMissing, "row %d: count is required (a number, lost or not_reported)", i+1)
 		}
-		if r.Adjacent != nil && (!r.Count.Lost || *r.Adjacent < 0) {
+		if r.Adjacent != nil && (r.Count.Status() != StatusLost || *r.Adjacent < 0) {
 			c.Add(r.KeyPos("adjacent"), ctx, yamlsrc.ErrInvalid, "row %d: adjacent is for a lost count only, and must not be negative", i+1)
 		}
 	}
+}
+
+// Cite names where a table is printed: "p. 18", or its source and page.
+func (t *Table) Cite() string {
+	switch {
+	case t.Source == "":
+		return fmt.Sprintf("p. %d", t.Page)
+	case t.Page > 0:
+		return fmt.Sprintf("%s p. %d", t.Source, t.Page)
+	}
+	return t.Source
+}
+
+// pages lists the table's page for an audit finding (none when the source
+// gives no page).
+func (t *Table) pages() []int {
+	if t.Page <= 0 {
+		return nil
+	}
+	return []int{t.Page}
+}
+
+// citeJA is Cite as the Japanese messages write it ("p.18").
+func (t *Table) citeJA() string {
+	if t.Source == "" {
+		return fmt.Sprintf("p.%d", t.Page)
+	}
+	return t.Cite()
+}
+
+// CheckSources reports every table whose source is not one of the year's
+// sources (known reports whether a source id exists).
+func CheckSources(tables []*Table, known func(id string) bool) error {
+	var errs yamlsrc.ErrorList
+	for _, t := range tables {
+		if t.Source != "" && !known(t.Source) {
+			p := t.KeyPos("source")
+			errs = append(errs, &yamlsrc.Error{File: t.File, Line: p.Line, Column: p.Column, Context: "table " + t.Key,
+				Kind: questionnaire.ErrUnknownRef, Msg: fmt.Sprintf("source %q is not a source of the year's survey.yaml", t.Source)})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // ParseTranscriptionFile reads and checks one transcription file.
