@@ -19,6 +19,11 @@ func (cw *Crosswalk) PreviousConcept(concept string) (prev string, ok bool) {
 			return r.From, true
 		}
 	}
+	for _, b := range cw.BinnedItems {
+		if b.To == concept {
+			return b.From, true
+		}
+	}
 	if slices.Contains(cw.AddedItems, concept) {
 		return "", false
 	}
@@ -38,6 +43,17 @@ func (cw *Crosswalk) PreviousConcept(concept string) (prev string, ok bool) {
 func (cw *Crosswalk) ToPrevious(concept, code string) []string {
 	if cw == nil {
 		return []string{code}
+	}
+	for _, b := range cw.BinnedItems {
+		if b.To != concept {
+			continue
+		}
+		for _, r := range b.Bins {
+			if r.To == code {
+				return []string{r.From}
+			}
+		}
+		return nil
 	}
 	for i := range cw.Options {
 		e := &cw.Options[i]
@@ -66,6 +82,63 @@ func (cw *Crosswalk) ToPrevious(concept, code string) []string {
 	return []string{code}
 }
 
+// UnknownConcept reports whether the previous year's concept, which this
+// year's questionnaire does not have, is unknown in this year (named in
+// unknown_items, or covered by all_others) rather than removed or renamed.
+// A nil crosswalk returns false.
+func (cw *Crosswalk) UnknownConcept(prev string) bool {
+	if cw == nil || slices.Contains(cw.RemovedItems, prev) {
+		return false
+	}
+	for _, r := range cw.RenamedItems {
+		if r.From == prev {
+			return false
+		}
+	}
+	for _, b := range cw.BinnedItems {
+		if b.From == prev {
+			return false
+		}
+	}
+	return cw.UnknownItems.Has(prev)
+}
+
+// UnknownCode reports whether the previous year's code of the item with
+// concept (this year's concept), which this year's item does not have, is
+// unknown in this year (named in the item's unknown list or covered by its
+// all_others) rather than removed or mapped.
+func (cw *Crosswalk) UnknownCode(concept, prev string) bool {
+	if cw == nil {
+		return false
+	}
+	for i := range cw.Options {
+		e := &cw.Options[i]
+		if e.Concept != concept {
+			continue
+		}
+		if slices.Contains(e.Removed, prev) {
+			return false
+		}
+		for _, r := range e.Renamed {
+			if r.From == prev {
+				return false
+			}
+		}
+		for _, m := range e.Merged {
+			if slices.Contains(m.From, prev) {
+				return false
+			}
+		}
+		for _, sp := range e.Split {
+			if sp.From == prev {
+				return false
+			}
+		}
+		return e.Unknown.Has(prev)
+	}
+	return false
+}
+
 // Chain follows items and codes back across consecutive survey years, each
 // year's crosswalk leading to the year before.
 type Chain struct {
@@ -90,6 +163,16 @@ func (ch *Chain) Add(year int, cw *Crosswalk) error {
 	ch.years = append(ch.years, year)
 	ch.steps = append(ch.steps, cw)
 	return nil
+}
+
+// Step returns the crosswalk that leads from year back to the year before
+// it (nil for the first year, or a year without a crosswalk file).
+func (ch *Chain) Step(year int) *Crosswalk {
+	i := slices.Index(ch.years, year)
+	if i < 1 {
+		return nil
+	}
+	return ch.steps[i-1]
 }
 
 // Years returns the chain's survey years, ascending.

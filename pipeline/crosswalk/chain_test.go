@@ -123,3 +123,57 @@ func TestChainAdd(t *testing.T) {
 		t.Errorf("Map through a year without crosswalk = %+v, %v", got, err)
 	}
 }
+
+func TestChainBinnedAndUnknown(t *testing.T) {
+	cw, err := Parse("schemas/2099/crosswalk.yaml", []byte(`format: csirt-survey/crosswalk/v1
+from: 2015
+removed_items: [skill_measurement]
+unknown_items: all_others
+binned_items:
+  - {from: current_members, to: current_members_range, bins: [{from: lt5, to: a}, {from: 20plus, to: d}]}
+options:
+  - concept: report_audience
+    removed: [a]
+    unknown: [b]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := NewChain(2015)
+	if err := ch.Add(2099, cw); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		concept, code string
+		want          Origin
+	}{
+		{"current_members_range", "a", Origin{2015, "current_members", []string{"lt5"}}},
+		{"current_members_range", "d", Origin{2015, "current_members", []string{"20plus"}}},
+		{"current_members_range", "z", Origin{2099, "current_members_range", []string{"z"}}}, // not mapped: starts in 2099
+	} {
+		got, err := ch.Map(2099, tc.concept, tc.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Map(2099, %s, %s) = %+v, want %+v", tc.concept, tc.code, got, tc.want)
+		}
+	}
+	step := ch.Step(2099)
+	if step != cw || ch.Step(2015) != nil {
+		t.Fatalf("Step(2099) = %p, Step(2015) = %p", step, ch.Step(2015))
+	}
+	for concept, want := range map[string]bool{"soc": true, "skill_measurement": false, "current_members": false} {
+		if got := step.UnknownConcept(concept); got != want {
+			t.Errorf("UnknownConcept(%s) = %v, want %v", concept, got, want)
+		}
+	}
+	for code, want := range map[string]bool{"a": false, "b": true, "c": false} {
+		if got := step.UnknownCode("report_audience", code); got != want {
+			t.Errorf("UnknownCode(report_audience, %s) = %v, want %v", code, got, want)
+		}
+	}
+	if (*Crosswalk)(nil).UnknownConcept("soc") {
+		t.Error("a year without crosswalk has nothing unknown")
+	}
+}

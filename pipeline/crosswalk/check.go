@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
@@ -73,6 +76,9 @@ type checker struct {
 	renameTo   map[string]string // this year's concept -> previous
 	added      map[string]bool
 	removed    map[string]bool
+	unknown    map[string]bool        // previous concepts listed in unknown_items
+	binnedFrom map[string]*BinnedItem // previous concept -> entry
+	binnedTo   map[string]*BinnedItem // this year's concept -> entry
 	entries    map[string]*OptionChanges // usable options entries by concept
 }
 
@@ -117,6 +123,10 @@ func (ck *checker) run() {
 		switch {
 		case pi != nil:
 			ck.comparePair(pi, ci)
+		case ck.binnedTo[c] != nil:
+			if pi := ck.prev.ItemByConcept(ck.binnedTo[c].From); pi != nil {
+				ck.compareBinned(pi, ci, ck.binnedTo[c])
+			}
 		case ck.added[c]:
 		default:
 			ck.add(ck.cur.File, conceptPos(ci), itemCtx(ci), ErrUnexplained,
@@ -127,16 +137,68 @@ func (ck *checker) run() {
 	}
 	for _, pi := range ck.prev.Items {
 		c := pi.Concept
-		if ck.cur.ItemByConcept(c) != nil || ck.removed[c] {
+		if ck.cur.ItemByConcept(c) != nil || ck.removed[c] || ck.unknown[c] || ck.binnedFrom[c] != nil {
 			continue
 		}
 		if _, ok := ck.renameFrom[c]; ok {
 			continue
 		}
+		if cw.UnknownItems.AllOthers {
+			continue // not shown by this year's sources: unknown
+		}
 		ck.add(ck.prev.File, conceptPos(pi), itemCtx(pi), ErrUnexplained,
-			"%d has no item with concept %s: add %s to removed_items, or {from: %s, to: <%d concept>} to renamed_items, in %s",
-			ck.cy, c, c, c, ck.cy, cw.File)
+			"%d has no item with concept %s: add %s to removed_items, or {from: %s, to: <%d concept>} to renamed_items, in %s; "+
+				"if %d's sources do not show whether it was asked, add it to unknown_items",
+			ck.cy, c, c, c, ck.cy, cw.File, ck.cy)
 	}
+	ck.checkColumns()
+}
+
+// checkColumns reports a column of the responses dataset whose name is in
+// both years with a different Arrow type: readers that load every year at
+// once (DuckDB's union_by_name, pyarrow datasets) match columns by name.
+// It happens when an item keeps its id while its type (or its options'
+// kind) changes: the new question needs a new id.
+func (ck *checker) checkColumns() {
+	prevCols := map[string]*questionnaire.Item{}
+	for _, pi := range ck.prev.Items {
+		prevCols[pi.ID] = pi
+	}
+	for _, ci := range ck.cur.Items {
+		pi := prevCols[ci.ID]
+		if pi == nil || pi.Concept == ci.Concept && pi.Type != ci.Type {
+			continue // reported as a changed type already
+		}
+		pf := fieldTypes(pi)
+		for _, f := range columns.ItemColumns(ci) {
+			pt, ok := pf[f.Name]
+			if !ok || readType(pt) == readType(f.Type) {
+				continue
+			}
+			ck.add(ck.cur.File, ci.KeyPos("id"), itemCtx(ci), ErrUnexplained,
+				"column %s of processed/responses is %s in %d (item %s) but %s in %d: a column keeps its type across years, so that every year reads in one call; "+
+					"give the %d item a new id (the column name), with its concept listed in added_items of %s",
+				f.Name, pt, ck.py, pi.Number, f.Type, ck.cy, ck.cy, ck.cw.File)
+			break
+		}
+	}
+}
+
+func fieldTypes(it *questionnaire.Item) map[string]arrow.DataType {
+	m := map[string]arrow.DataType{}
+	for _, c := range columns.ItemColumns(it) {
+		m[c.Name] = c.Type
+	}
+	return m
+}
+
+// readType is the type a reader sees: a dictionary is its values (its index
+// width and ordered flag may differ between years).
+func readType(t arrow.DataType) string {
+	if d, ok := t.(*arrow.DictionaryType); ok {
+		return d.ValueType.String()
+	}
+	return t.String()
 }
 
 // checkItemEntries checks renamed_items, added_items and removed_items
@@ -165,6 +227,83 @@ func (ck *checker) checkItemEntries() {
 			ck.removed[c] = true
 		}
 	}
+	ck.unknown = map[string]bool{}
+	for i, c := range cw.UnknownItems.Names {
+		if ck.oldConcept(posAt(cw.UnknownItems.at, i, cw.KeyPos("unknown_items")), fmt.Sprintf("unknown_items[%d]", i), "", c) {
+			ck.unknown[c] = true
+		}
+	}
+	ck.binnedFrom, ck.binnedTo = map[string]*BinnedItem{}, map[string]*BinnedItem{}
+	for i := range cw.BinnedItems {
+		b := &cw.BinnedItems[i]
+		ctx := fmt.Sprintf("binned_items[%d]", i)
+		ok := ck.oldConcept(b.KeyPos("from"), ctx, "from", b.From)
+		ok = ck.newConcept(b.KeyPos("to"), ctx, "to", b.To) && ok
+		if ok {
+			ck.binnedFrom[b.From], ck.binnedTo[b.To] = b, b
+		}
+	}
+}
+
+// compareBinned checks a binned_items entry: the previous item is an
+// integer with bins, this year's a single choice, and the entry maps every
+// bin to one option and every option to one bin.
+func (ck *checker) compareBinned(pi, ci *questionnaire.Item, b *BinnedItem) {
+	ctx := fmt.Sprintf("binned_items[%s -> %s]", b.From, b.To)
+	if pi.Type != questionnaire.Integer || len(pi.Bins) == 0 {
+		ck.cwErr(b.KeyPos("from"), ctx, yamlsrc.ErrInvalid, "%d item %s (%s) is of type %s with %d bins: binned_items compares an integer item published in ranges (bins:) with a choice among them; use removed_items/added_items",
+			ck.py, pi.Number, b.From, pi.Type, len(pi.Bins))
+		return
+	}
+	if ci.Type != questionnaire.Single {
+		ck.cwErr(b.KeyPos("to"), ctx, yamlsrc.ErrInvalid, "%d item %s (%s) is of type %s: binned_items compares an integer item's bins with the options of a single-choice item",
+			ck.cy, ci.Number, b.To, ci.Type)
+		return
+	}
+	bins := map[string]bool{}
+	for _, bn := range pi.Bins {
+		bins[bn.Code] = true
+	}
+	opts := map[string]bool{}
+	for _, o := range ci.Choices() {
+		opts[o.Code] = true
+	}
+	from, to := map[string]bool{}, map[string]bool{}
+	for j := range b.Bins {
+		r := &b.Bins[j]
+		if !bins[r.From] {
+			ck.cwErr(r.KeyPos("from"), ctx, ErrUnknownRef, "bins[%d].from: %d item %s has no bin %s (bins: %s)", j, ck.py, pi.Number, r.From, binList(pi))
+		}
+		if !opts[r.To] {
+			ck.cwErr(r.KeyPos("to"), ctx, ErrUnknownRef, "bins[%d].to: %d item %s has no option %s (options: %s)", j, ck.cy, ci.Number, r.To, codeListOf(ci))
+		}
+		from[r.From], to[r.To] = true, true
+	}
+	for _, bn := range pi.Bins {
+		if !from[bn.Code] {
+			ck.cwErr(b.At, ctx, ErrUnexplained, "%d item %s's bin %s is not mapped: add {from: %s, to: <option of %s>} to bins (each range of the one year is a range of the other)",
+				ck.py, pi.Number, bn.Code, bn.Code, b.To)
+		}
+	}
+	for _, o := range ci.Choices() {
+		if !to[o.Code] {
+			ck.add(ck.cur.File, o.Pos(), itemCtx(ci), ErrUnexplained, "option %s is not the to of a bin of %d item %s in %s: add {from: <bin>, to: %s} to its bins",
+				o.Code, ck.py, pi.Number, ctx, o.Code)
+		}
+	}
+}
+
+func binList(it *questionnaire.Item) string {
+	names := make([]string, len(it.Bins))
+	for i, b := range it.Bins {
+		names[i] = b.Code
+	}
+	return strings.Join(names, ", ")
+}
+
+func codeListOf(it *questionnaire.Item) string {
+	cs, _ := codes(it)
+	return codeList(cs)
 }
 
 // oldConcept checks that c is a concept of the previous year only.
@@ -274,8 +413,8 @@ func (ck *checker) comparePair(pi, ci *questionnaire.Item) {
 	}
 	if pi.Type != ci.Type {
 		ck.add(ck.cur.File, ci.KeyPos("type"), ctx, ErrUnexplained,
-			"type changed from %s (%d) to %s (%d): a question whose kind of answer changed is a new question: give the %d item a new concept (concept: <new id>), "+
-				"add %s to removed_items and the new concept to added_items in %s",
+			"type changed from %s (%d) to %s (%d): a question whose kind of answer changed is a new question: give the %d item a new id (its column in responses must not change type), "+
+				"add %s to removed_items and the new id to added_items in %s",
 			pi.Type, ck.py, ci.Type, ck.cy, ck.cy, pi.Concept, ck.cw.File)
 		return
 	}
@@ -331,15 +470,20 @@ func (ck *checker) comparePair(pi, ci *questionnaire.Item) {
 		for j, c := range e.Removed {
 			old(posAt(e.removedAt, j, e.KeyPos("removed")), fmt.Sprintf("removed[%d]", j), c)
 		}
+		for j, c := range e.Unknown.Names {
+			old(posAt(e.Unknown.at, j, e.KeyPos("unknown")), fmt.Sprintf("unknown[%d]", j), c)
+		}
 	}
+	unknownAll := ck.entries[ci.Concept] != nil && ck.entries[ci.Concept].Unknown.AllOthers
 
 	for _, p := range pcs {
 		_, inCur := cIdx[p.code]
 		switch {
-		case !inCur && fromBy[p.code] == "":
+		case !inCur && fromBy[p.code] == "" && !unknownAll:
 			ck.add(ck.prev.File, p.pos, itemCtx(pi), ErrUnexplained,
-				"%s %s exists in %d but not in %d: add %s to %s.removed, or make it the from of a renamed, merged or split entry there, in %s",
-				word, p.code, ck.py, ck.cy, p.code, entry, ck.cw.File)
+				"%s %s exists in %d but not in %d: add %s to %s.removed, or make it the from of a renamed, merged or split entry there, in %s; "+
+					"if %d's sources do not show it, add it to unknown there",
+				word, p.code, ck.py, ck.cy, p.code, entry, ck.cw.File, ck.cy)
 		case inCur && fromBy[p.code] != "" && toBy[p.code] == "":
 			ck.cwErr(fromAt[p.code], entry, ErrUnexplained,
 				"%s maps %d's %s %s away, but %d item %s still has %s %s: if it is a new answer, add %s to added too; if it is the same answer, remove the entry (or use renamed {from: %s, to: %s} for a new wording)",

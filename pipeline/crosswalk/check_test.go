@@ -138,7 +138,27 @@ func TestCheckReportsEachUnexplainedDifference(t *testing.T) {
 		// Changes of the questionnaire that the crosswalk cannot or does not describe.
 		{name: "type changed", cur: []edit{{"  - id: asset_management\n    number: \"5.1\"\n    type: single", "  - id: asset_management\n    number: \"5.1\"\n    type: multi"}}, count: 1, wants: []want{
 			{ErrUnexplained, "cur", "- id: asset_management", 2, "item 5.1 (asset_management)",
-				"type changed from single (2015) to multi (2099): a question whose kind of answer changed is a new question: give the 2099 item a new concept (concept: <new id>), add asset_management to removed_items and the new concept to added_items"},
+				"type changed from single (2015) to multi (2099): a question whose kind of answer changed is a new question: give the 2099 item a new id (its column in responses must not change type), add asset_management to removed_items and the new id to added_items"},
+		}},
+		// Following the advice with a new concept but the old id keeps the column name with another type.
+		{name: "type changed under the same id", cur: []edit{{"  - id: asset_management\n    number: \"5.1\"\n    type: single", "  - id: asset_management\n    concept: asset_inventory\n    number: \"5.1\"\n    type: multi"}},
+			cw: []edit{{"  - threat_intel_platform\n", "  - threat_intel_platform\n  - asset_inventory\n"}, {"  - skill_measurement\n", "  - skill_measurement\n  - asset_management\n"}}, count: 1, wants: []want{
+				{ErrUnexplained, "cur", "- id: asset_management", 0, "item 5.1 (asset_inventory)",
+					"column asset_management of processed/responses is dictionary<values=utf8, indices=int8, ordered=false> in 2015 (item 5.1) but list<item: utf8, nullable> in 2099: a column keeps its type across years, so that every year reads in one call; give the 2099 item a new id (the column name), with its concept listed in added_items of " + crosswalkFile},
+			}},
+		{name: "unknown item that is asked", cw: []edit{{"removed_items:\n", "unknown_items: [soc]\nremoved_items:\n"}}, count: 1, wants: []want{
+			{yamlsrc.ErrInvalid, "cw", "unknown_items: [soc]", 0, "unknown_items[0]", "2099 still has item 2.14 with concept soc"},
+		}},
+		{name: "removed item without entry, unknown suggested", cw: []edit{{"  - skill_measurement\n", ""}}, count: 1, wants: []want{
+			{ErrUnexplained, "prev", "- id: skill_measurement", 0, "item 3.8 (skill_measurement)", "if 2099's sources do not show whether it was asked, add it to unknown_items"},
+		}},
+		{name: "binned item: a bin not mapped, an option not mapped", cur: binnedCur,
+			cw: []edit{{"options:\n", strings.Replace(binnedEntry, ", {from: 20plus, to: d}", "", 1)}}, count: 2, wants: []want{
+				{ErrUnexplained, "cw", "- from: current_members", 0, "binned_items[current_members -> current_members_range]", "2015 item 3.3's bin 20plus is not mapped"},
+				{ErrUnexplained, "cur", "{code: d, label_ja: 20人以上", 0, "item 3.3 (current_members_range)", "option d is not the to of a bin of 2015 item 3.3"},
+			}},
+		{name: "unknown option in both years", cw: []edit{{"      - {from: a, to: [a1, a2]}\n", "      - {from: a, to: [a1, a2]}\n    unknown: [b]\n"}}, count: 1, wants: []want{
+			{ErrUnexplained, "cw", "unknown: [b]", 0, "options[concept: constituency]", "unknown[0] maps 2015's option b away, but 2099 item 2.3 still has option b"},
 		}},
 		{name: "label_ja changed", cur: []edit{{"label_ja: 存在する", "label_ja: 公開している"}}, count: 1, wants: []want{
 			{ErrUnexplained, "cur", "label_ja: 公開している", -1, "item 4.7 (public_web_page; 2015: 4.7, web_page)",
@@ -236,6 +256,17 @@ func TestCheckReportsEachUnexplainedDifference(t *testing.T) {
 	}
 }
 
+// binnedCur makes 2099's 3.3 a single choice among the ranges 2015 published
+// its numbers in (new id and concept current_members_range); binnedEntry is
+// its crosswalk entry.
+var (
+	binnedCur = []edit{
+		{"  - id: current_members\n    number: \"3.3\"\n    type: integer\n    text_ja: 現在のメンバーの人数\n    text_en: Current number of members\n    unit_ja: 人\n    unit_en: persons\n    min: 0\n    bins:\n      - code: lt5\n        label_ja: 5名未満\n        label_en: Fewer than 5\n        max: 4\n      - code: 5to9\n        label_ja: 5名以上10名未満\n        label_en: 5 to 9\n        min: 5\n        max: 9\n      - code: 10to19\n        label_ja: 10名以上20名未満\n        label_en: 10 to 19\n        min: 10\n        max: 19\n      - code: 20plus\n        label_ja: 20名以上\n        label_en: 20 or more\n        min: 20\n    coded:\n      - code: at_least_5\n        label_ja: 5~\n        label_en: 5 or more (open range)\n        kind: other\n",
+			"  - id: current_members_range\n    number: \"3.3\"\n    type: single\n    text_ja: 現在のメンバーの人数\n    text_en: Current number of members\n    options:\n      - {code: a, label_ja: 5人未満, label_en: Fewer than 5}\n      - {code: b, label_ja: 5人以上10人未満, label_en: 5 to 9}\n      - {code: c, label_ja: 10人以上20人未満, label_en: 10 to 19}\n      - {code: d, label_ja: 20人以上, label_en: 20 or more}\n    coded:\n      - code: at_least_5\n        label_ja: 5~\n        label_en: 5 or more (open range)\n        kind: other\n"},
+	}
+	binnedEntry = "binned_items:\n  - from: current_members\n    to: current_members_range\n    bins: [{from: lt5, to: a}, {from: 5to9, to: b}, {from: 10to19, to: c}, {from: 20plus, to: d}]\noptions:\n"
+)
+
 func TestCheckPasses(t *testing.T) {
 	base := readFixture(t)
 	tests := []checkCase{
@@ -250,6 +281,12 @@ func TestCheckPasses(t *testing.T) {
 		{name: "a code reused for a new answer",
 			cur: []edit{{"label_ja: 社内全体", "label_ja: 社外にも公開"}},
 			cw:  []edit{{"options:\n", "options:\n  - concept: report_audience\n    removed: [c]\n    added: [c]\n"}}},
+		{name: "an integer published in ranges asked as a choice among them", cur: binnedCur, cw: []edit{{"options:\n", binnedEntry}}},
+		{name: "every other item unknown",
+			cw: []edit{{"  - skill_measurement\n", ""}, {"removed_items:\n", "unknown_items: all_others\nremoved_items:\n"}}},
+		{name: "listed items unknown, options unknown",
+			cur: []edit{{"      - code: c\n        label_ja: 社内全体\n        label_en: Whole company\n", ""}},
+			cw:  []edit{{"  - skill_measurement\n", ""}, {"removed_items:\n", "unknown_items: [skill_measurement]\nremoved_items:\n"}, {"options:\n", "options:\n  - concept: report_audience\n    unknown: all_others\n"}}},
 		{name: "an id changed, the concept kept",
 			cur: []edit{{"  - id: soc\n", "  - id: soc_in_place\n    concept: soc\n"}}},
 	}

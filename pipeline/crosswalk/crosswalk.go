@@ -14,6 +14,10 @@
 //	  - {from: web_page, to: public_web_page}
 //	added_items: [threat_intel_platform]   # concepts new in this year
 //	removed_items: [skill_measurement]     # concepts of the previous year no longer asked
+//	unknown_items: all_others         # or a list: previous concepts this year's sources do not show
+//	binned_items:                     # an integer item published in ranges, asked as a choice among them now
+//	  - {from: current_members, to: current_members_range,
+//	     bins: [{from: lt5, to: a}, {from: 5to9, to: b}]}
 //	options:                          # option (or matrix row) changes of one item
 //	  - concept: constituency         # the item's concept in this year
 //	    renamed: [{from: c, to: coordinator}]   # from == to: same code, new wording
@@ -21,6 +25,7 @@
 //	    split:   [{from: a, to: [a1, a2]}]
 //	    added:   [f]
 //	    removed: [e]
+//	    unknown: [g]                  # or all_others: options this year's sources do not show
 //
 // Load reads a file strictly (unknown keys, duplicates and malformed entries
 // are located errors, yamlsrc.ErrorList). Check compares two questionnaires
@@ -83,6 +88,13 @@ type Crosswalk struct {
 	RenamedItems []ItemRename    `yaml:"renamed_items"`
 	AddedItems   []string        `yaml:"added_items"`
 	RemovedItems []string        `yaml:"removed_items"`
+	// UnknownItems lists the previous year's concepts that this year's
+	// sources do not show (a year known only in part, from published
+	// tables): neither asked nor removed, they are unknown in this year and
+	// never compared. all_others names every previous concept the other
+	// lists do not.
+	UnknownItems Unknown         `yaml:"unknown_items"`
+	BinnedItems  []BinnedItem    `yaml:"binned_items"`
 	Options      []OptionChanges `yaml:"options"`
 
 	addedAt, removedAt []yamlsrc.Pos
@@ -98,6 +110,52 @@ type ItemRename struct {
 	located `yaml:"-"`
 }
 
+// Unknown names what of the previous year this year's sources do not show:
+// a list of names, or (AllOthers) everything no other entry names. In YAML
+// it is a list, or the word all_others.
+type Unknown struct {
+	AllOthers bool
+	Names     []string
+	at        []yamlsrc.Pos
+}
+
+// AllOthersWord is the YAML value of an Unknown that names everything not
+// named elsewhere.
+const AllOthersWord = "all_others"
+
+// UnmarshalYAML accepts the word all_others or a list of names.
+func (u *Unknown) UnmarshalYAML(n *yaml.Node) error {
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Value == AllOthersWord:
+		*u = Unknown{AllOthers: true}
+		return nil
+	case n.Kind == yaml.SequenceNode:
+		var names []string
+		if err := n.Decode(&names); err != nil {
+			return err
+		}
+		*u = Unknown{Names: names, at: scalarPositions(n)}
+		return nil
+	}
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q must be %s or a list of names", n.Line, n.Value, AllOthersWord)}}
+}
+
+// Has reports whether name is named, or covered by all_others.
+func (u Unknown) Has(name string) bool { return u.AllOthers || slices.Contains(u.Names, name) }
+
+// BinnedItem records that the previous year's integer item From, published
+// in ranges (its bins), is asked in this year as the choice item To among
+// the same ranges: the two are compared at the level of the ranges. Bins
+// maps each bin code of From to the option code of To that is the same
+// range.
+type BinnedItem struct {
+	From    string       `yaml:"from"`
+	To      string       `yaml:"to"`
+	Bins    []CodeRename `yaml:"bins"`
+	Note    string       `yaml:"note"`
+	located `yaml:"-"`
+}
+
 // OptionChanges records how the options (or, for a matrix, the rows) of one
 // item changed. Concept is the item's concept in this year.
 type OptionChanges struct {
@@ -107,7 +165,10 @@ type OptionChanges struct {
 	Split   []Split      `yaml:"split"`
 	Added   []string     `yaml:"added"`
 	Removed []string     `yaml:"removed"`
-	Note    string       `yaml:"note"`
+	// Unknown lists the previous year's codes this year's sources do not
+	// show (all_others: every code not named otherwise).
+	Unknown Unknown `yaml:"unknown"`
+	Note    string  `yaml:"note"`
 
 	addedAt, removedAt []yamlsrc.Pos
 	located            `yaml:"-"`
@@ -189,6 +250,14 @@ func attach(cw *Crosswalk, doc *yaml.Node) {
 	cw.addedAt = scalarPositions(top["added_items"])
 	cw.removedAt = scalarPositions(top["removed_items"])
 	yamlsrc.LocateEach(top["renamed_items"], len(cw.RenamedItems), func(i int) *yamlsrc.Located { return &cw.RenamedItems[i].Located })
+	for i, n := range yamlsrc.Seq(top["binned_items"]) {
+		if i >= len(cw.BinnedItems) {
+			break
+		}
+		b := &cw.BinnedItems[i]
+		b.Locate(n)
+		yamlsrc.LocateEach(yamlsrc.Fields(n)["bins"], len(b.Bins), func(j int) *yamlsrc.Located { return &b.Bins[j].Located })
+	}
 	for i, n := range yamlsrc.Seq(top["options"]) {
 		if i >= len(cw.Options) {
 			break
@@ -288,6 +357,42 @@ func validate(c *yamlsrc.Collector, cw *Crosswalk) {
 			old.claim(c, p, "", name, where)
 		}
 	}
+	for i, name := range cw.UnknownItems.Names {
+		where := fmt.Sprintf("unknown_items[%d]", i)
+		if p := posAt(cw.UnknownItems.at, i, cw.KeyPos("unknown_items")); concept(p, where, name) {
+			old.claim(c, p, "", name, where)
+		}
+	}
+	for i := range cw.BinnedItems {
+		b := &cw.BinnedItems[i]
+		where := fmt.Sprintf("binned_items[%d]", i)
+		if concept(b.KeyPos("from"), where+".from", b.From) {
+			old.claim(c, b.KeyPos("from"), "", b.From, where+".from")
+		}
+		if concept(b.KeyPos("to"), where+".to", b.To) {
+			cur.claim(c, b.KeyPos("to"), "", b.To, where+".to")
+		}
+		if len(b.Bins) == 0 {
+			c.Add(b.At, where, yamlsrc.ErrMissing, "bins is required: one {from: <bin code of %s>, to: <option code of %s>} per range", b.From, b.To)
+		}
+		bold, bcur := side{}, side{}
+		for j := range b.Bins {
+			r := &b.Bins[j]
+			at := fmt.Sprintf("bins[%d]", j)
+			for _, v := range [][2]string{{"from", r.From}, {"to", r.To}} {
+				switch {
+				case v[1] == "":
+					c.Add(r.KeyPos(v[0]), where, yamlsrc.ErrMissing, "%s.%s: a code is required", at, v[0])
+				case !codePattern.MatchString(v[1]):
+					c.Add(r.KeyPos(v[0]), where, yamlsrc.ErrInvalid, "%s.%s: code %q: use letters, digits and _ only", at, v[0], v[1])
+				case v[0] == "from":
+					bold.claim(c, r.KeyPos("from"), where, v[1], at+".from")
+				default:
+					bcur.claim(c, r.KeyPos("to"), where, v[1], at+".to")
+				}
+			}
+		}
+	}
 	names := slices.Sorted(maps.Keys(cur))
 	slices.SortStableFunc(names, func(a, b string) int { return cmpPos(cur[a].pos, cur[b].pos) })
 	for _, name := range names {
@@ -313,8 +418,8 @@ func validateOptions(c *yamlsrc.Collector, o *OptionChanges, i int, entries map[
 		}
 		where = entryName(o.Concept)
 	}
-	if len(o.Renamed)+len(o.Merged)+len(o.Split)+len(o.Added)+len(o.Removed) == 0 {
-		c.Add(o.At, where, yamlsrc.ErrMissing, "the entry lists no change (renamed, merged, split, added or removed); remove it")
+	if len(o.Renamed)+len(o.Merged)+len(o.Split)+len(o.Added)+len(o.Removed)+len(o.Unknown.Names) == 0 && !o.Unknown.AllOthers {
+		c.Add(o.At, where, yamlsrc.ErrMissing, "the entry lists no change (renamed, merged, split, added, removed or unknown); remove it")
 	}
 	code := func(p yamlsrc.Pos, at, v string) bool {
 		switch {
@@ -382,6 +487,12 @@ func validateOptions(c *yamlsrc.Collector, o *OptionChanges, i int, entries map[
 			old.claim(c, p, where, v, at)
 		}
 	}
+	for j, v := range o.Unknown.Names {
+		at := fmt.Sprintf("unknown[%d]", j)
+		if p := posAt(o.Unknown.at, j, o.KeyPos("unknown")); code(p, at, v) {
+			old.claim(c, p, where, v, at)
+		}
+	}
 }
 
 // Template returns the crosswalk the scaffold command writes for a new year
@@ -405,6 +516,14 @@ added_items: []
 # Concepts of FROM's questions that are no longer asked.
 removed_items: []
 
+# Concepts of FROM's questions that this year's sources do not show (a year known only from a few
+# published tables): unknown, neither asked nor removed, never compared. A list, or all_others.
+unknown_items: []
+
+# An integer item of FROM published in ranges (bins) that is now a choice among the same ranges:
+#   - {from: <FROM concept>, to: <this year's concept>, bins: [{from: <bin code>, to: <option code>}, ...]}
+binned_items: []
+
 # Changes of the options (matrix: rows) of an item that is in both years, one entry per item:
 #   - concept: <this year's concept of the item>
 #     renamed: [{from: c, to: c2}]        # same answer, new code; {from: c, to: c} = same code, new wording (label_ja)
@@ -412,6 +531,7 @@ removed_items: []
 #     split: [{from: a, to: [a1, a2]}]    # one FROM code divided into several codes now
 #     added: [f]                          # new answers
 #     removed: [e]                        # answers no longer offered
+#     unknown: [g]                        # answers this year's sources do not show (or all_others)
 options: []
 `, "FROM", fmt.Sprint(from)))
 }

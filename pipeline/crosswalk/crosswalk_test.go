@@ -69,6 +69,10 @@ func TestParseErrors(t *testing.T) {
 		{"merge of one code", []edit{{"options:\n", "options:\n  - concept: report_audience\n    merged: [{from: [a], to: x}]\n"}}, yamlsrc.ErrInvalid, "merged: [{from: [a], to: x}]", "merged[0]: a merge needs at least two codes in from"},
 		{"split into one code", []edit{{"to: [a1, a2]", "to: [a1]"}}, yamlsrc.ErrInvalid, "to: [a1]", "split[0]: a split needs at least two codes in to"},
 		{"code mapped twice", []edit{{"    split:\n", "    removed: [a]\n    split:\n"}}, yamlsrc.ErrDuplicate, "removed: [a]", "removed[0]: a is already named by split[0].from"},
+		{"unknown_items neither a list nor all_others", []edit{{"removed_items:\n", "unknown_items: everything\nremoved_items:\n"}}, yamlsrc.ErrInvalid, "", "must be all_others or a list of names"},
+		{"unknown item also removed", []edit{{"removed_items:\n", "unknown_items: [skill_measurement]\nremoved_items:\n"}}, yamlsrc.ErrDuplicate, "", "unknown_items[0]: skill_measurement is already named by removed_items[0]"},
+		{"binned item without bins", []edit{{"options:\n", "binned_items:\n  - {from: current_members, to: current_members_range}\noptions:\n"}}, yamlsrc.ErrMissing, "- {from: current_members", "bins is required"},
+		{"binned range mapped twice", []edit{{"options:\n", "binned_items:\n  - {from: current_members, to: current_members_range, bins: [{from: lt5, to: a}, {from: lt5, to: b}]}\noptions:\n"}}, yamlsrc.ErrDuplicate, "", "bins[1].from: lt5 is already named by bins[0].from"},
 		{"bad code", []edit{{"to: coordinator", "to: co-ordinator"}}, yamlsrc.ErrInvalid, "to: co-ordinator", `renamed[0].to: code "co-ordinator": use letters, digits and _ only`},
 	}
 	for _, tc := range tests {
