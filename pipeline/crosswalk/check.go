@@ -76,9 +76,9 @@ type checker struct {
 	renameTo   map[string]string // this year's concept -> previous
 	added      map[string]bool
 	removed    map[string]bool
-	unknown    map[string]bool        // previous concepts listed in unknown_items
-	binnedFrom map[string]*BinnedItem // previous concept -> entry
-	binnedTo   map[string]*BinnedItem // this year's concept -> entry
+	unknown    map[string]bool           // previous concepts listed in unknown_items
+	binnedFrom map[string]*BinnedItem    // previous concept -> entry
+	binnedTo   map[string]*BinnedItem    // this year's concept -> entry
 	entries    map[string]*OptionChanges // usable options entries by concept
 }
 

@@ -83,11 +83,11 @@ type Crosswalk struct {
 
 	Format string `yaml:"format"`
 	// From is the previous survey year, the one this year is compared with.
-	From         int             `yaml:"from"`
-	Note         string          `yaml:"note"`
-	RenamedItems []ItemRename    `yaml:"renamed_items"`
-	AddedItems   []string        `yaml:"added_items"`
-	RemovedItems []string        `yaml:"removed_items"`
+	From         int          `yaml:"from"`
+	Note         string       `yaml:"note"`
+	RenamedItems []ItemRename `yaml:"renamed_items"`
+	AddedItems   []string     `yaml:"added_items"`
+	RemovedItems []string     `yaml:"removed_items"`
 	// UnknownItems lists the previous year's concepts that this year's
 	// sources do not show (a year known only in part, from published
 	// tables): neither asked nor removed, they are unknown in this year and
