@@ -134,14 +134,6 @@ func Run(cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	allYears := years
-	qs, chain, err := loadYears(cfg, allYears)
-	if err != nil {
-		return Result{}, err
-	}
-	profiles, err := loadProfiles(cfg, allYears, qs)
-	if err != nil {
-		return Result{}, err
-	}
 	if len(cfg.Years) > 0 {
 		for _, y := range cfg.Years {
 			if !slices.Contains(years, y) {
@@ -149,6 +141,14 @@ func Run(cfg Config) (Result, error) {
 			}
 		}
 		years = slices.DeleteFunc(slices.Clone(years), func(y int) bool { return !slices.Contains(cfg.Years, y) })
+	}
+	qs, chain, err := loadYears(cfg, allYears)
+	if err != nil {
+		return Result{}, err
+	}
+	profiles, err := loadProfiles(cfg, allYears, qs)
+	if err != nil {
+		return Result{}, err
 	}
 	m := loadManifest(cfg)
 	type pending struct {

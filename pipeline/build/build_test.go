@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,6 +123,23 @@ func TestDeterministic(t *testing.T) {
 	}
 	if len(again.Written) != 0 {
 		t.Errorf("rebuilding unchanged inputs rewrote %v", again.Written)
+	}
+}
+
+// editProfile replaces old by new in schemas/<year>/survey.yaml of a copied
+// tree (to declare an input the test removes, say).
+func editProfile(t *testing.T, schemas string, year int, old, new string) {
+	t.Helper()
+	p := filepath.Join(schemas, strconv.Itoa(year), "survey.yaml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s does not contain %q", p, old)
+	}
+	if err := os.WriteFile(p, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

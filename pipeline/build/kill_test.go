@@ -25,6 +25,7 @@ func TestKilledBuildLosesNothing(t *testing.T) {
 	}
 	schemas := copySchemas(t)
 	os.Remove(filepath.Join(schemas, "2015", "tables.yaml")) // no reconciliation: the input is enlarged
+	editProfile(t, schemas, 2015, "published: full", "published: none")
 	raw := copyDir(t, "raw")
 	os.RemoveAll(filepath.Join(raw, "2015", "published"))
 	out := t.TempDir()

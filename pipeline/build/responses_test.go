@@ -146,6 +146,8 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	}
 	// Without published tables there is nothing to reconcile: the quarantined build succeeds.
 	os.Remove(filepath.Join(cfg.SchemasDir, "2015", "tables.yaml"))
+	os.RemoveAll(filepath.Join(cfg.RawDir, "2015", "published"))
+	editProfile(t, cfg.SchemasDir, 2015, "published: full", "published: none")
 	cfg.ProcessedDir = filepath.Join(t.TempDir(), "processed")
 	if _, err := build.Run(cfg); err != nil {
 		t.Fatalf("quarantined build without published tables: %v", err)

@@ -109,8 +109,12 @@ type Claim struct {
 	// ID is stable across versions of the file: lower-case words joined by
 	// hyphens, starting with the page (p27-authority-advise-90pct).
 	ID string
-	// Page is the page number printed in the report.
+	// Page is the page number printed in the report (or in the source), 0
+	// when the source gives none.
 	Page int
+	// Source is the id of the document the claim is quoted from (a source of
+	// the year's survey.yaml); empty for the survey's own report.
+	Source string
 	// TextJA is the sentence as printed, with the extraction's spacing
 	// normalised; TextEN is its translation.
 	TextJA, TextEN string

@@ -54,7 +54,7 @@ var (
 var (
 	topKeys          = []string{"format", "report", "claims"}
 	reportKeys       = []string{"year", "pages", "source"}
-	claimKeys        = []string{"id", "page", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "relation", "value", "tolerance", "precision", "note"}
+	claimKeys        = []string{"id", "page", "source", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "relation", "value", "tolerance", "precision", "note"}
 	statisticKeys    = []string{"kind", "table", "rows", "use_n", "base", "exclude", "versus", "each"}
 	unverifiableKeys = []string{"reason", "tables", "kind"}
 )
@@ -121,7 +121,7 @@ func decode(c *yamlsrc.Collector, data []byte) []Claim {
 				c.Add(at(y), "", ErrInvalid, "report year %d is outside 1990-2100", year)
 			}
 		}
-		if p, ok := d.required(rep, "", "pages", "report"); ok {
+		if p, ok := rep.vals["pages"]; ok {
 			if n, ok := d.integer(p, "", "pages"); ok {
 				if n < 1 {
 					c.Add(at(p), "", ErrInvalid, "report pages must be at least 1, got %d", n)
@@ -356,13 +356,20 @@ func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool
 			d.c.Add(at(v), ctx, ErrInvalid, "id %q must be lower-case letters and digits joined by hyphens (p27-authority-advise-90pct)", s)
 		}
 	}
-	if v, ok := d.required(f, ctx, "page", "a claim"); ok {
-		if p, ok := d.integer(v, ctx, "page"); ok {
+	if v, ok := f.vals["source"]; ok {
+		if s, ok := d.text(v, ctx, "source"); ok {
+			cl.Source = s
+		}
+	}
+	if v, ok := f.vals["page"]; ok || cl.Source == "" {
+		if !ok {
+			d.c.Add(at(n), ctx, ErrMissing, "page is required in a claim (the report's page), or a source (the id of a source in the year's survey.yaml) the claim is quoted from")
+		} else if p, ok := d.integer(v, ctx, "page"); ok {
 			cl.Page = p
 			switch {
 			case p < 1:
 				d.c.Add(at(v), ctx, ErrInvalid, "page must be at least 1, got %d", p)
-			case pages > 0 && p > pages:
+			case pages > 0 && p > pages && cl.Source == "":
 				d.c.Add(at(v), ctx, ErrInvalid, "page %d is outside the report's pages 1-%d", p, pages)
 			}
 		}
@@ -533,12 +540,14 @@ func (d *decoder) unverifiable(n *yaml.Node, ctx string) *Unverifiable {
 			}
 		}
 	}
-	if v, ok := d.required(f, ctx, "tables", "unverifiable_from_tables"); ok {
+	// tables is optional: a figure no published table relates to (a press
+	// article's prose) names none.
+	if v, ok := f.vals["tables"]; ok {
 		switch {
 		case v.Kind != yaml.SequenceNode:
 			d.c.Add(at(v), ctx, ErrInvalid, "tables must be a list of table keys")
 		case len(v.Content) == 0:
-			d.c.Add(at(v), ctx, ErrMissing, "tables is empty")
+			d.c.Add(at(v), ctx, ErrMissing, "tables is empty (leave it out when no table relates to the claim)")
 		}
 		if v.Kind == yaml.SequenceNode {
 			for _, e := range v.Content {

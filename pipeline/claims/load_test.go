@@ -201,7 +201,7 @@ func TestParseErrors(t *testing.T) {
 		{"alias", "    text_en: About 90% of CSIRTs can advise.", "    text_en: &t About 90% of CSIRTs can advise.\n    note: *t", ErrInvalid, "claim p27-advise", "anchors and aliases are not allowed", "note: *t", 1},
 		{"claim not a mapping", "  - id: p109-cross\n", "  - just text\n  - id: p109-cross\n", ErrInvalid, "claim #7", "a claim must be a mapping", "- just text", 1},
 		{"wrong format", "format: csirt-survey/claims/v1", "format: v0", ErrInvalid, "", `format is "v0", want "csirt-survey/claims/v1"`, "format: v0", 1},
-		{"report pages missing", "  pages: 109\n", "", ErrMissing, "", "pages is required in report", "year: 2015", 1},
+		{"claim page and source missing", "    page: 27\n", "", ErrMissing, "claim p27-advise", "page is required in a claim (the report's page), or a source", "- id: p27-advise", 1},
 		{"report year out of range", "year: 2015", "year: 15", ErrInvalid, "", "report year 15 is outside 1990-2100", "year: 15", 1},
 		{"claims not a list", "claims:\n", "claims: none\nold_claims:\n", ErrInvalid, "", "claims must be a list", "claims: none", 1},
 		{"bad yaml", "  - id: p18-most", "  - id: [p18-most", ErrSyntax, "", "", "", 0},

@@ -9,6 +9,8 @@ import (
 // Schema is the Arrow schema of the claims dataset
 // (processed/claims/year=<YYYY>/part-0.parquet), one row per claim:
 //
+//   - source: the id of the source the claim is quoted from (survey.yaml),
+//     null for the survey's own report;
 //   - claim_id, page, text_ja, text_en: the claim as printed and translated;
 //   - tables: the keys of the tables it reads (or relates to);
 //   - statistic: the computation, e.g. "share(2.8: #2 / N)";
@@ -20,7 +22,7 @@ import (
 //     unverifiable; note: how it was computed, or why not.
 var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "claim_id", Type: arrow.BinaryTypes.String},
-	{Name: "page", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "page", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	{Name: "text_ja", Type: arrow.BinaryTypes.String},
 	{Name: "text_en", Type: arrow.BinaryTypes.String},
 	{Name: "tables", Type: arrow.ListOf(arrow.BinaryTypes.String)},
@@ -30,6 +32,7 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "computed", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "status", Type: arrow.BinaryTypes.String},
 	{Name: "note", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // StatisticText returns the statistic column's text for a claim: the
@@ -56,7 +59,11 @@ func Record(mem memory.Allocator, rs []Result) arrow.Record {
 	for _, r := range rs {
 		c := r.Claim
 		str(0, c.ID)
-		b.Field(1).(*array.Int32Builder).Append(int32(c.Page))
+		if c.Page > 0 {
+			b.Field(1).(*array.Int32Builder).Append(int32(c.Page))
+		} else {
+			b.Field(1).AppendNull()
+		}
 		str(2, c.TextJA)
 		str(3, c.TextEN)
 		tables.Append(true)
@@ -73,6 +80,11 @@ func Record(mem memory.Allocator, rs []Result) arrow.Record {
 		}
 		str(9, string(r.Status))
 		str(10, r.Note)
+		if c.Source == "" {
+			b.Field(11).AppendNull()
+		} else {
+			str(11, c.Source)
+		}
 	}
 	return b.NewRecord()
 }

@@ -24,7 +24,7 @@ func TestRecordColumns(t *testing.T) {
 	if !rec.Schema().Equal(Schema) {
 		t.Fatalf("schema = %v, want %v", rec.Schema(), Schema)
 	}
-	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note"}
+	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source"}
 	for i, name := range want {
 		if got := rec.ColumnName(i); got != name {
 			t.Errorf("column %d = %q, want %q", i, got, name)

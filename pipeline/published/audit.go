@@ -3,6 +3,7 @@ package published
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -19,6 +20,7 @@ const (
 	FindTypeMismatch   = "printed_single_published_multi"
 	FindMarkerMismatch = "marker_vs_questionnaire"
 	FindConflict       = "inference_conflict"
+	FindRepeatedCounts = "repeated_counts" // two tables print the same run of counts: a possible misread to check
 )
 
 // Severities of findings.
@@ -330,7 +332,74 @@ func (s *Set) Audit() []Finding {
 			MessageJA: fmt.Sprintf("%s の数値が整合しない (%s: 差 %d)", strings.Join(eq.tables, " / "), eq.rule, sum),
 			MessageEN: fmt.Sprintf("Tables %s disagree: %s, but the printed numbers are off by %d", strings.Join(eq.tables, " / "), eq.rule, sum)})
 	}
+	s.auditRepeats(add)
 	return out
+}
+
+// minRepeat is the shortest run of equal counts that two tables must share
+// for the audit to call it a possible misread.
+const minRepeat = 3
+
+// auditRepeats finds two tables that print the same run of at least
+// minRepeat non-zero counts in the same order (say 22, 52, 90), covering at
+// least half of each table's N (small runs such as 1, 1, 1 repeat by
+// chance): one chart may have been read for the other. Both are kept as printed; the finding
+// says what to check against the source.
+func (s *Set) auditRepeats(add func(Finding)) {
+	counts := func(t *Table) []int64 {
+		out := make([]int64, len(t.Rows))
+		for i, r := range t.Rows {
+			if r.Count.Lost || r.Count.Value == 0 {
+				out[i] = -1 // breaks a run
+			} else {
+				out[i] = r.Count.Value
+			}
+		}
+		return out
+	}
+	for i, a := range s.Tables {
+		ca := counts(a)
+		for _, b := range s.Tables[i+1:] {
+			run := longestCommonRun(ca, counts(b))
+			if len(run) < minRepeat || a.N.Lost || b.N.Lost {
+				continue
+			}
+			var sum int64
+			for _, v := range run {
+				sum += v
+			}
+			if 2*sum < a.N.Value || 2*sum < b.N.Value {
+				continue
+			}
+			nums := make([]string, len(run))
+			for k, v := range run {
+				nums[k] = strconv.FormatInt(v, 10)
+			}
+			list := strings.Join(nums, ", ")
+			add(Finding{Kind: FindRepeatedCounts, Severity: SevWarning, Tables: []string{a.Key, b.Key}, Pages: append(a.pages(), b.pages()...),
+				Numbers:   fmt.Sprintf("%s: %s; %s: %s", a.Key, list, b.Key, list),
+				MessageJA: fmt.Sprintf("表 %s (%s) と表 %s (%s) が同じ数の並び (%s) を示す。一方のグラフの読み違いの可能性があるため、原典で確認が必要 (数値は出典のまま、訂正はしていない)", a.Key, a.citeJA(), b.Key, b.citeJA(), list),
+				MessageEN: fmt.Sprintf("Tables %s (%s) and %s (%s) print the same run of counts (%s): one chart may have been read for the other. Check against the original; both are kept as their source prints them, not corrected", a.Key, a.Cite(), b.Key, b.Cite(), list)})
+		}
+	}
+}
+
+// longestCommonRun returns the longest run of consecutive values that a and b
+// share in the same order (negative values never match).
+func longestCommonRun(a, b []int64) []int64 {
+	var best []int64
+	for i := range a {
+		for j := range b {
+			k := 0
+			for i+k < len(a) && j+k < len(b) && a[i+k] >= 0 && a[i+k] == b[j+k] {
+				k++
+			}
+			if k > len(best) {
+				best = a[i : i+k]
+			}
+		}
+	}
+	return best
 }
 
 func (s *Set) pages(keys []string) []int {

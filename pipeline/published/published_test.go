@@ -434,3 +434,34 @@ func TestNotReportedAndPartial(t *testing.T) {
 		})
 	}
 }
+
+// Two tables that print the same run of counts covering most of their N are
+// a finding to check; a short run of small counts is not.
+func TestAuditRepeatedCounts(t *testing.T) {
+	table := func(key string, n int64, counts ...int64) *Table {
+		tb := &Table{Key: key, Source: "article", N: Number{Value: n}}
+		for i, c := range counts {
+			tb.Rows = append(tb.Rows, Row{No: i + 1, Count: Number{Value: c}})
+		}
+		return tb
+	}
+	var got []Finding
+	add := func(f Finding) { got = append(got, f) }
+	s := &Set{Tables: []*Table{
+		table("2.15", 187, 22, 52, 90),
+		table("3.3", 187, 22, 52, 90, 23),
+		table("4.1", 66, 1, 1, 1, 63),
+		table("4.2", 66, 5, 1, 1, 1, 58),
+	}}
+	s.auditRepeats(add)
+	if len(got) != 1 {
+		t.Fatalf("%d findings, want 1 (2.15 / 3.3): %+v", len(got), got)
+	}
+	f := got[0]
+	if f.Kind != FindRepeatedCounts || !slices.Equal(f.Tables, []string{"2.15", "3.3"}) || !strings.Contains(f.MessageEN, "(22, 52, 90)") {
+		t.Errorf("finding = %+v", f)
+	}
+	if run := longestCommonRun([]int64{1, 2, 3, -1, 4}, []int64{9, 2, 3, -1, 4}); !slices.Equal(run, []int64{2, 3}) {
+		t.Errorf("longestCommonRun = %v, want [2 3] (a lost count breaks a run)", run)
+	}
+}

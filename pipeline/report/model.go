@@ -28,6 +28,8 @@ type ptable struct {
 	ID       string // cell id and HTML anchor, derived from the key
 	Item     string
 	Page     int
+	Source   string // citation of the source when it is not the survey's own report
+	Partial  bool   // the source quotes only some rows
 	Title    text
 	Question text
 	Base     string
@@ -156,6 +158,12 @@ func (m *model) buildTables() error {
 			t.Question = t.Title
 		}
 		t.BaseLong = baseLong(spec)
+		t.Partial = e0.Partial
+		if p := m.in.Profile; p != nil {
+			if src := p.Source(e0.Source); src != nil && !src.Primary {
+				t.Source = src.Citation
+			}
+		}
 		if !e0.N.Lost {
 			t.PubN = ptr(e0.N.Value)
 		}
@@ -191,6 +199,8 @@ func (m *model) buildTables() error {
 				if r.Status != reconcile.Match && r.Note != "" {
 					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
 				}
+			} else if !m.computed && e.Count.NotReported {
+				t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): not reported by the source", e.RowNo, e.Code))
 			} else if !m.computed && e.Count.Lost {
 				note := fmt.Sprintf("#%d (%s): printed number lost", e.RowNo, e.Code)
 				if e.Inferred != nil {
@@ -335,8 +345,16 @@ func (t *ptable) nLine(l lang) string {
 // meta is the line under a table's heading: page, single/multi, base.
 func (t *ptable) meta(l lang) string {
 	parts := []string{}
-	if t.Page > 0 {
+	switch {
+	case t.Source != "" && t.Page > 0:
+		parts = append(parts, fmt.Sprintf(ui["sourcePage"].in(l), t.Source, t.Page))
+	case t.Source != "":
+		parts = append(parts, ui["sourceOnly"].in(l)+": "+t.Source)
+	case t.Page > 0:
 		parts = append(parts, fmt.Sprintf(ui["page"].in(l), t.Page))
+	}
+	if t.Partial {
+		parts = append(parts, ui["partialTable"].in(l))
 	}
 	if t.Multi {
 		parts = append(parts, ui["multi"].in(l))
