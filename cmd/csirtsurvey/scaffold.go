@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
@@ -30,6 +32,7 @@ func newScaffoldCmd() *cobra.Command {
                                      survey.id set to the new year, to be edited into the new questionnaire
   schemas/<year>/crosswalk.yaml      an empty crosswalk (from: <from>) whose comments explain each list
   raw/<year>/README.md               what to put under raw/<year>/
+  schemas/<year>/survey.yaml         the year's profile to fill in: fielding, sources, which inputs it has
 
 It never overwrites: when any of these files exists, nothing is written. Then edit the questionnaire,
 record every difference from <from> in the crosswalk, and run the build: it names each difference that
@@ -69,9 +72,11 @@ is not recorded (schemas/README.md, "Adding a year: concepts and crosswalk").`,
   1. edit %s: survey titles, published, fielded, respondents, source; then the items
      (keep the id, or set concept:, of every item that asks the same question as in %d)
   2. record every difference from %d in %s
-  3. put the responses (and a mapping.yaml if their columns differ) under %s
-  4. csirtsurvey validate %s, then build: it names every difference the crosswalk does not record
-`, year, from, files[0].path, from, from, files[1].path, filepath.Join(raw, y), files[0].path)
+  3. fill in %s: fielding, sources and the inputs the year has (data)
+  4. put the responses (and a mapping.yaml if their columns differ) under %s, or the published tables
+     (schemas/%d/tables.yaml and %s/published/*.yaml), or both
+  5. csirtsurvey validate %s, then build: it names every difference the crosswalk does not record
+`, year, from, files[0].path, from, from, files[1].path, files[3].path, filepath.Join(raw, y), year, filepath.Join(raw, y), filepath.Join(schemas, y))
 			return nil
 		},
 	}
@@ -117,14 +122,85 @@ func scaffoldFiles(schemas, raw string, from, year int) ([]scaffoldFile, error) 
 `, from, year, srcName, year, from, from)
 	out = append([]byte(header), out...)
 	dst := filepath.Join(schemas, y, build.QuestionnaireFile)
-	if nq, err := questionnaire.Parse(dst, out); err != nil || nq.Survey.Year != year {
-		return nil, fmt.Errorf("scaffold: the copy of %s does not load as a %d questionnaire: %v", src, year, err)
+	// The copy keeps the earlier edition's titles, which the loader refuses
+	// until they are edited; check that everything else loads.
+	if err := checkCopy(dst, out, year); err != nil {
+		return nil, fmt.Errorf("scaffold: the copy of %s does not load as a %d questionnaire: %w", src, year, err)
+	}
+	prof, err := survey.LoadYear(schemas, from)
+	if err != nil {
+		return nil, fmt.Errorf("scaffold: %w: %w", err, build.ErrInvalidInput)
 	}
 	return []scaffoldFile{
 		{dst, out},
 		{filepath.Join(schemas, y, crosswalk.FileName), crosswalk.Template(from)},
 		{filepath.Join(raw, y, "README.md"), rawReadme(from, year)},
+		{filepath.Join(schemas, y, survey.FileName), profileTemplate(prof, year)},
 	}, nil
+}
+
+// profileTemplate is the new year's survey.yaml: who ran the survey and whom
+// it asked are copied from the year it starts from; what only the new year
+// can say (when and how it was fielded, its sources, which inputs it has) is
+// left empty, so that the build names each until it is filled in.
+func profileTemplate(p *survey.Profile, year int) []byte {
+	q := func(s string) string { return strconv.Quote(s) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `# Profile of the %d edition (format: schemas/README.md, "The survey profile"). Scaffolded from %d:
+# organiser and population are copied; fill in the rest. The build refuses the year until this file is complete
+# and names the inputs the year has (data).
+format: %s
+year: %d
+
+organiser_ja: %s
+organiser_en: %s
+population_ja: %s
+population_en: %s
+
+fielding:
+  start: ""          # YYYY-MM-DD
+  end: ""            # YYYY-MM-DD (the same as start for one day)
+  method: ""         # paper | web | interview | mixed
+  routing: ""        # enforced (a web form asks a follow-up only when its rule selects it) | advisory (paper)
+  description_ja: ""
+  description_en: ""
+
+data:
+  responses: none    # collected | reconstructed | synthetic | none: what raw/%d/responses.csv holds
+  published: none    # full | partial | none: schemas/%d/tables.yaml with raw/%d/published/*.yaml
+
+sources: []          # the report (primary: true) and any article that quotes it: {id, kind, citation, date}
+`, year, p.Year, survey.Format, year, q(p.OrganiserJA), q(p.OrganiserEN), q(p.PopulationJA), q(p.PopulationEN), year, year, year)
+	if len(p.DateRules) > 0 {
+		fmt.Fprintf(&b, "\n# Copied from %d: check that these items exist, with these numbers, in the new questionnaire.\ndate_order:\n", p.Year)
+		for _, r := range p.DateRules {
+			fmt.Fprintf(&b, "  - {before: %s, after: %s}\n", q(r.Before), q(r.After))
+		}
+	}
+	return []byte(b.String())
+}
+
+// checkCopy loads the scaffolded questionnaire, accepting only the errors
+// that its titles (copied from the earlier year) name another year.
+func checkCopy(path string, data []byte, year int) error {
+	nq, err := questionnaire.Parse(path, data)
+	var list yamlsrc.ErrorList
+	if errors.As(err, &list) {
+		list = slices.DeleteFunc(list, func(e *yamlsrc.Error) bool {
+			return strings.HasPrefix(e.Msg, "survey.title_") && strings.Contains(e.Msg, "but survey.year is")
+		})
+		if len(list) == 0 {
+			return nil
+		}
+		return list
+	}
+	if err != nil {
+		return err
+	}
+	if nq.Survey.Year != year {
+		return fmt.Errorf("survey.year is %d", nq.Survey.Year)
+	}
+	return nil
 }
 
 // retargetQuestionnaire rewrites the values of survey.year and survey.id in

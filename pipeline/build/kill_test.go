@@ -26,6 +26,7 @@ func TestKilledBuildLosesNothing(t *testing.T) {
 	schemas := copySchemas(t)
 	os.Remove(filepath.Join(schemas, "2015", "tables.yaml")) // no reconciliation: the input is enlarged
 	editProfile(t, schemas, 2015, "published: full", "published: none")
+	editProfile(t, schemas, 2015, "crosstabs:\n  - {rows: S1, cols: \"1.6\"}\n", "") // the crosstabs need the tables
 	raw := copyDir(t, "raw")
 	os.RemoveAll(filepath.Join(raw, "2015", "published"))
 	out := t.TempDir()

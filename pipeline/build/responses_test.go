@@ -148,6 +148,7 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	os.Remove(filepath.Join(cfg.SchemasDir, "2015", "tables.yaml"))
 	os.RemoveAll(filepath.Join(cfg.RawDir, "2015", "published"))
 	editProfile(t, cfg.SchemasDir, 2015, "published: full", "published: none")
+	editProfile(t, cfg.SchemasDir, 2015, "crosstabs:\n  - {rows: S1, cols: \"1.6\"}\n", "")
 	cfg.ProcessedDir = filepath.Join(t.TempDir(), "processed")
 	if _, err := build.Run(cfg); err != nil {
 		t.Fatalf("quarantined build without published tables: %v", err)

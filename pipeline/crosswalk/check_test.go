@@ -302,7 +302,7 @@ func TestCheckPasses(t *testing.T) {
 func TestCheckWithoutCrosswalkOnIdenticalYears(t *testing.T) {
 	f := readFixture(t)
 	prev := mustQuestionnaire(t, q2015Path)
-	doc := apply(t, f.prev, []edit{{"  year: 2015\n", "  year: 2016\n"}})
+	doc := apply(t, f.prev, []edit{{"  year: 2015\n", "  year: 2016\n"}, {"title_ja: 2015年度", "title_ja: 2016年度"}, {"FY2015", "FY2016"}})
 	cur, err := questionnaire.Parse("schemas/2016/questionnaire.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,14 @@ package questionnaire
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 var (
 	idPattern     = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	codePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]*$`)
+	titleYear     = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
 	numberPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
 	sim3Pattern   = regexp.MustCompile(`^[OHTP]-[0-9]+$`)
 )
@@ -119,6 +121,15 @@ func validateSurvey(c *collector, q *Questionnaire) {
 	} {
 		if strings.TrimSpace(f.val) == "" {
 			c.add(s.KeyPos(f.key), "", ErrMissing, "survey.%s is required", f.key)
+		}
+	}
+	// A title that names another year is a copy not yet edited (csirtsurvey
+	// scaffold copies the previous year's questionnaire).
+	for _, f := range []struct{ key, val string }{{"title_ja", s.TitleJA}, {"title_en", s.TitleEN}} {
+		for _, m := range titleYear.FindAllString(f.val, -1) {
+			if y, _ := strconv.Atoi(m); y != s.Year && s.Year != 0 {
+				c.add(s.KeyPos(f.key), "", ErrInvalid, "survey.%s names %d but survey.year is %d: give the edition's own title", f.key, y, s.Year)
+			}
 		}
 	}
 	if s.Respondents < 0 {
