@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
-	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
 // usageError marks errors in the command line itself.
@@ -108,27 +107,32 @@ func summary(res build.Result, took time.Duration) string {
 
 func newValidateCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "validate FILE...",
-		Short: "Check questionnaire files and list every problem with file and line",
+		Use:   "validate PATH...",
+		Short: "Check a year's input files (or single files) and list every problem with file and line",
+		Long: `validate checks every hand-written input a path names: one file, a year's directory
+(schemas/<year>/ or raw/<year>/), or a whole schemas/ or raw/ tree. The kind of each file is read
+from its format key: questionnaire, survey profile, crosswalk (against the previous year's
+questionnaire), table specs (against the year's questionnaire), published tables, claims,
+interviews, and mapping.yaml by name. A file of no known kind is an error, not skipped.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return &usageError{fmt.Errorf("validate: name at least one questionnaire file")}
+				return &usageError{fmt.Errorf("validate: name at least one file or directory (schemas/2015, raw/2015, ...)")}
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			checked := build.Validate(args)
 			failed := 0
-			for _, path := range args {
-				q, err := questionnaire.Load(path)
-				if err != nil {
+			for _, c := range checked {
+				if c.Err != nil {
 					failed++
-					fmt.Fprintln(cmd.ErrOrStderr(), err)
+					fmt.Fprintln(cmd.ErrOrStderr(), c.Err)
 					continue
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d items, survey %s)\n", path, len(q.Items), q.Survey.ID)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s: %s)\n", c.Path, c.Kind, c.What)
 			}
 			if failed > 0 {
-				return fmt.Errorf("validate: %d of %d file(s) invalid: %w", failed, len(args), build.ErrInvalidInput)
+				return fmt.Errorf("validate: %d of %d file(s) invalid: %w", failed, len(checked), build.ErrInvalidInput)
 			}
 			return nil
 		},
