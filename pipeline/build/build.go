@@ -231,12 +231,32 @@ func Run(cfg Config) (Result, error) {
 		res.Written = append(res.Written, r.Written...)
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
 	}
+	if err := writeDataPackage(cfg, qs, &res); err != nil {
+		return res, err
+	}
 	if len(todo) > 0 {
 		if err := m.save(cfg); err != nil {
 			return res, fmt.Errorf("build: manifest: %w", err)
 		}
 	}
 	return res, nil
+}
+
+// writeDataPackage (re)writes processed/datapackage.json from the declared
+// datasets and the partitions on disk; an unchanged descriptor is left alone.
+func writeDataPackage(cfg Config, qs map[int]*questionnaire.Questionnaire, res *Result) error {
+	data, err := dataPackage(cfg.ProcessedDir, qs)
+	if err != nil {
+		return fmt.Errorf("build: %s: %w", DataPackageFile, err)
+	}
+	var set atomicfile.Set
+	set.Add(filepath.Join(cfg.ProcessedDir, DataPackageFile), data)
+	r, err := set.Commit()
+	if err != nil {
+		return fmt.Errorf("build: %s: %w", DataPackageFile, err)
+	}
+	res.Written = append(res.Written, r.Written...)
+	return nil
 }
 
 // trendsMissing reports whether a year with responses lacks its trends file,
@@ -248,8 +268,8 @@ func trendsMissing(cfg Config, years []int) bool {
 		}
 	}
 	for _, y := range years {
-		if fileExists(columnar.PartitionPath(cfg.ProcessedDir, "responses", y)) &&
-			!fileExists(columnar.PartitionPath(cfg.ProcessedDir, "trends", y)) {
+		if fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsResponses, y)) &&
+			!fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsTrends, y)) {
 			return true
 		}
 	}
@@ -283,7 +303,7 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
-	if err := addParquet(set, cfg, "codebook", year, rec); err != nil {
+	if err := addParquet(set, cfg, dsCodebook, year, rec); err != nil {
 		return err
 	}
 	// Name the source the same way wherever the build runs from, so reports stay byte-identical.
@@ -339,12 +359,12 @@ func buildInterviews(cfg Config, year int, set *atomicfile.Set) ([]interviews.In
 	mem := memory.NewGoAllocator()
 	teams := interviews.Teams(mem, ivs)
 	defer teams.Release()
-	if err := addParquet(set, cfg, "interviews", year, teams); err != nil {
+	if err := addParquet(set, cfg, dsInterviews, year, teams); err != nil {
 		return nil, err
 	}
 	topics := interviews.Topics(mem, ivs)
 	defer topics.Release()
-	return ivs, addParquet(set, cfg, "interview_topics", year, topics)
+	return ivs, addParquet(set, cfg, dsTopics, year, topics)
 }
 
 // buildPublished joins the year's published-table transcription with its
@@ -399,19 +419,19 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	mem := memory.NewGoAllocator()
 	rec := pub.Record(mem)
 	defer rec.Release()
-	if err := addParquet(set, cfg, "published", year, rec); err != nil {
+	if err := addParquet(set, cfg, dsPublished, year, rec); err != nil {
 		return err
 	}
 	audit := published.AuditRecord(mem, pub.Audit())
 	defer audit.Release()
-	if err := addParquet(set, cfg, "audit", year, audit); err != nil {
+	if err := addParquet(set, cfg, dsAudit, year, audit); err != nil {
 		return err
 	}
 	if cs != nil {
 		in.Claims = claims.Evaluate(cs, pub)
 		crec := claims.Record(mem, in.Claims)
 		defer crec.Release()
-		if err := addParquet(set, cfg, "claims", year, crec); err != nil {
+		if err := addParquet(set, cfg, dsClaims, year, crec); err != nil {
 			return err
 		}
 	}

@@ -89,12 +89,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	}
 	mem := memory.NewGoAllocator()
 	schema := columns.Schema(q)
-	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "responses", year), schema,
+	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsResponses, year), schema,
 		columnar.PlainColumns("respondent_id"))
 	if err != nil {
 		return err
 	}
-	respIPCFile, err := set.Create(columnar.IPCPath(cfg.ProcessedDir, "responses", year))
+	respIPCFile, err := set.Create(columnar.IPCPath(cfg.ProcessedDir, dsResponses, year))
 	if err != nil {
 		return err
 	}
@@ -102,12 +102,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err != nil {
 		return err
 	}
-	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "answers", year), responses.AnswersSchema)
+	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), responses.AnswersSchema)
 	if err != nil {
 		return err
 	}
 	answers := responses.NewAnswers(mem, q)
-	matPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, "maturity", year), aggregate.MaturitySchema)
+	matPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema)
 	if err != nil {
 		return err
 	}
@@ -250,13 +250,13 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 
 	val := ingest.ValidationRecord(mem, report)
 	defer val.Release()
-	if err := addParquet(set, cfg, "validation", year, val, meta); err != nil {
+	if err := addParquet(set, cfg, dsValidation, year, val, meta); err != nil {
 		return err
 	}
 	if cfg.Quarantine {
 		rej := ingest.RejectsRecord(mem, report)
 		defer rej.Release()
-		if err := addParquet(set, cfg, "rejects", year, rej, meta); err != nil {
+		if err := addParquet(set, cfg, dsRejects, year, rej, meta); err != nil {
 			return err
 		}
 	}
@@ -272,7 +272,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	in.Frequencies = rows
 	freq := aggregate.FrequenciesRecord(mem, rows)
 	defer freq.Release()
-	if err := addParquet(set, cfg, "frequencies", year, freq, meta); err != nil {
+	if err := addParquet(set, cfg, dsFrequencies, year, freq, meta); err != nil {
 		return err
 	}
 	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
@@ -282,7 +282,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	in.Reconciliation = rec
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()
-	if err := addParquet(set, cfg, "reconciliation", year, rrec, meta); err != nil {
+	if err := addParquet(set, cfg, dsReconciliation, year, rrec, meta); err != nil {
 		return err
 	}
 	if err := reconcile.Check(rec); err != nil {
@@ -315,7 +315,7 @@ func addCrosstabs(set *atomicfile.Set, cfg Config, year int, mem memory.Allocato
 	if err != nil {
 		return err
 	}
-	set.Add(columnar.PartitionPath(cfg.ProcessedDir, "crosstabs", year), data)
+	set.Add(columnar.PartitionPath(cfg.ProcessedDir, dsCrosstabs, year), data)
 	return nil
 }
 
