@@ -36,9 +36,9 @@ func TestExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{"help", []string{"--help"}, exitOK, "Usage:", ""},
-		{"validate ok", []string{"validate", good}, exitOK, fmt.Sprintf("ok (%d items", len(q.Items)), ""},
+		{"validate ok", []string{"validate", good}, exitOK, fmt.Sprintf("ok (questionnaire: %d items", len(q.Items)), ""},
 		{"validate broken", []string{"validate", broken}, exitInvalid, "", `broken.yaml:5:11: item 1.1: unknown type "radio"`},
-		{"validate nothing", []string{"validate"}, exitUsage, "", "name at least one questionnaire file"},
+		{"validate nothing", []string{"validate"}, exitUsage, "", "name at least one file or directory"},
 		{"unknown flag", []string{"build", "--nope"}, exitUsage, "", "unknown flag: --nope"},
 		{"build extra args", []string{"build", "x"}, exitUsage, "", "takes no arguments"},
 		{"build missing schemas", []string{"build", "--schemas", filepath.Join(out, "none")}, exitFailure, "", "list survey years"},

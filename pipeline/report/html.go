@@ -61,6 +61,7 @@ func edition(m *model, l lang) htmlEdition {
 	for k, v := range ui {
 		t[k] = v.in(l)
 	}
+	t["leadHTML"] = m.lead("leadHTML").in(l)
 	s := m.q.Survey
 	e := htmlEdition{Lang: l.code(), Prefix: l.code() + "-", T: t, Title: text{s.TitleJA, s.TitleEN}.in(l), Overview: m.overview(l)}
 	if w, loud := m.provenanceText(l); loud {
@@ -68,10 +69,7 @@ func edition(m *model, l lang) htmlEdition {
 	}
 	e.OverviewData = template.HTML(m.overviewGrid(l).htmlNA(htmlNA))
 	if len(m.tables) > 0 {
-		e.TablesIntro = fmt.Sprintf(t["tablesText"], len(m.tables))
-		if !m.computed {
-			e.TablesIntro = fmt.Sprintf(t["tablesTextPub"], len(m.tables))
-		}
+		e.TablesIntro = m.tablesIntro(l)
 	}
 	for _, pt := range m.tables {
 		title := pt.chartTitle(l)

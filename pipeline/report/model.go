@@ -365,6 +365,28 @@ func (t *ptable) meta(l lang) string {
 	return strings.Join(parts, " · ")
 }
 
+// tablesIntro is the text above the tables.
+func (m *model) tablesIntro(l lang) string {
+	key := "tablesText"
+	switch {
+	case m.computed:
+	case m.in.Profile != nil && m.in.Profile.Data.Published == survey.TablesPartial:
+		key = "tablesTextPartial"
+	default:
+		key = "tablesTextPub"
+	}
+	return fmt.Sprintf(ui[key].in(l), len(m.tables))
+}
+
+// lead returns the ui key of a lead text (lead, leadHTML, leadXLSX): the
+// published-tables-only wording for a year without respondent rows.
+func (m *model) lead(key string) text {
+	if !m.computed {
+		return ui[key+"PubOnly"]
+	}
+	return ui[key]
+}
+
 // provenanceText is the overview's statement on the respondent rows, with
 // the year's own note on them (survey.yaml notes_ja/notes_en).
 func (m *model) provenanceText(l lang) (string, bool) {

@@ -121,7 +121,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 	if loud {
 		fmt.Fprintf(&head, "> **%s**\n\n", mdEsc(prov))
 	}
-	fmt.Fprintf(&head, "%s\n\n%s", mdEsc(t("lead")), t("otherEdition"))
+	fmt.Fprintf(&head, "%s\n\n%s", mdEsc(m.lead("lead").in(l)), t("otherEdition"))
 	b.md("title", head.String())
 
 	b.md("overview", "## "+t("overview")+"\n\n"+mdTable([2]string{"", ""}, m.overview(l)))
@@ -143,11 +143,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 	}
 
 	if len(m.tables) > 0 {
-		intro := fmt.Sprintf(t("tablesText"), len(m.tables))
-		if !m.computed {
-			intro = fmt.Sprintf(t("tablesTextPub"), len(m.tables))
-		}
-		b.md("tables", "## "+t("tables")+"\n\n"+intro)
+		b.md("tables", "## "+t("tables")+"\n\n"+m.tablesIntro(l))
 		for _, pt := range m.tables {
 			b.md(pt.ID+"-about", tableMD(pt, l))
 			bars := pt.bars(l)

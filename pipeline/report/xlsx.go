@@ -212,8 +212,8 @@ func workbook(m *model) ([]byte, error) {
 	b.fail(f.SetSheetName("Sheet1", index))
 	b.put(index, 1, 1, s.TitleJA, b.st.title)
 	b.put(index, 1, 2, s.TitleEN, b.st.bold)
-	b.put(index, 1, 3, ui["leadXLSX"].JA, 0)
-	b.put(index, 1, 4, ui["leadXLSX"].EN, 0)
+	b.put(index, 1, 3, m.lead("leadXLSX").JA, 0)
+	b.put(index, 1, 4, m.lead("leadXLSX").EN, 0)
 	row := 5
 	if w, loud := m.provenanceText(ja); loud {
 		we, _ := m.provenanceText(en)
