@@ -170,7 +170,7 @@ func TestFailedBuildLeavesOutputsUntouched(t *testing.T) {
 		{"undefined option set", "option_set: maturity5", "option_set: maturity6", `option_set "maturity6" is not defined`},
 		{"unknown relevance item", `item: "2.14"`, `item: "2.15"`, `relevance names unknown item "2.15"`},
 		{"unknown type", "type: year_month", "type: yearmonth", `unknown type "yearmonth"`},
-		{"wrong year", "year: 2015", "year: 2016", "survey.year is 2016 but the file is under 2015/"},
+		{"wrong year", "year: 2015", "year: 2016", "survey.title_ja names 2015 but survey.year is 2016"},
 	}
 	for _, tc := range breakages {
 		t.Run(tc.name, func(t *testing.T) {
