@@ -41,6 +41,9 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			if out == "" {
 				return &usageError{fmt.Errorf("synth: --out is required (a file, or - for stdout)")}
 			}
+			if year == 0 {
+				return &usageError{fmt.Errorf("synth: --year is required (a year with published tables)")}
+			}
 			if n < 0 {
 				return &usageError{fmt.Errorf("synth: -n must not be negative, got %d", n)}
 			}
@@ -82,7 +85,7 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&year, "year", 2015, "survey year whose questionnaire and published tables to use")
+	f.IntVar(&year, "year", 0, "survey year whose questionnaire and published tables to use")
 	f.IntVarP(&n, "n", "n", 1000, "number of synthetic respondents")
 	f.Uint64Var(&seed, "seed", 1, "random seed (the same seed gives the same file)")
 	f.StringVar(&out, "out", "", "output CSV file, or - for stdout (required)")

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
@@ -67,14 +68,15 @@ func inputFiles(p string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+		// Documentation (README.md, NOTES.md, ...) is for people, not an input.
+		if !d.IsDir() && !strings.HasSuffix(path, ".md") {
 			files = append(files, path)
 		}
 		return nil
 	})
 	slices.Sort(files)
 	if err == nil && len(files) == 0 {
-		err = fmt.Errorf("%s holds no YAML input file", p)
+		err = fmt.Errorf("%s holds no input file", p)
 	}
 	return files, err
 }
@@ -90,6 +92,9 @@ func formatOf(data []byte) string {
 
 func validateFile(path string) Checked {
 	c := Checked{Path: path}
+	if slices.Contains(ResponseFiles, filepath.Base(path)) {
+		return validateResponses(path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		c.Err = err
@@ -178,9 +183,57 @@ func validateFile(path string) Checked {
 		if _, c.Err = ingest.LoadMapping(path); c.Err == nil {
 			c.What = "columns and values mapped onto the responses contract"
 		}
+	case !strings.HasSuffix(path, ".yaml") && !strings.HasSuffix(path, ".yml"):
+		c.Err = fmt.Errorf("%s: %w: not YAML and not %s", path, ErrUnknownInput, strings.Join(ResponseFiles, " or "))
 	default:
 		c.Err = fmt.Errorf("%s: format %q: %w (known: %s, %s, %s, %s, %s, %s, %s, and mapping.yaml by name)", path, f, ErrUnknownInput,
 			questionnaire.Format, survey.Format, crosswalk.Format, published.SpecFormat, published.TranscriptionFormat, claims.Format, interviews.Format)
+	}
+	return c
+}
+
+// validateResponses reads raw/<year>/responses.csv|xlsx against the year's
+// questionnaire and profile (schemas/<year>/ beside raw/), with its
+// mapping.yaml when there is one, as the build would, without writing
+// anything.
+func validateResponses(path string) Checked {
+	c := Checked{Path: path, Kind: "responses"}
+	dir := filepath.Dir(path)
+	year, err := strconv.Atoi(filepath.Base(dir))
+	if err != nil {
+		c.Err = fmt.Errorf("%s: respondent rows live in raw/<year>/, not %s", path, dir)
+		return c
+	}
+	schemas := filepath.Join(filepath.Dir(filepath.Dir(dir)), "schemas")
+	q, err := questionnaire.Load(filepath.Join(schemas, strconv.Itoa(year), QuestionnaireFile))
+	if err != nil {
+		c.Err = fmt.Errorf("%s: needs the year's questionnaire under %s, which does not load: %w", path, schemas, err)
+		return c
+	}
+	opt := ingest.Options{Year: year}
+	if p, err := survey.LoadYear(schemas, year); err == nil {
+		opt.Order = p.DateOrder()
+	}
+	if mp := filepath.Join(dir, "mapping.yaml"); fileExists(mp) {
+		if opt.Mapping, err = ingest.LoadMapping(mp); err != nil {
+			c.Err = err
+			return c
+		}
+	}
+	rep, err := ingest.Read(q, path, opt, func(rec arrow.Record) error { return nil })
+	switch {
+	case err != nil:
+		c.Err = err
+	case rep.Err() != nil:
+		var lines []string
+		for _, is := range rep.Issues {
+			if is.Severity == "error" {
+				lines = append(lines, fmt.Sprintf("%s:%d: %s: %s", is.File, is.Row, is.Code, is.Message))
+			}
+		}
+		c.Err = fmt.Errorf("%s\n%w", strings.Join(lines, "\n"), rep.Err())
+	default:
+		c.What = fmt.Sprintf("%d rows, %d accepted, %d issues", rep.Rows, rep.Accepted, len(rep.Issues))
 	}
 	return c
 }

@@ -1,7 +1,7 @@
 // Command bench is the comparison of `make bench`: our pipeline against
 // DuckDB on synthetic respondents.
 //
-//	go run ./pipeline/internal/bench [-sizes 100000,1000000] [-seed 1] [-year 2015]
+//	go run ./pipeline/internal/bench [-sizes 100000,1000000] [-seed 1] [-year YYYY]
 //	                                 [-cache DIR] [-runs 1] [-build first|all|none]
 //	                                 [-md BENCHMARKS.md] [-keep]
 //
@@ -55,6 +55,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
 
@@ -76,7 +78,7 @@ func main() {
 	var cfg config
 	sizes := flag.String("sizes", "100000,1000000", "numbers of respondents, comma-separated")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed of the synthetic data")
-	flag.IntVar(&cfg.year, "year", 2015, "survey year")
+	flag.IntVar(&cfg.year, "year", 0, "survey year (default: the first year whose profile has the full published tables)")
 	flag.StringVar(&cfg.cache, "cache", "", "cache directory for the synthetic files (default ${XDG_CACHE_HOME:-$HOME/.cache}/csirt-survey-bench)")
 	flag.IntVar(&cfg.runs, "runs", 1, "runs of each side, alternating; the fastest of each is reported")
 	flag.StringVar(&cfg.md, "md", "", "Markdown file whose <!-- bench:begin --> ... <!-- bench:end --> section receives the results")
@@ -105,6 +107,22 @@ func main() {
 	if err := run(cfg); err != nil {
 		fatalf("%v", err)
 	}
+}
+
+// fullTablesYear is the first survey year whose profile declares the full
+// published tables (the distributions the synthetic respondents are drawn from).
+func fullTablesYear(root string) (int, error) {
+	schemas := filepath.Join(root, "schemas")
+	years, err := build.Years(schemas)
+	if err != nil {
+		return 0, err
+	}
+	for _, y := range years {
+		if p, err := survey.LoadYear(schemas, y); err == nil && p.Data.Published == survey.TablesFull {
+			return y, nil
+		}
+	}
+	return 0, fmt.Errorf("no survey year has the full published tables (survey.yaml data.published: full); give -year")
 }
 
 func fatalf(format string, a ...any) {
@@ -163,6 +181,11 @@ func run(cfg config) error {
 	}
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		return fmt.Errorf("run from the repository root (go run ./pipeline/internal/bench)")
+	}
+	if cfg.year == 0 {
+		if cfg.year, err = fullTablesYear(root); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Stat(filepath.Join(root, nodeDir, "node_modules", "@duckdb", "node-api")); err != nil {
 		return fmt.Errorf("the DuckDB reader is not installed: run `make deps` (npm ci in %s)", nodeDir)

@@ -43,7 +43,7 @@ const BatchSize = 65536
 func main() {
 	schemas := flag.String("schemas", "schemas", "schemas directory")
 	raw := flag.String("raw", "raw", "raw directory (for <year>/published)")
-	year := flag.Int("year", 2015, "survey year")
+	year := flag.Int("year", 0, "survey year (required)")
 	in := flag.String("in", "", "raw responses CSV")
 	out := flag.String("out", "", "output directory")
 	batch := flag.Int("batch", BatchSize, "ingest batch size (rows per record batch)")
@@ -60,8 +60,8 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if *in == "" || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: ours -in FILE.csv -out DIR [-schemas schemas] [-raw raw] [-year 2015] [-full]")
+	if *in == "" || *out == "" || *year == 0 {
+		fmt.Fprintln(os.Stderr, "usage: ours -year YYYY -in FILE.csv -out DIR [-schemas schemas] [-raw raw] [-full]")
 		os.Exit(2)
 	}
 	res, err := run(*schemas, *raw, *year, *in, *out, *batch, *full)
