@@ -515,8 +515,9 @@ func (c *tconcept) notes(l lang) []string {
 			case TrendNotPublished:
 				unpublished = append(unpublished, strconv.Itoa(y))
 			}
-			if lab := (text{r.LabelJA, r.LabelEN}).in(l); lab != cat.Label.in(l) {
-				labels = append(labels, fmt.Sprintf(trendsUI["labelInYear"].in(l), y, lab))
+			// Compared in both languages, so that both editions have the same notes.
+			if lab := (text{r.LabelJA, r.LabelEN}); lab != cat.Label {
+				labels = append(labels, fmt.Sprintf(trendsUI["labelInYear"].in(l), y, lab.in(l)))
 			}
 			if joined := strings.Join(r.Codes, "+"); joined != cat.Category && len(r.Codes) > 0 {
 				codes = append(codes, fmt.Sprintf("%d: %s", y, strings.Join(r.Codes, ", ")))
