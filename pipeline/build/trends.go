@@ -296,7 +296,7 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 		rows := yt.rows
 		slices.SortStableFunc(rows, func(a, b trendRow) int { return strings.Compare(a.key(), b.key()) })
 		rec := trendsRecord(mem, rows, compared)
-		err := addParquet(set, cfg, "trends", y, rec)
+		err := addParquet(set, cfg, dsTrends, y, rec)
 		rec.Release()
 		if err != nil {
 			return err
@@ -322,7 +322,7 @@ func trendsOfYear(cfg Config, y int, qs map[int]*questionnaire.Questionnaire, ch
 	q := qs[y]
 	if tc == nil || !tc.built {
 		// A year not built in this run: count its responses as written.
-		path := columnar.PartitionPath(cfg.ProcessedDir, "responses", y)
+		path := columnar.PartitionPath(cfg.ProcessedDir, dsResponses, y)
 		if fileExists(path) {
 			tc = newTrendCounter(q, y, chain)
 			err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error {
