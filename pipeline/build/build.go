@@ -259,7 +259,7 @@ func writeDataPackage(cfg Config, qs map[int]*questionnaire.Questionnaire, res *
 	return nil
 }
 
-// trendsMissing reports whether a year with responses lacks its trends file,
+// trendsMissing reports whether a year with responses or published tables lacks its trends file,
 // or the trends report is missing.
 func trendsMissing(cfg Config, years []int) bool {
 	for _, name := range []string{report.TrendsNotebook, report.TrendsHTMLFile} {
@@ -268,8 +268,9 @@ func trendsMissing(cfg Config, years []int) bool {
 		}
 	}
 	for _, y := range years {
-		if fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsResponses, y)) &&
-			!fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsTrends, y)) {
+		data := fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsResponses, y)) ||
+			fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsPublished, y))
+		if data && !fileExists(columnar.PartitionPath(cfg.ProcessedDir, dsTrends, y)) {
 			return true
 		}
 	}
@@ -319,6 +320,9 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 	}
 	if err := checkCrosstabs(p, in.Published); err != nil {
 		return err
+	}
+	if tc != nil {
+		tc.pub = in.Published // the trends of a year without respondent rows
 	}
 	if err := buildResponses(cfg, year, q, p, tc, set, &in); err != nil {
 		return err

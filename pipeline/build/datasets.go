@@ -121,9 +121,9 @@ var Datasets = []Dataset{
 	{Name: dsTopics, TitleJA: "インタビューのトピック", TitleEN: "Interview topics", Grain: "one row per team, topic and coded answer",
 		Stage: "pipeline/interviews", Needs: NeedsInterviews, Schema: interviews.TopicsSchema,
 		Description: "The interviews' coded answers per topic."},
-	{Name: dsTrends, TitleJA: "経年比較", TitleEN: "Trends", Grain: "one row per year, question and option, keyed across years",
+	{Name: dsTrends, TitleJA: "経年比較", TitleEN: "Trends", Grain: "one row per year, item and category (option, matrix cell option, integer bin), keyed across years; one row with a null category for an item without categories",
 		Stage: "pipeline/build (trends)", Needs: NeedsQuestionnaire, Schema: TrendsSchema,
-		Description: "Every choice question's options per year, keyed across years through the crosswalks; compared only where both years have numbers."},
+		Description: "Every item's categories per year, keyed across years through the crosswalks. source: responses (counted from the respondent rows) or published (a year without them: its printed counts and N less no answer). status: numbers, not_published, no_numbers or unknown (the crosswalk's unknown_items). Compared only where both years have numbers (years_compared)."},
 }
 
 // DatasetByName returns the declared dataset with name, or nil.

@@ -34,6 +34,15 @@ import (
 //     wording of the same answer);
 //   - an entry that maps a code away while the other year still has that code
 //     unexplained (ErrUnexplained, at the entry);
+//   - a previous item (or option) absent from this year that no entry
+//     explains; unknown_items / an options entry's unknown (or all_others)
+//     explain it as unknown in this year;
+//   - a binned_items entry whose from is not an integer item with bins or
+//     whose to is not a single choice, or that leaves a bin or an option
+//     unmapped (ErrUnexplained, ErrUnknownRef, yamlsrc.ErrInvalid);
+//   - a responses column whose name is in both years with another type (an
+//     item that kept its id under a new concept; ErrUnexplained): readers
+//     load every year in one call by column name;
 //   - entries naming concepts or codes the questionnaire of their side does
 //     not have, options entries of items that are not in both years, and a
 //     from that is not prev's year (ErrUnknownRef, yamlsrc.ErrInvalid).

@@ -36,6 +36,29 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
+// Values of processed/trends' status column: what a row says of its year.
+const (
+	// TrendNumbers: count and n are known (n > 0); the row compares.
+	TrendNumbers = "numbers"
+	// TrendNotPublished: the year's published tables do not give this
+	// category's count (not printed or quoted, or lost), or its base.
+	TrendNotPublished = "not_published"
+	// TrendNoNumbers: an item row (null category): the year asked the item
+	// but has no numbers for it (not a choice item and no bins, no published
+	// table, nobody answered).
+	TrendNoNumbers = "no_numbers"
+	// TrendUnknown: the year's sources do not show whether the item (item
+	// row) or option (category row) was asked: the crosswalk's
+	// unknown_items / unknown. Never compared, never "removed".
+	TrendUnknown = "unknown"
+)
+
+// Values of processed/trends' source column: where a year's numbers come from.
+const (
+	SourceResponses = "responses" // counted from the respondent rows (processed/responses)
+	SourcePublished = "published" // the printed counts and bases of the published tables (processed/published)
+)
+
 // Output file names of the trends report under reports/.
 const (
 	TrendsNotebook = "trends.ipynb"
@@ -54,21 +77,31 @@ type TrendsInputs struct {
 	// A year missing here shows as unknown.
 	Respondents map[int]int64
 	Provenance  map[int]string
+	// Sources says, per year, where its numbers come from (SourceResponses,
+	// SourcePublished); a year missing here is taken as SourceResponses.
+	Sources map[int]string
 }
 
 // TrendRow is one row of processed/trends (build.TrendsSchema) with its year.
+// Category is "" on an item row (the item as a whole: status no_numbers or
+// unknown); Count and N are meaningful only when CountKnown and NKnown.
 type TrendRow struct {
 	Year                         int
 	Concept, Row, Cell, Category string
 	OriginYear                   int
-	Item, QuestionID             string
+	Item, QuestionID, Type       string
 	Codes                        []string
 	LabelJA, LabelEN             string
 	Count, N                     int64
-	Share                        float64 // NaN when N = 0
+	CountKnown, NKnown           bool
+	Share                        float64 // NaN unless Status is TrendNumbers
 	YearsCompared                int
 	Derived                      bool
+	Status, Source, TableKey     string
 }
+
+// numbers reports whether the row gives a share.
+func (r *TrendRow) numbers() bool { return r.Status == TrendNumbers }
 
 // RenderTrends returns file name -> bytes for reports/: trends.ipynb and
 // trends.html. With fewer than two years the files say that no year can be
@@ -96,17 +129,22 @@ func RenderTrends(in TrendsInputs) (map[string][]byte, error) {
 type trendsModel struct {
 	in       TrendsInputs
 	years    []int
-	compared []*tconcept // asked in two years or more, in questionnaire order
-	single   []*tconcept // asked in one year only, by year and questionnaire order
+	compared []*tconcept // with numbers in two years or more, in questionnaire order
+	single   []*tconcept // not compared (asked in one year only, without numbers in two, unknown), by year and questionnaire order
 	concepts map[int]int // per year: concepts asked
-	matched  map[int]int // per year: concepts compared with another year
+	numbers  map[int]int // per year: concepts with numbers
+	matched  map[int]int // per year: concepts with numbers in this year and another
+	unknown  map[int]int // per year: concepts unknown
 }
 
 // tconcept is one concept (an item followed across years).
 type tconcept struct {
 	Concept  string
 	ID       string // cell id and HTML anchor
-	Years    []int  // years with rows, ascending
+	Years    []int  // years that asked the item, ascending
+	NumYears []int  // years with numbers, ascending
+	Unknown  []int  // years whose sources do not show the item, ascending
+	Type     string // the item's type in the latest year
 	Items    map[int]itemRef
 	Latest   int  // the latest year asked
 	Question text // the latest year's question
@@ -130,7 +168,8 @@ type tcat struct {
 func (c *tcat) key() string { return c.Row + "\x00" + c.Cell + "\x00" + c.Category }
 
 func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
-	m := &trendsModel{in: in, years: slices.Clone(in.Years), concepts: map[int]int{}, matched: map[int]int{}}
+	m := &trendsModel{in: in, years: slices.Clone(in.Years), concepts: map[int]int{}, numbers: map[int]int{},
+		matched: map[int]int{}, unknown: map[int]int{}}
 	for i, y := range m.years {
 		if i > 0 && y <= m.years[i-1] {
 			return nil, fmt.Errorf("report: trends: years %v are not strictly ascending", m.years)
@@ -150,11 +189,14 @@ func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
 		if !slices.Contains(m.years, r.Year) {
 			return nil, fmt.Errorf("report: trends: a row of %s is of %d, not one of the years %v", r.Concept, r.Year, m.years)
 		}
-		if r.Concept == "" || r.Category == "" {
-			return nil, fmt.Errorf("report: trends: a row of %d has no concept or category", r.Year)
+		if r.Concept == "" {
+			return nil, fmt.Errorf("report: trends: a row of %d has no concept", r.Year)
 		}
-		if r.Count < 0 || r.N < 0 || r.Count > r.N {
+		if r.Count < 0 || r.N < 0 || r.CountKnown && r.NKnown && r.Count > r.N {
 			return nil, fmt.Errorf("report: trends: %s %s %d: count %d of n %d", r.Concept, r.Category, r.Year, r.Count, r.N)
+		}
+		if r.numbers() != (r.CountKnown && r.NKnown && r.N > 0) || r.Category == "" && r.numbers() {
+			return nil, fmt.Errorf("report: trends: %s %q %d: status %q with count known %v of n known %v (%d)", r.Concept, r.Category, r.Year, r.Status, r.CountKnown, r.NKnown, r.N)
 		}
 		c := byConcept[r.Concept]
 		if c == nil {
@@ -162,10 +204,23 @@ func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
 			byConcept[r.Concept] = c
 			cats[r.Concept] = map[string]*tcat{}
 		}
+		if r.Category == "" && r.Status == TrendUnknown {
+			// The item of an earlier year, not shown by this year's sources.
+			if !slices.Contains(c.Unknown, r.Year) {
+				c.Unknown = append(c.Unknown, r.Year)
+			}
+			continue
+		}
 		if ref, ok := c.Items[r.Year]; ok && ref != (itemRef{r.Item, r.QuestionID}) {
 			return nil, fmt.Errorf("report: trends: concept %s is item %s (%s) and %s (%s) in %d", r.Concept, ref.Number, ref.QID, r.Item, r.QuestionID, r.Year)
 		}
 		c.Items[r.Year] = itemRef{r.Item, r.QuestionID}
+		if r.numbers() && !slices.Contains(c.NumYears, r.Year) {
+			c.NumYears = append(c.NumYears, r.Year)
+		}
+		if r.Category == "" {
+			continue
+		}
 		if r.Row != "" {
 			c.Matrix = true
 		}
@@ -186,6 +241,24 @@ func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
 			c.Years = append(c.Years, y)
 		}
 		slices.Sort(c.Years)
+		slices.Sort(c.NumYears)
+		slices.Sort(c.Unknown)
+		if len(c.Years) == 0 {
+			// Only unknown: the concept's item is in a year without data.
+			c.Question, c.Latest, c.pos = text{c.Concept, c.Concept}, c.Unknown[len(c.Unknown)-1], 1<<30
+			for _, r := range in.Rows {
+				if r.Concept == c.Concept {
+					c.Question, c.Type = text{r.LabelJA, r.LabelEN}, r.Type
+					c.Items[r.Year] = itemRef{r.Item, r.QuestionID}
+					break
+				}
+			}
+			for _, y := range c.Unknown {
+				m.unknown[y]++
+			}
+			m.single = append(m.single, c)
+			continue
+		}
 		c.Latest = c.Years[len(c.Years)-1]
 		ref := c.Items[c.Latest]
 		q := in.Questionnaires[c.Latest]
@@ -194,6 +267,7 @@ func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
 		if it := q.ItemByID(ref.QID); it != nil {
 			c.Question = text{it.TextJA, it.TextEN}
 			c.pos = slices.Index(q.Items, it)
+			c.Type = string(it.Type)
 		}
 		slices.SortFunc(c.Cats, func(a, b *tcat) int { return strings.Compare(a.key(), b.key()) })
 		for _, cat := range c.Cats {
@@ -215,11 +289,17 @@ func newTrendsModel(in TrendsInputs) (*trendsModel, error) {
 		}
 		for _, y := range c.Years {
 			m.concepts[y]++
-			if len(c.Years) > 1 {
+		}
+		for _, y := range c.NumYears {
+			m.numbers[y]++
+			if len(c.NumYears) > 1 {
 				m.matched[y]++
 			}
 		}
-		if len(c.Years) > 1 {
+		for _, y := range c.Unknown {
+			m.unknown[y]++
+		}
+		if len(c.NumYears) > 1 {
 			m.compared = append(m.compared, c)
 		} else {
 			m.single = append(m.single, c)
@@ -294,10 +374,24 @@ const absent = "—"
 // year does not have the category).
 func (c *tcat) valueOf(y int) *trendValue {
 	r, ok := c.ByYear[y]
-	if !ok {
+	if !ok || !r.numbers() {
 		return nil
 	}
 	return &trendValue{Count: r.Count, N: r.N, Derived: r.Derived}
+}
+
+// noValue is what a table shows for a category without numbers in year y:
+// — (the year does not have it), 未公表 (its source does not give the
+// number), 不明 (unknown whether it was asked).
+func (c *tcat) noValue(y int, l lang) string {
+	r, ok := c.ByYear[y]
+	switch {
+	case !ok:
+		return absent
+	case r.Status == TrendUnknown:
+		return trendsUI["cellUnknown"].in(l)
+	}
+	return trendsUI["cellNotPublished"].in(l)
 }
 
 // chartLabel is the label of a category in the chart.
@@ -349,7 +443,7 @@ func (c *tconcept) grid(years []int, l lang) *grid {
 		for _, y := range years {
 			v := cat.valueOf(y)
 			if v == nil {
-				row = append(row, cell{S: absent, Num: true})
+				row = append(row, cell{S: cat.noValue(y, l), Num: true})
 				continue
 			}
 			var share any
@@ -373,9 +467,13 @@ func (c *tconcept) nByYear() string {
 	for _, y := range c.Years {
 		var n int64 = -1
 		for _, cat := range c.Cats {
-			if r, ok := cat.ByYear[y]; ok {
+			if r, ok := cat.ByYear[y]; ok && r.NKnown {
 				n = max(n, r.N)
 			}
+		}
+		if n < 0 {
+			parts = append(parts, fmt.Sprintf("%d = %s", y, absent))
+			continue
 		}
 		parts = append(parts, fmt.Sprintf("%d = %d", y, n))
 	}
@@ -402,7 +500,7 @@ func (c *tconcept) notes(l lang) []string {
 		if cat.Row != "" {
 			name = cat.Row + "/" + cat.Cell + "/" + cat.Category
 		}
-		var missing, labels, codes []string
+		var missing, labels, codes, unpublished, unknown []string
 		derived := false
 		for _, y := range c.Years {
 			r, ok := cat.ByYear[y]
@@ -410,8 +508,16 @@ func (c *tconcept) notes(l lang) []string {
 				missing = append(missing, strconv.Itoa(y))
 				continue
 			}
-			if lab := (text{r.LabelJA, r.LabelEN}).in(l); lab != cat.Label.in(l) {
-				labels = append(labels, fmt.Sprintf(trendsUI["labelInYear"].in(l), y, lab))
+			switch r.Status {
+			case TrendUnknown:
+				unknown = append(unknown, strconv.Itoa(y))
+				continue
+			case TrendNotPublished:
+				unpublished = append(unpublished, strconv.Itoa(y))
+			}
+			// Compared in both languages, so that both editions have the same notes.
+			if lab := (text{r.LabelJA, r.LabelEN}); lab != cat.Label {
+				labels = append(labels, fmt.Sprintf(trendsUI["labelInYear"].in(l), y, lab.in(l)))
 			}
 			if joined := strings.Join(r.Codes, "+"); joined != cat.Category && len(r.Codes) > 0 {
 				codes = append(codes, fmt.Sprintf("%d: %s", y, strings.Join(r.Codes, ", ")))
@@ -429,6 +535,12 @@ func (c *tconcept) notes(l lang) []string {
 		}
 		if len(missing) > 0 {
 			out = append(out, fmt.Sprintf(trendsUI["noteMissing"].in(l), name, strings.Join(missing, ", ")))
+		}
+		if len(unpublished) > 0 {
+			out = append(out, fmt.Sprintf(trendsUI["noteNotPublished"].in(l), name, strings.Join(unpublished, ", ")))
+		}
+		if len(unknown) > 0 {
+			out = append(out, fmt.Sprintf(trendsUI["noteUnknown"].in(l), name, strings.Join(unknown, ", ")))
 		}
 	}
 	return out
@@ -451,6 +563,8 @@ func (m *trendsModel) caveats(l lang) []string {
 		q := m.in.Questionnaires[y]
 		prov, ok := m.in.Provenance[y]
 		switch {
+		case m.source(y) == SourcePublished:
+			out = append(out, fmt.Sprintf(trendsUI["provPublished"].in(l), y))
 		case !ok || prov == "":
 			out = append(out, fmt.Sprintf(trendsUI["provUnknown"].in(l), y))
 		case strings.Contains(prov, Reconstructed):
@@ -463,6 +577,14 @@ func (m *trendsModel) caveats(l lang) []string {
 		}
 	}
 	return out
+}
+
+// source is where year y's numbers come from.
+func (m *trendsModel) source(y int) string {
+	if s, ok := m.in.Sources[y]; ok && s != "" {
+		return s
+	}
+	return SourceResponses
 }
 
 // fictional reports whether a questionnaire describes a survey that does not
@@ -506,6 +628,9 @@ func (m *trendsModel) overview(l lang) []kv {
 }
 
 func (m *trendsModel) respondentsText(y int, l lang) string {
+	if m.source(y) == SourcePublished {
+		return trendsUI["nPublished"].in(l)
+	}
 	n, ok := m.in.Respondents[y]
 	prov := m.in.Provenance[y]
 	if !ok {
@@ -520,8 +645,9 @@ func (m *trendsModel) respondentsText(y int, l lang) string {
 // overviewGrid is what the overview's code cell shows, per year.
 func (m *trendsModel) overviewGrid(l lang) *grid {
 	t := func(k string) string { return overviewCols[k].in(l) }
-	g := &grid{Cols: []col{{Name: t("year")}, {Name: t("respondents"), Num: true}, {Name: t("provenance")},
-		{Name: t("concepts"), Num: true}, {Name: t("compared"), Num: true}}, Empty: ui["emptyTable"].in(l)}
+	g := &grid{Cols: []col{{Name: t("year")}, {Name: t("source")}, {Name: t("respondents"), Num: true}, {Name: t("provenance")},
+		{Name: t("concepts"), Num: true}, {Name: t("numbers"), Num: true}, {Name: t("compared"), Num: true}, {Name: t("unknown"), Num: true}},
+		Empty: ui["emptyTable"].in(l)}
 	for _, y := range m.years {
 		n := cell{S: naText, Num: true}
 		if v, ok := m.in.Respondents[y]; ok {
@@ -531,19 +657,23 @@ func (m *trendsModel) overviewGrid(l lang) *grid {
 		if p, ok := m.in.Provenance[y]; ok {
 			prov = strCell(p)
 		}
-		g.Rows = append(g.Rows, []cell{strCell(strconv.Itoa(y)), n, prov, intCell(int64(m.concepts[y])), intCell(int64(m.matched[y]))})
+		g.Rows = append(g.Rows, []cell{strCell(strconv.Itoa(y)), strCell(m.source(y)), n, prov, intCell(int64(m.concepts[y])),
+			intCell(int64(m.numbers[y])), intCell(int64(m.matched[y])), intCell(int64(m.unknown[y]))})
 	}
 	return g
 }
 
-// singleGrid lists the concepts asked in one year only.
+// singleGrid lists the concepts not compared, whatever their type: asked
+// in one year only, asked in several without numbers in two, unknown.
 func (m *trendsModel) singleGrid(l lang) *grid {
 	t := func(k string) string { return singleCols[k].in(l) }
-	g := &grid{Cols: []col{{Name: t("concept")}, {Name: t("year")}, {Name: t("item")}, {Name: t("question_id")}, {Name: t("question")}},
+	g := &grid{Cols: []col{{Name: t("concept")}, {Name: t("year")}, {Name: t("item")}, {Name: t("question_id")}, {Name: t("type")},
+		{Name: t("question")}, {Name: t("asked")}, {Name: t("numbers")}, {Name: t("unknown")}},
 		Empty: trendsUI["noSingle"].in(l)}
 	for _, c := range m.single {
 		ref := c.Items[c.Latest]
-		g.Rows = append(g.Rows, []cell{strCell(c.Concept), strCell(strconv.Itoa(c.Latest)), strCell(ref.Number), strCell(ref.QID), strCell(c.Question.in(l))})
+		g.Rows = append(g.Rows, []cell{strCell(c.Concept), strCell(strconv.Itoa(c.Latest)), strCell(ref.Number), strCell(ref.QID),
+			strCell(c.Type), strCell(c.Question.in(l)), strCell(yearsText(c.Years)), strCell(yearsText(c.NumYears)), strCell(yearsText(c.Unknown))})
 	}
 	return g
 }
@@ -552,7 +682,7 @@ func (m *trendsModel) singleGrid(l lang) *grid {
 func checkShares(rows []TrendRow) error {
 	var errs []error
 	for _, r := range rows {
-		if r.N == 0 {
+		if !r.numbers() {
 			if !math.IsNaN(r.Share) {
 				errs = append(errs, fmt.Errorf("report: trends: %s %s %d: share %v without a base", r.Concept, r.Category, r.Year, r.Share))
 			}

@@ -80,7 +80,8 @@ func readFile(t testing.TB, path string) []byte {
 // from processed/responses.
 func loadTrends(t testing.TB, schemas, processed string) report.TrendsInputs {
 	t.Helper()
-	in := report.TrendsInputs{Questionnaires: map[int]*questionnaire.Questionnaire{}, Respondents: map[int]int64{}, Provenance: map[int]string{}}
+	in := report.TrendsInputs{Questionnaires: map[int]*questionnaire.Questionnaire{}, Respondents: map[int]int64{}, Provenance: map[int]string{},
+		Sources: map[int]string{}}
 	dirs, _ := filepath.Glob(filepath.Join(processed, "trends", "year=*"))
 	for _, d := range dirs {
 		y, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "year="))
@@ -106,11 +107,20 @@ func loadTrends(t testing.TB, schemas, processed string) report.TrendsInputs {
 				return a.Value(i)
 			}
 			for i := 0; i < int(rec.NumRows()); i++ {
+				count, n := col["count"].(*array.Int64), col["n"].(*array.Int64)
 				r := report.TrendRow{Year: y, Concept: str("concept", i), Row: str("row", i), Cell: str("cell", i), Category: str("category", i),
 					OriginYear: int(col["origin_year"].(*array.Int32).Value(i)), Item: str("item", i), QuestionID: str("question_id", i),
-					LabelJA: str("label_ja", i), LabelEN: str("label_en", i), Count: col["count"].(*array.Int64).Value(i),
-					N: col["n"].(*array.Int64).Value(i), Share: math.NaN(), YearsCompared: int(col["years_compared"].(*array.Int32).Value(i)),
-					Derived: col["derived"].(*array.Boolean).Value(i)}
+					Type: str("type", i), LabelJA: str("label_ja", i), LabelEN: str("label_en", i),
+					Count: count.Value(i), CountKnown: count.IsValid(i), N: n.Value(i), NKnown: n.IsValid(i),
+					Share: math.NaN(), YearsCompared: int(col["years_compared"].(*array.Int32).Value(i)),
+					Derived: col["derived"].(*array.Boolean).Value(i), Status: str("status", i), Source: str("source", i), TableKey: str("table_key", i)}
+				if !r.CountKnown {
+					r.Count = 0
+				}
+				if !r.NKnown {
+					r.N = 0
+				}
+				in.Sources[y] = r.Source
 				if s := col["share"].(*array.Float64); s.IsValid(i) {
 					r.Share = s.Value(i)
 				}
@@ -125,6 +135,9 @@ func loadTrends(t testing.TB, schemas, processed string) report.TrendsInputs {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if in.Sources[y] == report.SourcePublished {
+			continue // no respondent rows
 		}
 		kinds := map[string]bool{}
 		err = columnar.ReadParquet(columnar.PartitionPath(processed, "responses", y), 1<<16, func(rec arrow.Record) error {
@@ -160,10 +173,32 @@ func fictionalInputs(t testing.TB) report.TrendsInputs {
 	return loadTrends(t, filepath.Join(fictionalRoot, "schemas"), filepath.Join(dir, "processed"))
 }
 
+// comparedConcepts counts the concepts of in with numbers (status numbers)
+// in two years or more, from the rows alone.
+func comparedConcepts(in report.TrendsInputs) int {
+	years := map[string]map[int]bool{}
+	for _, r := range in.Rows {
+		if r.Status != report.TrendNumbers {
+			continue
+		}
+		if years[r.Concept] == nil {
+			years[r.Concept] = map[int]bool{}
+		}
+		years[r.Concept][r.Year] = true
+	}
+	n := 0
+	for _, ys := range years {
+		if len(ys) > 1 {
+			n++
+		}
+	}
+	return n
+}
+
 // oneYear keeps year y of in.
 func oneYear(in report.TrendsInputs, y int) report.TrendsInputs {
 	out := report.TrendsInputs{Years: []int{y}, Questionnaires: map[int]*questionnaire.Questionnaire{y: in.Questionnaires[y]},
-		Respondents: map[int]int64{y: in.Respondents[y]}, Provenance: map[int]string{y: in.Provenance[y]}}
+		Respondents: map[int]int64{y: in.Respondents[y]}, Provenance: map[int]string{y: in.Provenance[y]}, Sources: map[int]string{y: in.Sources[y]}}
 	for _, r := range in.Rows {
 		if r.Year == y {
 			r.YearsCompared = 1
@@ -318,7 +353,7 @@ func TestTrendsSingleYear(t *testing.T) {
 	for _, r := range in.Rows {
 		concepts[r.Concept] = true
 	}
-	for _, w := range []string{"回答データのある年度は 2015 年度のみのため、比較できる年度はまだありません", "Only 2015 has respondent data, so no year can be compared yet",
+	for _, w := range []string{"データ (回答データまたは公表集計表) のある年度は 2015 年度のみのため、比較できる年度はまだありません", "Only 2015 has data (respondent rows or published tables), so no year can be compared yet",
 		"比較できる設問はまだありません", "RECONSTRUCTED"} {
 		if !bytes.Contains(page, []byte(w)) || !bytes.Contains(nbData, []byte(w)) {
 			t.Errorf("single year: trends.html or trends.ipynb lacks %q", w)
@@ -348,7 +383,7 @@ func TestTrendsSingleYear(t *testing.T) {
 
 	// No year with respondent data at all.
 	nbData, page = renderTrends(t, report.TrendsInputs{})
-	if !bytes.Contains(page, []byte("No year has respondent data")) || !bytes.Contains(nbData, []byte("No year has respondent data")) {
+	if !bytes.Contains(page, []byte("No year has respondent data or published tables")) || !bytes.Contains(nbData, []byte("No year has respondent data or published tables")) {
 		t.Error("no year: the files do not say that no year has respondent data")
 	}
 }
@@ -374,7 +409,12 @@ func TestRenderTrendsRejectsBadInputs(t *testing.T) {
 		"duplicate row":       func(in *report.TrendsInputs) { in.Rows = append(in.Rows, in.Rows[0]) },
 		"count above n":       func(in *report.TrendsInputs) { in.Rows[0].Count = in.Rows[0].N + 1 },
 		"share not count/n":   func(in *report.TrendsInputs) { in.Rows[0].Share = 0.5 + in.Rows[0].Share/3 },
-		"no category":         func(in *report.TrendsInputs) { in.Rows[0].Category = "" },
+		"no concept":          func(in *report.TrendsInputs) { in.Rows[0].Concept = "" },
+		"numbers without n":   func(in *report.TrendsInputs) { in.Rows[0].NKnown = false },
+		"item row with numbers": func(in *report.TrendsInputs) {
+			i := slices.IndexFunc(in.Rows, func(r report.TrendRow) bool { return r.Status == report.TrendNumbers })
+			in.Rows[i].Category = ""
+		},
 	}
 	for name, mutate := range cases {
 		in := clone()
@@ -482,8 +522,8 @@ func TestTrendsNotebookStructure(t *testing.T) {
 			}
 		}
 	}
-	if concepts != 47 {
-		t.Errorf("%d concepts charted, want the 47 the fictional years share", concepts)
+	if want := comparedConcepts(fictionalInputs(t)); concepts != want || want < 40 {
+		t.Errorf("%d concepts charted, want the %d with numbers in both fictional years", concepts, want)
 	}
 	if len(params) != 1 || params[0].CellType != "code" {
 		t.Fatalf("%d cells tagged parameters, want one code cell", len(params))
@@ -615,8 +655,8 @@ for path in sys.argv[1:]:
 		case "trends.ipynb":
 			// nbconvert 6.5 (Debian bookworm) empties SVG outputs (see
 			// TestNotebooksWithJupyterTools); one <svg> per chart remains.
-			if n := strings.Count(html, "<svg"); n < 47 {
-				t.Errorf("%s: %d SVG outputs, want one per compared concept (47)", name, n)
+			if n, want := strings.Count(html, "<svg"), comparedConcepts(in); n < want {
+				t.Errorf("%s: %d SVG outputs, want one per compared concept (%d)", name, n, want)
 			}
 			for _, want := range []string{`class="dataframe"`, "constituency", "<th class=\"num\">2099</th>", "skill_measurement"} {
 				if !strings.Contains(html, want) {
