@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -131,5 +134,54 @@ func TestRetargetFlowStyle(t *testing.T) {
 	}
 	if want := "survey: {year: 2017, id: \"test-survey-2017\", title_ja: テスト調査,  # a comment\n"; !strings.Contains(string(out), want) {
 		t.Errorf("flow-style survey not retargeted:\n%.200s", out)
+	}
+}
+
+// A scaffolded year left as scaffolded does not build: the build names what
+// to edit (the copied title, the empty profile) and publishes nothing, where
+// it once published the earlier year's report under the new year.
+func TestUneditedScaffoldFailsTheBuild(t *testing.T) {
+	dir := t.TempDir()
+	schemas, raw := filepath.Join(dir, "schemas"), filepath.Join(dir, "raw")
+	years, err := build.Years(filepath.Join("..", "..", "schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := years[0]
+	for _, name := range []string{"questionnaire.yaml", "survey.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "schemas", strconv.Itoa(from), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(schemas, strconv.Itoa(from), name), string(data))
+	}
+	year := from + 1
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"scaffold", "--from", strconv.Itoa(from), "--year", strconv.Itoa(year), "--schemas", schemas, "--raw", raw}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("scaffold: exit %d: %s", code, &stderr)
+	}
+	out := filepath.Join(dir, "out")
+	runBuild := func() (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"build", "--schemas", schemas, "--raw", raw, "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r"), "-q"}, &stdout, &stderr)
+		return code, stderr.String()
+	}
+	code, msg := runBuild()
+	if code != exitInvalid || !strings.Contains(msg, fmt.Sprintf("survey.title_ja names %d but survey.year is %d", from, year)) {
+		t.Errorf("unedited scaffold: exit %d, stderr %s", code, msg)
+	}
+	// With its titles edited, the empty profile is what the build names.
+	qPath := filepath.Join(schemas, strconv.Itoa(year), "questionnaire.yaml")
+	q := readFile(t, qPath)
+	q = strings.ReplaceAll(strings.ReplaceAll(q, strconv.Itoa(from)+"年度", strconv.Itoa(year)+"年度"), "FY"+strconv.Itoa(from), "FY"+strconv.Itoa(year))
+	writeFile(t, qPath, q)
+	code, msg = runBuild()
+	for _, want := range []string{"survey.yaml", "method is required", "sources is required"} {
+		if code != exitInvalid || !strings.Contains(msg, want) {
+			t.Errorf("titles edited, profile empty: exit %d, stderr lacks %q:\n%s", code, want, msg)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "r", strconv.Itoa(year))); err == nil {
+		t.Error("a report of the unedited year was written")
 	}
 }
