@@ -95,14 +95,14 @@ type Interview struct {
 	Year int `yaml:"-"`
 	// Vocabulary is the vocabulary of that file, shared by its interviews.
 	Vocabulary *Vocabulary `yaml:"-"`
-	// Team is the team's short name as in table 1.3.2 (ASY-CSIRT, ...).
+	// Team is the team's short name as the report's list of interviews prints it.
 	Team string `yaml:"team"`
 	// Section is the report section of the profile ("3.1").
 	Section string `yaml:"section"`
 	// Page and LastPage are the first and last page of the profile.
 	Page     int `yaml:"page"`
 	LastPage int `yaml:"last_page"`
-	// InterviewDate is the date of table 1.3.2, YYYY-MM-DD; see Date.
+	// InterviewDate is the interview date the report prints, YYYY-MM-DD; see Date.
 	InterviewDate string `yaml:"interview_date"`
 
 	Organisation Text `yaml:"organisation"` // 組織名

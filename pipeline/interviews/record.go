@@ -22,7 +22,7 @@ var (
 )
 
 // TeamsSchema is the Arrow schema of the interviews dataset: one row per
-// team, in file order (table 1.3.2 order).
+// team, in file order (the order of the report's list of interviews).
 var TeamsSchema = arrow.NewSchema([]arrow.Field{
 	field("team", str, false, "チーム名 (略称)", "Team (short name)"),
 	field("section", str, false, "報告書の節", "Report section of the profile"),

@@ -154,7 +154,7 @@ func checkPair(c *collector, iv *Interview, key string, l located, ja, en string
 func checkDate(c *collector, iv *Interview, year int) {
 	p := iv.pos.KeyPos("interview_date")
 	if iv.InterviewDate == "" {
-		c.add(p, iv.Team, ErrMissing, "interview_date is required (YYYY-MM-DD, table 1.3.2)")
+		c.add(p, iv.Team, ErrMissing, "interview_date is required (YYYY-MM-DD, as the report prints it)")
 		return
 	}
 	d, err := time.Parse(time.DateOnly, iv.InterviewDate)
