@@ -32,6 +32,9 @@ raw/<year>/reconstruction.yaml (format: raw/RECONSTRUCTION-FORMAT.md); a year wi
 cannot be reconstructed. Both outputs are replaced atomically; the output is deterministic.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if year == 0 {
+				return &usageError{fmt.Errorf("reconstruct: --year is required (the survey year to reconstruct)")}
+			}
 			y := strconv.Itoa(year)
 			invalid := func(err error) error {
 				return fmt.Errorf("%w\nreconstruct: survey year %d: %w", err, year, build.ErrInvalidInput)
@@ -90,6 +93,5 @@ cannot be reconstructed. Both outputs are replaced atomically; the output is det
 	f.IntVar(&year, "year", 0, "survey year to reconstruct (required)")
 	f.StringVar(&schemas, "schemas", "schemas", "directory holding <year>/questionnaire.yaml and tables.yaml")
 	f.StringVar(&raw, "raw", "raw", "directory holding <year>/published/; the outputs go to <year>/")
-	_ = cmd.MarkFlagRequired("year")
 	return cmd
 }
