@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -22,12 +24,17 @@ func newReconstructCmd() *cobra.Command {
 		Use:   "reconstruct",
 		Short: "Generate reconstructed raw responses that reproduce a year's published tables",
 		Long: `reconstruct generates raw/<year>/responses.csv for a survey year whose answers were never
-published (2015): one row per respondent, provenance "reconstructed", chosen so that the pipeline
+published: one row per respondent, provenance "reconstructed", chosen so that the pipeline
 reproduces every printed count of the report's tables, and raw/<year>/RECONSTRUCTION.md, which
 says that the rows are a reconstruction and lists every choice (lost counts, contradictions of
-the report). Both files are replaced atomically; the output is deterministic.`,
+the report). The choices the printed numbers leave open are read from
+raw/<year>/reconstruction.yaml (format: raw/RECONSTRUCTION-FORMAT.md); a year without that file
+cannot be reconstructed. Both outputs are replaced atomically; the output is deterministic.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if year == 0 {
+				return &usageError{fmt.Errorf("reconstruct: --year is required (the survey year to reconstruct)")}
+			}
 			y := strconv.Itoa(year)
 			invalid := func(err error) error {
 				return fmt.Errorf("%w\nreconstruct: survey year %d: %w", err, year, build.ErrInvalidInput)
@@ -51,7 +58,15 @@ the report). Both files are replaced atomically; the output is deterministic.`,
 			if err != nil {
 				return invalid(err)
 			}
-			res, err := reconstruct.Generate(q, set)
+			decPath := filepath.Join(raw, y, reconstruct.FileName)
+			if _, err := os.Stat(decPath); errors.Is(err, os.ErrNotExist) {
+				return invalid(fmt.Errorf("%s does not exist: survey year %d has no reconstruction decisions (the format is in %s)", decPath, year, reconstruct.Guide))
+			}
+			dec, err := reconstruct.LoadDecisions(decPath)
+			if err != nil {
+				return invalid(err)
+			}
+			res, err := reconstruct.Generate(q, set, dec)
 			if err != nil {
 				return err
 			}
@@ -75,7 +90,7 @@ the report). Both files are replaced atomically; the output is deterministic.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&year, "year", 2015, "survey year to reconstruct")
+	f.IntVar(&year, "year", 0, "survey year to reconstruct (required)")
 	f.StringVar(&schemas, "schemas", "schemas", "directory holding <year>/questionnaire.yaml and tables.yaml")
 	f.StringVar(&raw, "raw", "raw", "directory holding <year>/published/; the outputs go to <year>/")
 	return cmd

@@ -37,6 +37,12 @@ func (c *collector) add(p Pos, team string, kind error, format string, args ...a
 	c.Add(p, teamContext(team), kind, format, args...)
 }
 
+// addCtx records a problem with a context that is not a team
+// ("vocabulary topic exercises").
+func (c *collector) addCtx(p Pos, context string, kind error, format string, args ...any) {
+	c.Add(p, context, kind, format, args...)
+}
+
 // teamContext is the context of an error in the interview of team.
 func teamContext(team string) string {
 	if team == "" {

@@ -18,7 +18,8 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
-	f.Add([]byte("format: csirt-survey/interviews/v1\nyear: 2015\ninterviews: [{team: a, topics: {exercises: [{code: none}]}}]\n"))
+	f.Add([]byte("format: csirt-survey/interviews/v2\nyear: 2015\ninterviews: [{team: a, topics: {exercises: [{code: none}]}}]\n"))
+	f.Add([]byte("vocabulary: {forms: [{code: a, ja: x, en: y}, {code: a}], cadences: [], topics: [{id: t, schedule: true, codes: [{code: not_mentioned}]}, {id: t}]}\ninterviews: [{team: a, form: {code: a, ja: x}, topics: {t: [{code: not_mentioned}]}}]\n"))
 	f.Add([]byte("interviews:\n  - &x {team: a}\n  - *x\n"))
 	f.Add([]byte("pages: {first: 3, last: 1}\ninterviews: [{interview_date: 2016-02-30, size: {ja: 5 名, members: 50}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -58,7 +59,10 @@ func FuzzLoad(f *testing.F) {
 			if iv.Date().IsZero() {
 				t.Fatalf("%s: accepted without a date", iv.Team)
 			}
-			for _, topic := range Vocabulary {
+			if iv.Vocabulary == nil || len(iv.Vocabulary.Topics) == 0 {
+				t.Fatalf("%s: accepted without a vocabulary", iv.Team)
+			}
+			for _, topic := range iv.Vocabulary.Topics {
 				as := iv.Answers(topic.ID)
 				if len(as) == 0 {
 					t.Fatalf("%s: topic %s accepted without answers", iv.Team, topic.ID)

@@ -3,6 +3,7 @@ package interviews
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
 
@@ -27,10 +28,17 @@ func Load(path string) ([]Interview, error) {
 func Parse(filename string, data []byte) ([]Interview, error) {
 	c := &collector{yamlsrc.Collector{File: filename}}
 	f := new(file)
-	doc, ok := yamlsrc.DecodeFormat(&c.Collector, data, f, format)
+	fm := format
+	fm.Guide = filepath.Join(filepath.Dir(filename), Guide)
+	doc, ok := yamlsrc.DecodeFormat(&c.Collector, data, f, fm)
 	if ok {
 		attach(f, doc)
-		validate(c, f)
+		if value(doc, "vocabulary") == nil {
+			c.add(f.pos.At, "", ErrMissing, "vocabulary is required (forms, cadences, triggers, not_mentioned, topics; see %s)", fm.Guide)
+		} else {
+			validateVocabulary(c, &f.Vocabulary)
+			validate(c, f)
+		}
 	}
 	attribute(c.Errs, doc)
 	if err := c.Err(); err != nil {
@@ -38,14 +46,18 @@ func Parse(filename string, data []byte) ([]Interview, error) {
 	}
 	for i := range f.Interviews {
 		f.Interviews[i].Year = f.Year
+		f.Interviews[i].Vocabulary = &f.Vocabulary
 	}
 	return f.Interviews, nil
 }
 
+// Guide is the name of the document, next to an interviews file, that
+// describes its format and vocabulary for people; unknown keys name it.
+const Guide = "INTERVIEWS.md"
+
 // format tailors yamlsrc's decoding messages to interviews files.
 var format = yamlsrc.Format{
-	Keys:          "format, year, source, pages, interviews",
-	Guide:         "raw/2015/INTERVIEWS.md",
+	Keys:          "format, year, source, pages, vocabulary, interviews",
 	DuplicateKeys: true,
 }
 
@@ -95,6 +107,7 @@ func (l *located) locate(n *yaml.Node) {
 func attach(f *file, doc *yaml.Node) {
 	f.pos.locate(doc)
 	f.Pages.pos.locate(value(doc, "pages"))
+	attachVocabulary(&f.Vocabulary, value(doc, "vocabulary"))
 	for i, n := range seq(value(doc, "interviews")) {
 		if i >= len(f.Interviews) {
 			break
@@ -117,6 +130,28 @@ func attach(f *file, doc *yaml.Node) {
 					answers[j].pos.locate(a)
 				}
 			}
+		}
+	}
+}
+
+// attachVocabulary records the position of every code and topic of v.
+func attachVocabulary(v *Vocabulary, n *yaml.Node) {
+	v.pos.locate(n)
+	codes := func(list []Code, n *yaml.Node) {
+		for i, cn := range seq(n) {
+			if i < len(list) {
+				list[i].at = yamlsrc.NodePos(cn)
+			}
+		}
+	}
+	codes(v.Forms, value(n, "forms"))
+	codes(v.Cadences, value(n, "cadences"))
+	codes(v.Triggers, value(n, "triggers"))
+	v.NotMentioned.at = yamlsrc.NodePos(value(n, "not_mentioned"))
+	for i, tn := range seq(value(n, "topics")) {
+		if i < len(v.Topics) {
+			v.Topics[i].pos.locate(tn)
+			codes(v.Topics[i].Codes, value(tn, "codes"))
 		}
 	}
 }

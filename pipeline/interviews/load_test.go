@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,7 +68,7 @@ func TestParseMinimal(t *testing.T) {
 		t.Errorf("A exercises = %+v", ex)
 	}
 	for _, iv := range ivs {
-		for _, topic := range Vocabulary {
+		for _, topic := range iv.Vocabulary.Topics {
 			if len(iv.Answers(topic.ID)) == 0 {
 				t.Errorf("%s: topic %s has no answers", iv.Team, topic.ID)
 			}
@@ -93,16 +94,16 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key in interview", "    note: A header note.", "    note: A header note.\n    colour: red", ErrUnknownKey, "A-CSIRT", `unknown key "colour"`, "colour: red", 1, true},
 		{"unknown key in answer", "          note: An answer note.", "          note: An answer note.\n          quote: x", ErrUnknownKey, "A-CSIRT", `unknown key "quote"`, "quote: x", 1, true},
 		{"unknown top-level key", "year: 2015", "year: 2015\nauthor: me", ErrUnknownKey, "", `unknown key "author"`, "author: me", 1, true},
-		{"duplicate team", "team: B-SIRT", "team: A-CSIRT", ErrDuplicate, "A-CSIRT", `team "A-CSIRT" is already described at line 8`, "team: A-CSIRT", 2, false},
+		{"duplicate team", "team: B-SIRT", "team: A-CSIRT", ErrDuplicate, "A-CSIRT", `team "A-CSIRT" is already described at line ` + strconv.Itoa(lineOf(t, base, "team: A-CSIRT", 1)), "team: A-CSIRT", 2, false},
 		{"duplicate section", `section: "3.2"`, `section: "3.1"`, ErrDuplicate, "B-SIRT", "section 3.1 is already used by team A-CSIRT", `section: "3.1"`, 2, false},
-		{"duplicate answer code", "code: on_incident", "code: semiannual", ErrDuplicate, "A-CSIRT", "topic management_reporting: code semiannual is already answered", "code: semiannual", 2, false},
+		{"duplicate answer code", "- code: on_incident", "- code: semiannual", ErrDuplicate, "A-CSIRT", "topic management_reporting: code semiannual is already answered", "- code: semiannual", 2, false},
 		{"duplicate yaml key", "    department: {ja: 社長室, en: President's Office}", "    department: {ja: 社長室, en: President's Office}\n    department: {ja: x, en: y}", ErrDuplicate, "B-SIRT", `key "department" is given twice`, "department: {ja: x", 1, true},
-		{"unknown form code", "code: coordinating", "code: federated", ErrUnknownCode, "B-SIRT", `form code "federated" is not one of distributed`, "code: federated", 1, false},
+		{"unknown form code", "form: {code: coordinating", "form: {code: federated", ErrUnknownCode, "B-SIRT", `form code "federated" is not one of distributed`, "code: federated", 1, false},
 		{"form not as printed", "ja: 調整役 CSIRT", "ja: 調整型 CSIRT", ErrInvalid, "B-SIRT", `form coordinating is printed "調整役 CSIRT", not "調整型 CSIRT"`, "調整型 CSIRT", 1, false},
 		{"unknown topic", "      skill_metrics:\n        - code: none", "      skills:\n        - code: none", ErrUnknownCode, "A-CSIRT", `unknown topic "skills"`, "skills:", 1, false},
 		{"missing topic", "      training:\n        - code: not_mentioned\n", "", ErrMissing, "B-SIRT", "topic training is missing (answer not_mentioned", "    topics:", 2, false},
 		{"empty topic", "      policy_review:\n        - code: not_mentioned", "      policy_review: []", ErrMissing, "B-SIRT", "topic policy_review has no answer", "policy_review: []", 1, false},
-		{"unknown answer code", "code: spreadsheet", "code: excel", ErrUnknownCode, "A-CSIRT", `topic incident_tracking_tool: unknown code "excel"`, "code: excel", 1, false},
+		{"unknown answer code", "- code: spreadsheet", "- code: excel", ErrUnknownCode, "A-CSIRT", `topic incident_tracking_tool: unknown code "excel"`, "code: excel", 1, false},
 		{"unknown cadence", "cadence: monthly", "cadence: fortnightly", ErrUnknownCode, "A-CSIRT", `unknown cadence "fortnightly"`, "cadence: fortnightly", 1, false},
 		{"cadence on schedule topic", "        - code: semiannual\n", "        - code: semiannual\n          cadence: annual\n", ErrInvalid, "A-CSIRT", "cadence is not allowed here", "cadence: annual", 1, false},
 		{"not_mentioned with others", "      exercises:\n        - code: not_mentioned\n", "      exercises:\n        - code: not_mentioned\n        - code: tabletop\n          ja: 机上演習\n          en: Tabletop.\n          page: 11\n", ErrInvalid, "A-CSIRT", "not_mentioned must be the topic's only answer", "- code: not_mentioned", 1, false},
@@ -121,7 +122,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing english", "{ja: グループ会社, en: Group companies}", "{ja: グループ会社}", ErrMissing, "B-SIRT", "constituency: en is required", "{ja: グループ会社}", 1, false},
 		{"doubled space", "en: Weekly.", `en: "Weekly.  Twice."`, ErrInvalid, "B-SIRT", "topic management_reporting weekly: en contains a doubled space", "Weekly.  Twice.", 1, false},
 		{"wrong value type", "    page: 13\n", "    page: thirteen\n", ErrInvalid, "B-SIRT", "cannot unmarshal", "page: thirteen", 1, true},
-		{"wrong format", "format: csirt-survey/interviews/v1", "format: v0", ErrInvalid, "", `format is "v0"`, "format: v0", 1, false},
+		{"wrong format", "format: csirt-survey/interviews/v2", "format: v0", ErrInvalid, "", `format is "v0"`, "format: v0", 1, false},
 		{"bad yaml", "  - team: B-SIRT", "  - team: [B-SIRT", ErrSyntax, "", "", "", 0, true},
 	}
 	for _, tc := range tests {
@@ -188,7 +189,7 @@ func TestParseErrors(t *testing.T) {
 func TestParseReportsAllErrors(t *testing.T) {
 	doc := readMinimal(t)
 	doc = strings.Replace(doc, "team: B-SIRT", "team: A-CSIRT", 1)
-	doc = strings.Replace(doc, "code: spreadsheet", "code: excel", 1)
+	doc = strings.Replace(doc, "- code: spreadsheet", "- code: excel", 1)
 	doc = strings.Replace(doc, `"2015-12-07"`, `"2015-13-07"`, 1)
 	_, err := Parse("x.yaml", []byte(doc))
 	for _, kind := range []error{ErrDuplicate, ErrUnknownCode, ErrInvalid} {
@@ -203,7 +204,7 @@ func TestParseReportsAllErrors(t *testing.T) {
 }
 
 func TestParseEmptyAndNonMapping(t *testing.T) {
-	for _, doc := range []string{"", "# only a comment\n", "- a\n- b\n", "just text", "format: csirt-survey/interviews/v1\n"} {
+	for _, doc := range []string{"", "# only a comment\n", "- a\n- b\n", "just text", "format: csirt-survey/interviews/v2\n"} {
 		ivs, err := Parse("e.yaml", []byte(doc))
 		if err == nil || ivs != nil {
 			t.Errorf("Parse(%q) = %v, %v; want an error", doc, ivs, err)
@@ -223,9 +224,22 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 }
 
-// TestVocabulary checks that codes are unique and snake_case, so that they
-// can serve as stable values in the datasets.
+// TestVocabulary checks the vocabulary read from the fixture: codes are
+// unique and snake_case (stable values in the datasets), schedule topics
+// take the cadences and triggers, and every topic accepts NotMentioned with
+// the file's labels.
 func TestVocabulary(t *testing.T) {
+	ivs, err := Parse("minimal.yaml", []byte(readMinimal(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := VocabularyOf(ivs)
+	if v != ivs[0].Vocabulary || v != ivs[1].Vocabulary {
+		t.Fatal("the interviews of one file do not share its vocabulary")
+	}
+	if len(v.Forms) == 0 || len(v.Cadences) == 0 || len(v.Triggers) == 0 || len(v.Topics) == 0 {
+		t.Fatalf("vocabulary incomplete: %d forms, %d cadences, %d triggers, %d topics", len(v.Forms), len(v.Cadences), len(v.Triggers), len(v.Topics))
+	}
 	check := func(where string, codes []Code) {
 		seen := map[string]bool{NotMentioned: true}
 		for _, c := range codes {
@@ -235,31 +249,95 @@ func TestVocabulary(t *testing.T) {
 			seen[c.Code] = true
 		}
 	}
-	check("forms", Forms)
-	check("cadences", Cadences)
+	check("forms", v.Forms)
+	check("cadences", v.Cadences)
 	ids := map[string]bool{}
-	for _, topic := range Vocabulary {
+	for _, topic := range v.Topics {
 		if ids[topic.ID] || !sectionSafe(topic.ID) {
 			t.Errorf("bad or duplicate topic id %q", topic.ID)
 		}
 		ids[topic.ID] = true
 		check(topic.ID, topic.Codes)
-		if got, ok := TopicByID(topic.ID); !ok || got.ID != topic.ID {
-			t.Errorf("TopicByID(%q) = %v, %v", topic.ID, got.ID, ok)
+		if got, ok := v.Topic(topic.ID); !ok || got.ID != topic.ID {
+			t.Errorf("Topic(%q) = %v, %v", topic.ID, got.ID, ok)
 		}
-		if c, ok := topic.Code(NotMentioned); !ok || c.Code != NotMentioned {
-			t.Errorf("topic %s does not accept %s", topic.ID, NotMentioned)
+		if c, ok := topic.Code(NotMentioned); !ok || c.Code != NotMentioned || c != v.NotMentioned && (c.LabelJA != v.NotMentioned.LabelJA || c.LabelEN != v.NotMentioned.LabelEN) || c.LabelEN == "" {
+			t.Errorf("topic %s: %s = %+v, want the labels %+v", topic.ID, NotMentioned, c, v.NotMentioned)
 		}
-		if topic.Schedule {
-			for _, cad := range Cadences {
-				if _, ok := topic.Code(cad.Code); !ok {
-					t.Errorf("schedule topic %s lacks cadence %s", topic.ID, cad.Code)
-				}
-			}
+		if topic.Schedule && len(topic.Codes) != len(v.Cadences)+len(v.Triggers) {
+			t.Errorf("schedule topic %s has %d codes, want the %d cadences and %d triggers", topic.ID, len(topic.Codes), len(v.Cadences), len(v.Triggers))
 		}
 	}
-	if _, ok := TopicByID("nothing"); ok {
-		t.Error("TopicByID found an unknown topic")
+	if _, ok := v.Topic("nothing"); ok {
+		t.Error("Topic found an unknown topic")
+	}
+	if got := VocabularyOf(nil); got == nil || len(got.Topics) != 0 {
+		t.Errorf("VocabularyOf(nil) = %+v, want an empty vocabulary", got)
+	}
+}
+
+// TestParseVocabularyErrors breaks the fixture's vocabulary one way at a
+// time: each problem is located (line and column) and names the vocabulary
+// element it is in.
+func TestParseVocabularyErrors(t *testing.T) {
+	base := readMinimal(t)
+	tests := []struct {
+		name     string
+		old, new string
+		kind     error
+		context  string
+		want     string
+		marker   string
+		nocol    bool
+	}{
+		{"no vocabulary", base[strings.Index(base, "vocabulary:"):strings.Index(base, "interviews:")], "", ErrMissing, "", "vocabulary is required (forms, cadences, triggers, not_mentioned, topics; see INTERVIEWS.md)", "format:", false},
+		{"unknown key", "  not_mentioned:", "  colours: []\n  not_mentioned:", ErrUnknownKey, "", `unknown key "colours" (see INTERVIEWS.md`, "colours: []", true},
+		{"duplicate form", "{code: centralized,", "{code: distributed,", ErrDuplicate, "vocabulary forms", "code distributed is already listed at line", "{code: distributed, ja: \"集中型", false},
+		{"form without english", `en: "Coordinating CSIRT"}`, "}", ErrMissing, "vocabulary forms", "code coordinating needs ja and en", "{code: coordinating", false},
+		{"code not snake_case", "{code: bimonthly,", "{code: Bi-Monthly,", ErrInvalid, "vocabulary cadences", `code "Bi-Monthly" is not snake_case`, "Bi-Monthly", false},
+		{"trigger that is a cadence", "{code: rarely,", "{code: weekly,", ErrDuplicate, "vocabulary triggers", "code weekly is already a cadence", "{code: weekly, ja: \"見直す", false},
+		{"not_mentioned listed", "{code: columns,", "{code: not_mentioned,", ErrInvalid, "vocabulary topic periodic_reports", "not_mentioned is accepted by every topic and is not listed", "{code: not_mentioned, ja: \"コラム", false},
+		{"not_mentioned without labels", `  not_mentioned: {ja: "記載なし", en: "Not mentioned in the profile"}`, `  not_mentioned: {ja: "記載なし"}`, ErrMissing, "vocabulary", "not_mentioned needs ja and en", "not_mentioned: {ja", false},
+		{"duplicate topic", "    - id: skill_metrics", "    - id: exercises # again", ErrDuplicate, "vocabulary topic exercises", "topic exercises is already defined at line", "# again", false},
+		{"schedule topic with codes", "      schedule: true\n    - id: periodic_reports", "      schedule: true\n      codes: [{code: daily, ja: 毎日, en: Daily}]\n    - id: periodic_reports", ErrInvalid, "vocabulary topic management_reporting", "a schedule topic takes no codes", "codes: [{code: daily", false},
+		{"topic without codes", "      en: \"Incident tracking tool\"\n      codes:", "      en: \"Incident tracking tool\"\n      old_codes:", ErrUnknownKey, "", `unknown key "old_codes"`, "old_codes:", true},
+		{"topic id missing", "    - id: contact_review\n", "    - \n", ErrMissing, "vocabulary topic 9", "id is required", "", false},
+		{"answer code not in the vocabulary", "        - {code: spreadsheet,", "        - {code: excel,", ErrUnknownCode, "team A-CSIRT", `topic incident_tracking_tool: unknown code "spreadsheet"`, "code: spreadsheet", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(base, tc.old) {
+				t.Fatalf("fixture does not contain %q", tc.old)
+			}
+			doc := strings.Replace(base, tc.old, tc.new, 1)
+			ivs, err := Parse("broken.yaml", []byte(doc))
+			if ivs != nil || err == nil {
+				t.Fatal("no error")
+			}
+			var list ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %T is not an ErrorList", err)
+			}
+			var hit *Error
+			for _, e := range list {
+				if errors.Is(e, tc.kind) && strings.Contains(e.Msg, tc.want) && e.Context == tc.context {
+					hit = e
+				}
+			}
+			if hit == nil {
+				t.Fatalf("no %v error in %q containing %q in:\n%v", tc.kind, tc.context, tc.want, err)
+			}
+			if tc.marker != "" {
+				if want := lineOf(t, doc, tc.marker, 1); hit.Line != want {
+					t.Errorf("line = %d, want %d (%v)", hit.Line, want, hit)
+				}
+			} else if hit.Line == 0 {
+				t.Errorf("error without a line: %v", hit)
+			}
+			if !tc.nocol && hit.Column == 0 {
+				t.Errorf("error without a column: %v", hit)
+			}
+		})
 	}
 }
 

@@ -1,22 +1,21 @@
-// Package interviews models the CSIRT interviews of a survey report (section 3
-// of the 2015 report: nine teams of the Nippon CSIRT Association) and loads
-// them from raw/<year>/interviews.yaml.
+// Package interviews models the CSIRT interviews of a survey report (team
+// profiles printed in the report) and loads them from
+// raw/<year>/interviews.yaml.
 //
 // Each interview is a team profile: the header table of the report (組織名,
 // 事業分野, 組織形態, 人数規模, 所属, 活動予算, 主なサービス先) with the interview date
-// of table 1.3.2, and coded answers for a fixed list of topics (Vocabulary):
-// reporting to management, periodic reports, activity metrics, exercises,
-// skill metrics, training, the review cadence of services, policies and
-// contact lists, and the incident tracking tool. Every answer is a code of
-// the topic's controlled vocabulary, backed by a quote of the report as
-// printed, its English translation and its page. A topic the profile does not
-// discuss is answered NotMentioned.
+// of the report, and coded answers for the topics of the file's controlled
+// vocabulary (Vocabulary, the file's "vocabulary" key: CSIRT forms,
+// cadences, triggers and topics with their codes; the package names none of
+// them). Every answer is a code of its topic, backed by a quote of the report
+// as printed, its English translation and its page. A topic the profile does
+// not discuss is answered NotMentioned.
 //
 // Load validates a file completely and returns every problem it finds as an
 // ErrorList of located errors (file:line:col, team); an invalid file yields
 // no interviews. Teams and Topics turn interviews into the Arrow records of
-// the datasets interviews and interview_topics. The format and the
-// vocabulary are documented for people in raw/2015/INTERVIEWS.md.
+// the datasets interviews and interview_topics. The format and the year's
+// vocabulary are documented for people in INTERVIEWS.md next to the file.
 package interviews
 
 import (
@@ -26,7 +25,7 @@ import (
 )
 
 // Format is the value the top-level "format" key must have.
-const Format = "csirt-survey/interviews/v1"
+const Format = "csirt-survey/interviews/v2"
 
 // located remembers where an element, each of its keys and each key's value
 // were read.
@@ -51,19 +50,17 @@ type Text struct {
 	pos located
 }
 
-// Form is a team's CSIRT form (組織形態): a code of Forms and the value as
-// printed.
+// Form is a team's CSIRT form (組織形態): a code of the vocabulary's forms and
+// the value as printed.
 type Form struct {
 	Code string `yaml:"code"`
 	JA   string `yaml:"ja"`
+	en   string
 	pos  located
 }
 
 // EN returns the English label of the form's code.
-func (f Form) EN() string {
-	c, _ := lookup(Forms, f.Code)
-	return c.LabelEN
-}
+func (f Form) EN() string { return f.en }
 
 // Size is a team's size (人数規模) as printed, with its number when one is
 // printed.
@@ -79,7 +76,7 @@ type Size struct {
 type Answer struct {
 	// Code is a code of the topic (see Vocabulary), or NotMentioned.
 	Code string `yaml:"code"`
-	// Cadence is a code of Cadences for topics that are not schedule topics;
+	// Cadence is a cadence of the vocabulary for topics that are not schedule topics;
 	// empty when the profile gives none.
 	Cadence string `yaml:"cadence"`
 	// JA quotes the supporting sentence as printed; EN translates it.
@@ -96,14 +93,16 @@ type Answer struct {
 type Interview struct {
 	// Year is the survey year of the file the interview was read from.
 	Year int `yaml:"-"`
-	// Team is the team's short name as in table 1.3.2 (ASY-CSIRT, ...).
+	// Vocabulary is the vocabulary of that file, shared by its interviews.
+	Vocabulary *Vocabulary `yaml:"-"`
+	// Team is the team's short name as the report's list of interviews prints it.
 	Team string `yaml:"team"`
 	// Section is the report section of the profile ("3.1").
 	Section string `yaml:"section"`
 	// Page and LastPage are the first and last page of the profile.
 	Page     int `yaml:"page"`
 	LastPage int `yaml:"last_page"`
-	// InterviewDate is the date of table 1.3.2, YYYY-MM-DD; see Date.
+	// InterviewDate is the interview date the report prints, YYYY-MM-DD; see Date.
 	InterviewDate string `yaml:"interview_date"`
 
 	Organisation Text `yaml:"organisation"` // 組織名
@@ -117,7 +116,7 @@ type Interview struct {
 	// Note (English) records reading decisions about the header.
 	Note string `yaml:"note"`
 
-	// Topics maps every topic id of Vocabulary to its answers, in printed order.
+	// Topics maps every topic id of the vocabulary to its answers, in printed order.
 	Topics map[string][]Answer `yaml:"topics"`
 
 	date     time.Time
@@ -137,6 +136,7 @@ type file struct {
 	Year       int         `yaml:"year"`
 	Source     string      `yaml:"source"`
 	Pages      pageRange   `yaml:"pages"`
+	Vocabulary Vocabulary  `yaml:"vocabulary"`
 	Interviews []Interview `yaml:"interviews"`
 	pos        located
 }

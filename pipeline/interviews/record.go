@@ -22,7 +22,7 @@ var (
 )
 
 // TeamsSchema is the Arrow schema of the interviews dataset: one row per
-// team, in file order (table 1.3.2 order).
+// team, in file order (the order of the report's list of interviews).
 var TeamsSchema = arrow.NewSchema([]arrow.Field{
 	field("team", str, false, "チーム名 (略称)", "Team (short name)"),
 	field("section", str, false, "報告書の節", "Report section of the profile"),
@@ -49,7 +49,7 @@ var TeamsSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 // TopicsSchema is the Arrow schema of the interview_topics dataset: one row
-// per answer, by team (file order), topic (Vocabulary order) and answer (seq).
+// per answer, by team (file order), topic (vocabulary order) and answer (seq).
 var TopicsSchema = arrow.NewSchema([]arrow.Field{
 	field("team", str, false, "チーム名 (略称)", "Team (short name)"),
 	field("topic", str, false, "項目", "Topic id"),
@@ -108,7 +108,7 @@ func Teams(mem memory.Allocator, ivs []Interview) arrow.Record {
 }
 
 // Topics converts the answers of interviews to an Arrow record with
-// TopicsSchema, in the order of ivs, then Vocabulary, then the answers. The
+// TopicsSchema, in the order of ivs, then their vocabulary's topics, then the answers. The
 // caller must Release it.
 func Topics(mem memory.Allocator, ivs []Interview) arrow.Record {
 	b := array.NewRecordBuilder(mem, TopicsSchema)
@@ -122,7 +122,7 @@ func Topics(mem memory.Allocator, ivs []Interview) arrow.Record {
 		str(i, v)
 	}
 	for _, iv := range ivs {
-		for _, t := range Vocabulary {
+		for _, t := range iv.Vocabulary.topics() {
 			for j, a := range iv.Topics[t.ID] {
 				str(0, iv.Team)
 				str(1, t.ID)

@@ -113,10 +113,10 @@ func validate(c *collector, f *file) {
 		} {
 			checkPair(c, iv, t.key, t.v.pos, t.v.JA, t.v.EN)
 		}
-		checkForm(c, iv)
+		checkForm(c, &f.Vocabulary, iv)
 		checkSize(c, iv)
 		checkText(c, p("note"), team, "note", iv.Note)
-		checkTopics(c, iv, rangeOK)
+		checkTopics(c, &f.Vocabulary, iv, rangeOK)
 	}
 }
 
@@ -154,7 +154,7 @@ func checkPair(c *collector, iv *Interview, key string, l located, ja, en string
 func checkDate(c *collector, iv *Interview, year int) {
 	p := iv.pos.KeyPos("interview_date")
 	if iv.InterviewDate == "" {
-		c.add(p, iv.Team, ErrMissing, "interview_date is required (YYYY-MM-DD, table 1.3.2)")
+		c.add(p, iv.Team, ErrMissing, "interview_date is required (YYYY-MM-DD, as the report prints it)")
 		return
 	}
 	d, err := time.Parse(time.DateOnly, iv.InterviewDate)
@@ -169,7 +169,7 @@ func checkDate(c *collector, iv *Interview, year int) {
 	iv.date = d
 }
 
-func checkForm(c *collector, iv *Interview) {
+func checkForm(c *collector, v *Vocabulary, iv *Interview) {
 	f, team := iv.Form, iv.Team
 	if f.Code == "" && f.JA == "" {
 		c.add(iv.pos.keyOf("form"), team, ErrMissing, "form is required (code and ja as printed)")
@@ -184,11 +184,12 @@ func checkForm(c *collector, iv *Interview) {
 	if f.Code == "" {
 		return
 	}
-	known, ok := lookup(Forms, f.Code)
+	known, ok := lookup(v.Forms, f.Code)
 	if !ok {
-		c.add(f.pos.KeyPos("code"), team, ErrUnknownCode, "form code %q is not one of %s", f.Code, codeList(Forms))
+		c.add(f.pos.KeyPos("code"), team, ErrUnknownCode, "form code %q is not one of %s", f.Code, codeList(v.Forms))
 		return
 	}
+	iv.Form.en = known.LabelEN
 	if f.JA != "" && f.JA != known.LabelJA {
 		c.add(f.pos.KeyPos("ja"), team, ErrInvalid, "form %s is printed %q, not %q", f.Code, known.LabelJA, f.JA)
 	}
@@ -223,24 +224,24 @@ func containsNumber(s string, n int) bool {
 	return false
 }
 
-func checkTopics(c *collector, iv *Interview, rangeOK bool) {
+func checkTopics(c *collector, v *Vocabulary, iv *Interview, rangeOK bool) {
 	team := iv.Team
 	if len(iv.Topics) == 0 {
-		c.add(iv.pos.keyOf("topics"), team, ErrMissing, "topics is required (every topic: %s)", topicList())
+		c.add(iv.pos.keyOf("topics"), team, ErrMissing, "topics is required (every topic: %s)", topicList(v))
 		return
 	}
 	// Unknown topics, in file order.
 	var unknown []string
 	for id := range iv.Topics {
-		if _, ok := TopicByID(id); !ok {
+		if _, ok := v.Topic(id); !ok {
 			unknown = append(unknown, id)
 		}
 	}
 	sortByLine(unknown, iv.topicPos)
 	for _, id := range unknown {
-		c.add(iv.topicPos[id], team, ErrUnknownCode, "unknown topic %q (topics: %s)", id, topicList())
+		c.add(iv.topicPos[id], team, ErrUnknownCode, "unknown topic %q (topics: %s)", id, topicList(v))
 	}
-	for _, t := range Vocabulary {
+	for _, t := range v.Topics {
 		answers, present := iv.Topics[t.ID]
 		if !present {
 			c.add(iv.pos.keyOf("topics"), team, ErrMissing, "topic %s is missing (answer %s if the profile says nothing about it)", t.ID, NotMentioned)
@@ -252,12 +253,12 @@ func checkTopics(c *collector, iv *Interview, rangeOK bool) {
 		}
 		seen := map[string]int{}
 		for j := range answers {
-			checkAnswer(c, iv, t, &answers[j], len(answers), seen, rangeOK)
+			checkAnswer(c, v, iv, t, &answers[j], len(answers), seen, rangeOK)
 		}
 	}
 }
 
-func checkAnswer(c *collector, iv *Interview, t Topic, a *Answer, n int, seen map[string]int, rangeOK bool) {
+func checkAnswer(c *collector, v *Vocabulary, iv *Interview, t Topic, a *Answer, n int, seen map[string]int, rangeOK bool) {
 	team, p := iv.Team, a.pos.KeyPos
 	what := "topic " + t.ID
 	if a.Code == "" {
@@ -304,11 +305,11 @@ func checkAnswer(c *collector, iv *Interview, t Topic, a *Answer, n int, seen ma
 		c.add(p("page"), team, ErrInvalid, "%s %s: page %d is outside the profile's pages %d-%d", what, a.Code, a.Page, iv.Page, iv.LastPage)
 	}
 	if a.Cadence != "" {
-		switch _, ok := lookup(Cadences, a.Cadence); {
+		switch _, ok := lookup(v.Cadences, a.Cadence); {
 		case t.Schedule:
 			c.add(p("cadence"), team, ErrInvalid, "%s %s: cadence is not allowed here (the code of %s is itself the cadence)", what, a.Code, t.ID)
 		case !ok:
-			c.add(p("cadence"), team, ErrUnknownCode, "%s %s: unknown cadence %q (cadences: %s)", what, a.Code, a.Cadence, codeList(Cadences))
+			c.add(p("cadence"), team, ErrUnknownCode, "%s %s: unknown cadence %q (cadences: %s)", what, a.Code, a.Cadence, codeList(v.Cadences))
 		}
 	}
 }
@@ -321,9 +322,9 @@ func codeList(codes []Code) string {
 	return strings.Join(names, ", ")
 }
 
-func topicList() string {
-	names := make([]string, len(Vocabulary))
-	for i, t := range Vocabulary {
+func topicList(v *Vocabulary) string {
+	names := make([]string, len(v.Topics))
+	for i, t := range v.Topics {
 		names[i] = t.ID
 	}
 	return strings.Join(names, ", ")

@@ -22,26 +22,42 @@ func months(v string) (int, bool) {
 // dates fills the two year_month items of the year's date plan together (the
 // first call fills both; the second finds its column filled) and checks that
 // the pairs reproduce the tables of both items and of the table derived from
-// them (補足1).
+// them (months_between).
 func (g *gen) dates(it *questionnaire.Item) error {
 	if g.vals[it.ID] != nil {
 		return nil
 	}
-	plan := g.d.dates
-	if plan == nil || plan.start != it.Number {
-		return fmt.Errorf("year_month item without a date plan in the reconstruction decisions")
+	plan := g.d.Dates
+	if plan == nil || (plan.Start != it.Number && plan.End != it.Number) {
+		return fmt.Errorf("year_month item without a date plan (dates in %s)", g.d.File)
 	}
-	startIt, endIt := g.q.Item(plan.start), g.q.Item(plan.end)
+	if plan.Start != it.Number {
+		return fmt.Errorf("%s: dates: the start item %s does not come before the end item %s in the questionnaire", g.d.at(plan.KeyPos("start")), plan.Start, plan.End)
+	}
+	startIt, endIt := g.q.Item(plan.Start), g.q.Item(plan.End)
 	if startIt == nil || endIt == nil {
-		return fmt.Errorf("date plan names items %s and %s, which are not both in the questionnaire", plan.start, plan.end)
+		return fmt.Errorf("%s: date plan names items %s and %s, which are not both in the questionnaire", g.d.at(plan.At), plan.Start, plan.End)
 	}
-	all := plan.pairs()
+	type pair struct {
+		start, end string
+		at         string
+	}
+	var all []pair
+	for _, gr := range plan.Groups {
+		for j, p := range gr.Pairs {
+			at := gr.KeyPos("pairs")
+			if j < len(gr.pairAt) {
+				at = gr.pairAt[j]
+			}
+			all = append(all, pair{p[0], p[1], g.d.at(at)})
+		}
+	}
 	if len(all) != g.n {
-		return fmt.Errorf("date plan has %d pairs for %d respondents", len(all), g.n)
+		return fmt.Errorf("%s: date plan has %d pairs for %d respondents", g.d.at(plan.KeyPos("groups")), len(all), g.n)
 	}
-	latest, ok := months(plan.latest)
+	latest, ok := months(plan.Latest)
 	if !ok {
-		return fmt.Errorf("date plan: latest %q is not YYYY-MM", plan.latest)
+		return fmt.Errorf("%s: date plan: latest %q is not YYYY-MM", g.d.at(plan.KeyPos("latest")), plan.Latest)
 	}
 	coded := func(item *questionnaire.Item, v string) bool {
 		return slices.ContainsFunc(item.Coded, func(c questionnaire.Coded) bool { return c.Code == v })
@@ -54,14 +70,14 @@ func (g *gen) dates(it *questionnaire.Item) error {
 			v    string
 		}{{startIt, p.start}, {endIt, p.end}} {
 			if m, ok := months(x.v); ok && m > latest {
-				return fmt.Errorf("date plan pair %d: %s %s is after %s", k+1, x.item.Number, x.v, plan.latest)
+				return fmt.Errorf("%s: date plan pair %d: %s %s is after %s", p.at, k+1, x.item.Number, x.v, plan.Latest)
 			} else if !ok && x.v != "" && !coded(x.item, x.v) {
-				return fmt.Errorf("date plan pair %d: %q is neither YYYY-MM, a coded category of %s nor blank", k+1, x.v, x.item.Number)
+				return fmt.Errorf("%s: date plan pair %d: %q is neither YYYY-MM, a coded category of %s nor blank", p.at, k+1, x.v, x.item.Number)
 			}
 		}
 		if ms, ok := months(p.start); ok {
 			if me, ok := months(p.end); ok && me < ms {
-				return fmt.Errorf("date plan pair %d: %s %s precedes %s %s", k+1, plan.end, p.end, plan.start, p.start)
+				return fmt.Errorf("%s: date plan pair %d: %s %s precedes %s %s", p.at, k+1, plan.End, p.end, plan.Start, p.start)
 			}
 		}
 		sc[i], ec[i] = p.start, p.end
@@ -70,13 +86,13 @@ func (g *gen) dates(it *questionnaire.Item) error {
 	for _, s := range g.set.Specs {
 		var cat func(i int) string
 		switch {
-		case s.Derive == nil && (s.Item == plan.start || s.Item == plan.end):
+		case s.Derive == nil && (s.Item == plan.Start || s.Item == plan.End):
 			col := sc
-			if s.Item == plan.end {
+			if s.Item == plan.End {
 				col = ec
 			}
 			cat = func(i int) string { return monthCategory(s, col[i]) }
-		case s.Derive != nil && slices.Equal(s.Derive.MonthsBetween, []string{plan.start, plan.end}):
+		case s.Derive != nil && slices.Equal(s.Derive.MonthsBetween, []string{plan.Start, plan.End}):
 			cat = func(i int) string { return spanCategory(s, sc[i], ec[i]) }
 		default:
 			continue
@@ -98,23 +114,23 @@ func (g *gen) dates(it *questionnaire.Item) error {
 			got[j]++
 		}
 		if !slices.Equal(got, want) {
-			return fmt.Errorf("table %s: the date plan gives %v, the table needs %v", s.Key, got, want)
+			return fmt.Errorf("table %s: the date plan (dates in %s) gives %v, the table needs %v", s.Key, g.d.File, got, want)
 		}
-		if r := plan.recent; r != nil && r.table == s.Key {
-			from, _ := months(r.from)
+		if r := plan.Recent; r != nil && r.Table == s.Key {
+			from, _ := months(r.From)
 			var n int64
 			for i := 0; i < g.n; i++ {
 				ms, ok1 := months(sc[i])
 				me, ok2 := months(ec[i])
-				if cat(i) == r.bin && ok1 && ok2 && ms >= from && me >= from {
+				if cat(i) == r.Bin && ok1 && ok2 && ms >= from && me >= from {
 					n++
 				}
 			}
-			if n != r.want {
-				return fmt.Errorf("table %s: %d respondents of row %s started and completed from %s on; the report says %d", s.Key, n, r.bin, r.from, r.want)
+			if n != *r.Want {
+				return fmt.Errorf("%s: table %s: %d respondents of row %s started and completed from %s on; the report says %d", g.d.at(r.At), s.Key, n, r.Bin, r.From, *r.Want)
 			}
-			row := slices.IndexFunc(s.Categories, func(x published.Category) bool { return x.Code == r.bin }) + 1
-			g.note(s.Key, row, r.bin, strconv.FormatInt(n, 10)+" of them from "+r.from+" on", r.reason)
+			row := slices.IndexFunc(s.Categories, func(x published.Category) bool { return x.Code == r.Bin }) + 1
+			g.note(s.Key, row, r.Bin, strconv.FormatInt(n, 10)+" of them from "+r.From+" on", r.Reason)
 		}
 	}
 	blank := func(v string) string {
@@ -123,15 +139,16 @@ func (g *gen) dates(it *questionnaire.Item) error {
 		}
 		return v
 	}
-	for _, dg := range plan.groups {
-		out := DateGroup{Label: dg.label}
-		for _, p := range dg.pairs {
-			out.Pairs = append(out.Pairs, blank(p.start)+" → "+blank(p.end))
+	for _, dg := range plan.Groups {
+		out := DateGroup{Label: dg.Label}
+		for _, p := range dg.Pairs {
+			out.Pairs = append(out.Pairs, blank(p[0])+" → "+blank(p[1]))
 		}
 		g.res.DateGroups = append(g.res.DateGroups, out)
 	}
-	for _, nt := range plan.notes {
-		g.note(nt.table, nt.row, nt.code, nt.value, nt.reason)
+	g.res.startColumn = startIt.ID
+	for _, nt := range plan.Notes {
+		g.note(nt.Table, nt.Row, nt.Code, nt.Value, nt.Reason)
 	}
 	return nil
 }
@@ -167,7 +184,7 @@ func spanCategory(s *published.Spec, start, end string) string {
 	return ""
 }
 
-// matrix fills a matrix item (2.9): per row, the providers and their
+// matrix fills a matrix item: per row, the providers and their
 // sourcing, from the group tables (provided counts) and the row tables.
 func (g *gen) matrix(it *questionnaire.Item) error {
 	specs := g.specs(it)
@@ -228,7 +245,7 @@ func (g *gen) matrix(it *questionnaire.Item) error {
 		}
 		p, ok := provided[row.Code]
 		if !ok {
-			// A row no group table counts (2.9 (w)): its providers are those its own table counts.
+			// A row no group table counts (a written-in row): its providers are those its own table counts.
 			p = sum
 			g.note(s.Key, 0, "N", strconv.FormatInt(p, 10),
 				fmt.Sprintf("N of %s is not printed; the providers of row (%s) are the respondents its printed rows count (%d; no group table counts this row).", s.Key, row.Code, p))
@@ -262,20 +279,23 @@ func (g *gen) matrix(it *questionnaire.Item) error {
 		if err := assign(g.column(prefix+"coded"), prefix+"coded", providers, s.Categories, counts); err != nil {
 			return err
 		}
-		wr := g.d.writtenIn
-		if wr == nil || wr.row != row.Code {
-			return fmt.Errorf("row %s: its table counts coded write-ins; the decisions must say what its %s and unused %s are", row.Code, sourcing.ID, provCell)
+		wr := g.d.WrittenIn
+		if wr == nil || wr.Row != row.Code {
+			return fmt.Errorf("row %s: its table counts coded write-ins; written_in of %s must say what its %s and unused %s are", row.Code, g.d.File, sourcing.ID, provCell)
+		}
+		if wr.Sourcing != "" && !slices.ContainsFunc(sourcing.Choices(), func(o questionnaire.Option) bool { return o.Code == wr.Sourcing }) {
+			return fmt.Errorf("%s: written_in: sourcing %q is not an option of cell %s", g.d.at(wr.KeyPos("sourcing")), wr.Sourcing, sourcing.ID)
 		}
 		sc := g.column(prefix + sourcing.ID)
 		for _, i := range providers {
-			sc[i] = wr.sourcing
+			sc[i] = wr.Sourcing
 		}
-		value := sourcing.ID + " = " + wr.sourcing
-		if wr.sourcing == "" {
+		value := sourcing.ID + " = " + wr.Sourcing
+		if wr.Sourcing == "" {
 			value = sourcing.ID + " blank"
 		}
-		g.note(s.Key, 1, s.Categories[0].Code, value, wr.sourcingReason)
-		g.note(s.Key, 0, provCell, "blank for the other respondents", wr.blankReason)
+		g.note(s.Key, 1, s.Categories[0].Code, value, wr.SourcingReason)
+		g.note(s.Key, 0, provCell, "blank for the other respondents", wr.BlankReason)
 	}
 	return nil
 }

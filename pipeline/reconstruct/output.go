@@ -43,6 +43,11 @@ func cell(s string) string {
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
+// indent indents the continuation lines of a Markdown list item.
+func indent(s string) string {
+	return strings.ReplaceAll(s, "\n", "\n  ")
+}
+
 func rowName(row int) string {
 	if row == 0 {
 		return "—"
@@ -67,28 +72,40 @@ func (r *Result) Markdown() []byte {
 	p("  printed row counts and who forms N) and the printed numbers (`raw/%d/published/*.yaml`), joined by\n", r.Year)
 	p("  `published.Join` (without prose facts); the values chosen for lost counts are listed below.\n")
 	p("- %d respondents `R01` ... `R%02d`, `provenance = reconstructed`; the columns follow the responses contract of\n", len(r.Rows), len(r.Rows))
-	p("  `raw/README.md` (multi-answer items as one column of codes separated by `;`, 2.9 as\n")
-	p("  `services__<row>__provision` / `__sourcing`, year-months as `YYYY-MM`, coded categories by their code, blank for\n")
-	p("  no answer, no free-text columns).\n")
-	p("- Single-answer items: each printed count, in printed order, over the respondents the item is asked of (everyone,\n")
-	p("  or those its relevance rule selects: 2.4.1, 2.14.1-2.14.3, 7.1.1). Nobody answers a question they were not asked.\n")
-	p("- Multi-answer items: exclusive options first (2.4 (e) alone), then each option's count laid out cyclically over\n")
-	p("  the respondents of the table's base, so that each of them chooses at least one option and nobody chooses an\n")
-	p("  option twice. Bases: everyone, those asked (2.4.1, 2.14.2), those who answered (1.3: 61, 2.5: 44, 2.6: 56; the\n")
-	p("  others leave the item blank), and for 2.7 the option groups laid out one after the other around the circle of\n")
-	p("  respondents (own 62, other_org 15, else 19), each respondent of a group choosing at least one of its options.\n")
-	p("- 3.2 / 3.3: a whole number inside each bin (5名未満 1-4, 5名以上10名未満 5-9, 10名以上20名未満 10-19, 20名以上\n")
-	p("  20, 25, 30), or the coded category (`virtual_fluid`, `unknown`, `at_least_5`) in the cell.\n")
-	p("- 2.9: per service, the providers (`provision = provided`) are as many respondents as the group table counts; the\n")
-	p("  others answer `not_provided`; the providers' sourcing follows the service's table (`inhouse`, `half`,\n")
-	p("  `outsourced`, `other_org`; its 未回答 = provided with sourcing blank).\n")
-	p("- 1.5 / 1.6: a list of (start, completion) pairs chosen together so that 1.5, 1.6 and 補足1 (months from 1.5 to 1.6)\n")
-	p("  are all reproduced; no completion precedes its start and no date is after 2015-12.\n")
+	p("  `raw/README.md`")
+	if r.method.Columns != "" {
+		p(" (%s)", indent(r.method.Columns))
+	}
+	p(".\n")
+	for _, item := range r.method.Items {
+		p("- %s\n", indent(item))
+	}
+	if d := r.dates; d != nil {
+		p("- %s / %s: a list of (start, completion) pairs chosen together so that %s, %s", d.Start, d.End, d.Start, d.End)
+		if d.SpanName != "" {
+			p(" and %s (months from %s to %s)", d.SpanName, d.Start, d.End)
+		}
+		p("\n  are all reproduced; no completion precedes its start and no date is after %s.\n", d.Latest)
+	}
 	p("- Deterministic, no randomness: within each column the respondents are taken in the order of the SHA-256 of\n")
 	p("  `<column>/<index>` (first 8 bytes, index 0-%d). The same inputs always give byte-identical files.\n", len(r.Rows)-1)
 	p("- **Crosstabs of these rows mean nothing.** Each item's answers are spread over the respondents independently of\n")
 	p("  the other items, except where the questionnaire routes a follow-up, where a service's sourcing follows its\n")
-	p("  provision, and for the 1.5 / 1.6 pairs (補足1 and p. 109). Only the one-way tables are the report's data.\n\n")
+	p("  provision")
+	if d := r.dates; d != nil {
+		p(", and for the %s / %s pairs", d.Start, d.End)
+		var shown []string
+		if d.SpanName != "" {
+			shown = append(shown, d.SpanName)
+		}
+		if d.Recent != nil && d.Recent.Source != "" {
+			shown = append(shown, d.Recent.Source)
+		}
+		if len(shown) > 0 {
+			p(" (%s)", strings.Join(shown, " and "))
+		}
+	}
+	p(". Only the one-way tables are the report's data.\n\n")
 
 	p("## Choices for counts lost in the extraction\n\n")
 	p("The PDF extraction lost these printed counts. Each value below is consistent with the table's N, with the number\n")
@@ -105,10 +122,10 @@ func (r *Result) Markdown() []byte {
 			p("| %s | %s | `%s` | %s | %s |\n", c.Table, rowName(c.Row), c.Code, cell(c.Value), cell(c.Reason))
 		}
 	}
-	if len(r.DateGroups) > 0 {
-		p("\n## The 1.5 / 1.6 pairs\n\n")
-		p("Start of construction (1.5) → completion (1.6), chosen together; each pair is one respondent (assigned to the\n")
-		p("respondents in the order of the `construction_start` column).\n\n")
+	if d := r.dates; d != nil && len(r.DateGroups) > 0 {
+		p("\n## The %s / %s pairs\n\n", d.Start, d.End)
+		p("%s (%s) → %s (%s), chosen together; each pair is one respondent (assigned to the\n", d.StartName, d.Start, d.EndName, d.End)
+		p("respondents in the order of the `%s` column).\n\n", r.startColumn)
 		p("| group | n | pairs |\n|---|---|---|\n")
 		for _, dg := range r.DateGroups {
 			p("| %s | %d | %s |\n", cell(dg.Label), len(dg.Pairs), cell(strings.Join(dg.Pairs, ", ")))

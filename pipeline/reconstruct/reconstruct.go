@@ -1,18 +1,23 @@
 // Package reconstruct generates respondent rows that reproduce a survey
-// year's published tables, for years whose answers were never published
-// (2015). The rows are a RECONSTRUCTION: they are not the answers of any
-// organisation. They reproduce every printed count the report's own numbers
-// allow, and every choice the printed numbers leave open (counts lost in the
-// extraction, contradictions of the report) is recorded with its reason.
+// year's published tables, for years whose answers were never published. The
+// rows are a RECONSTRUCTION: they are not the answers of any organisation.
+// They reproduce every printed count the report's own numbers allow, and every
+// choice the printed numbers leave open (counts lost in the extraction,
+// contradictions of the report, the pairs of year-month answers) is read from
+// the year's decisions file, raw/<year>/reconstruction.yaml (LoadDecisions;
+// format in raw/RECONSTRUCTION-FORMAT.md), and recorded with its reason in
+// raw/<year>/RECONSTRUCTION.md. The package itself knows no survey year.
 //
 // Generation is deterministic and uses no randomness. Within every column the
 // respondents are ordered by the first 8 bytes (big-endian) of the SHA-256 of
-// "<column>/<index>" (index 0-65), so the codes of one item are spread over the respondents
-// independently of the other items; a respondent's answers to two different
-// items are therefore unrelated, and crosstabs of the reconstruction carry
-// no information, except where the questionnaire routes a follow-up
-// (relevance), where a 2.9 service's sourcing follows its provision, and for
-// 1.5 / 1.6, whose pairs are chosen together (補足1 is derived from them).
+// "<column>/<index>" (index 0 to N-1), so the codes of one item are spread
+// over the respondents independently of the other items; a respondent's
+// answers to two different items are therefore unrelated, and crosstabs of the
+// reconstruction carry no information, except where the questionnaire routes
+// a follow-up (relevance), where a matrix row's sourcing follows its
+// provision, and for the two year_month items of the date plan, whose pairs
+// are chosen together (the table of the months between them is derived from
+// them).
 //
 // Per item type:
 //   - single: the printed counts of its table, in printed order, over the
@@ -20,15 +25,15 @@
 //   - multi: exclusive options first, then the other options' counts laid
 //     out cyclically over the respondents of the table's base, so that every
 //     respondent of the base chooses at least one option and nobody chooses
-//     an option twice; option groups (2.7) are laid out one after the other
+//     an option twice; option groups are laid out one after the other
 //     around the circle of respondents, each group on as many respondents as
 //     its printed N;
 //   - integer: a whole number inside each bin (see binValue), or the coded
 //     category;
-//   - year_month: the (start, end) pairs chosen for the year (decisions);
-//   - matrix (2.9): per service, the providers (provision = provided) are the
-//     first "provided count" respondents of the service's order, and their
-//     sourcing follows the service's table.
+//   - year_month: the (start, end) pairs of the decisions' date plan;
+//   - matrix: per row, the providers (provision = provided) are the
+//     first "provided count" respondents of the row's order, and their
+//     sourcing follows the row's table.
 package reconstruct
 
 import (
@@ -59,6 +64,11 @@ type Result struct {
 	Gaps []Gap
 	// DateGroups lists the year_month pairs of the date plan, by group.
 	DateGroups []DateGroup
+
+	method Method    // the year's wording of the method section
+	dates  *DatePlan // the date plan, nil without one
+	// startColumn is the column the date pairs are assigned in the order of.
+	startColumn string
 }
 
 // DateGroup is a labelled group of (start → completion) pairs.
@@ -91,16 +101,19 @@ type Gap struct {
 }
 
 // Generate reconstructs the respondents of q's survey year from the
-// published tables set (published.Join). It fails when the year has no
-// reconstruction decisions, or when the decisions and the printed numbers do
+// published tables set (published.Join) and the year's decisions d
+// (LoadDecisions). It fails when the decisions name tables, rows or items
+// that do not exist (Check), or when the decisions and the printed numbers do
 // not fit together (a bug to fix in the decisions, never silently ignored).
-func Generate(q *questionnaire.Questionnaire, set *published.Set) (*Result, error) {
-	d, ok := decisionsFor(q.Survey.Year)
-	if !ok {
-		return nil, fmt.Errorf("reconstruct: no reconstruction decisions for survey year %d", q.Survey.Year)
+func Generate(q *questionnaire.Questionnaire, set *published.Set, d *Decisions) (*Result, error) {
+	if d == nil {
+		return nil, fmt.Errorf("reconstruct: survey year %d: no reconstruction decisions", q.Survey.Year)
+	}
+	if err := d.Check(q, set); err != nil {
+		return nil, err
 	}
 	g := &gen{q: q, set: set, d: d, n: q.Survey.Respondents, vals: map[string][]string{},
-		res: &Result{Year: q.Survey.Year}}
+		res: &Result{Year: q.Survey.Year, method: d.Method, dates: d.Dates}}
 	if g.n <= 0 {
 		return nil, fmt.Errorf("reconstruct: survey.respondents is %d", g.n)
 	}
@@ -168,12 +181,12 @@ func header(q *questionnaire.Questionnaire) []string {
 type gen struct {
 	q    *questionnaire.Questionnaire
 	set  *published.Set
-	d    *decisions
+	d    *Decisions
 	n    int
 	all  []int
 	vals map[string][]string // column -> value per respondent ("" = blank)
 	res  *Result
-	used map[[2]any]bool // decisions consumed: {table, row}
+	used map[[2]any]bool // decisions consumed (see markUsed)
 }
 
 // column returns the values of a raw column, creating it blank.
@@ -267,24 +280,28 @@ func (g *gen) targets(key string) ([]int64, error) {
 		dec, hasDec := g.decision(key, e.RowNo)
 		switch {
 		case !e.Count.Lost && hasDec:
-			if !dec.contradiction {
-				return nil, fmt.Errorf("table %s row %d: a decision is given for a printed count", key, e.RowNo)
+			if !dec.Contradiction {
+				return nil, fmt.Errorf("%s: table %s row %d: a decision is given for a printed count (%d); only a contradicted count (contradiction: true) may be replaced",
+					g.d.at(dec.At), key, e.RowNo, e.Count.Value)
 			}
-			out[i] = dec.value
+			out[i] = *dec.Value
 			g.res.Gaps = append(g.res.Gaps, Gap{Table: key, Row: e.RowNo, Code: e.Code, Printed: e.Count.Value,
-				Reproduced: dec.value, Reason: dec.reason})
+				Reproduced: *dec.Value, Reason: g.d.reason(dec)})
 		case !e.Count.Lost:
 			out[i] = e.Count.Value
 		case hasDec:
-			reason := dec.reason
+			if dec.Contradiction {
+				return nil, fmt.Errorf("%s: table %s row %d: contradiction is set, but the count was lost, not printed", g.d.at(dec.At), key, e.RowNo)
+			}
+			reason := g.d.reason(dec)
 			if e.Inferred != nil {
-				if *e.Inferred != dec.value {
-					return nil, fmt.Errorf("table %s row %d: decided %d, but the pipeline infers %d (%s)", key, e.RowNo, dec.value, *e.Inferred, e.Inference)
+				if *e.Inferred != *dec.Value {
+					return nil, fmt.Errorf("%s: table %s row %d: decided %d, but the pipeline infers %d (%s)", g.d.at(dec.KeyPos("value")), key, e.RowNo, *dec.Value, *e.Inferred, e.Inference)
 				}
 				reason += " The pipeline infers the same value (" + e.Inference + ")."
 			}
-			out[i] = dec.value
-			g.choose(e, dec.value, true, reason)
+			out[i] = *dec.Value
+			g.choose(e, *dec.Value, true, reason)
 		case e.Inferred != nil:
 			out[i] = *e.Inferred
 			g.choose(e, *e.Inferred, true, "Inferred by the pipeline: "+e.Inference+".")
@@ -311,23 +328,34 @@ func (g *gen) note(table string, row int, code, value, reason string) {
 	g.res.Choices = append(g.res.Choices, Choice{Table: table, Row: row, Code: code, Label: label, Value: value, Reason: reason})
 }
 
-func (g *gen) decision(key string, row int) (countDecision, bool) {
-	for _, c := range g.d.counts {
-		if c.table == key && c.row == row {
-			if g.used == nil {
-				g.used = map[[2]any]bool{}
-			}
-			g.used[[2]any{key, row}] = true
+func (g *gen) decision(key string, row int) (CountDecision, bool) {
+	for _, c := range g.d.Counts {
+		if c.Table == key && c.Row == row {
+			g.markUsed(key, row)
 			return c, true
 		}
 	}
-	return countDecision{}, false
+	return CountDecision{}, false
+}
+
+// markUsed records that a decision was consumed: {table, row} for a count,
+// {"n", table} for an N gap.
+func (g *gen) markUsed(a, b any) {
+	if g.used == nil {
+		g.used = map[[2]any]bool{}
+	}
+	g.used[[2]any{a, b}] = true
 }
 
 func (g *gen) unusedDecisions() error {
-	for _, c := range g.d.counts {
-		if !g.used[[2]any{c.table, c.row}] {
-			return fmt.Errorf("reconstruct: decision for table %s row %d was never used (no such lost or contradicted count)", c.table, c.row)
+	for _, c := range g.d.Counts {
+		if !g.used[[2]any{c.Table, c.Row}] {
+			return fmt.Errorf("%s: reconstruct: decision for table %s row %d was never used (no such lost or contradicted count)", g.d.at(c.At), c.Table, c.Row)
+		}
+	}
+	for _, ng := range g.d.NGaps {
+		if !g.used[[2]any{"n", ng.Table}] {
+			return fmt.Errorf("%s: reconstruct: n_gaps entry for table %s was never used (its printed N is reproduced, or unknown)", g.d.at(ng.At), ng.Table)
 		}
 	}
 	return nil
@@ -340,9 +368,15 @@ func (g *gen) checkN(key string, base int) error {
 	if !known || n == int64(base) {
 		return nil
 	}
-	reason, ok := g.d.nGaps[key]
+	reason, ok := "", false
+	for _, ng := range g.d.NGaps {
+		if ng.Table == key {
+			reason, ok = ng.Reason, true
+			g.markUsed("n", key)
+		}
+	}
 	if !ok {
-		return fmt.Errorf("table %s: printed N = %d, but the reconstruction's base has %d respondents, and no decision explains it", key, n, base)
+		return fmt.Errorf("table %s: printed N = %d, but the reconstruction's base has %d respondents, and no decision explains it (n_gaps of %s)", key, n, base, g.d.File)
 	}
 	g.res.Gaps = append(g.res.Gaps, Gap{Table: key, Row: 0, Code: "N", Printed: n, Reproduced: int64(base), Reason: reason})
 	return nil

@@ -3,6 +3,7 @@ package reconstruct
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -27,6 +28,7 @@ type fixture struct {
 	q     *questionnaire.Questionnaire
 	specs []*published.Spec
 	set   *published.Set
+	d     *Decisions
 }
 
 func load2015(t *testing.T) fixture {
@@ -47,12 +49,16 @@ func load2015(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{q, specs, set}
+	d, err := LoadDecisions(filepath.Join(root, "raw", "2015", FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{q, specs, set, d}
 }
 
 func generate(t *testing.T, f fixture) (*Result, []byte) {
 	t.Helper()
-	res, err := Generate(f.q, f.set)
+	res, err := Generate(f.q, f.set, f.d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +218,11 @@ func TestStructure(t *testing.T) {
 		}
 	}
 
-	// Dates: ordered, not after 2015-12.
+	// Dates: ordered, not after the plan's latest month.
+	latest, ok := months(f.d.Dates.Latest)
+	if !ok {
+		t.Fatalf("dates.latest %q", f.d.Dates.Latest)
+	}
 	dated := 0
 	for i := range res.Rows {
 		s, e := get(i, "construction_start"), get(i, "construction_end")
@@ -222,8 +232,8 @@ func TestStructure(t *testing.T) {
 			m  int
 			ok bool
 		}{{ms, okS}, {me, okE}} {
-			if v.ok && v.m > 2015*12+11 {
-				t.Errorf("%s: date after 2015-12 (%s, %s)", res.Rows[i][0], s, e)
+			if v.ok && v.m > latest {
+				t.Errorf("%s: date after %s (%s, %s)", res.Rows[i][0], f.d.Dates.Latest, s, e)
 			}
 		}
 		if okS && okE {
@@ -486,12 +496,20 @@ func TestMarkdown(t *testing.T) {
 	}
 }
 
-func TestUnknownYear(t *testing.T) {
+// Decisions of another year, or none, are refused before anything is
+// generated.
+func TestYearMismatch(t *testing.T) {
 	f := load2015(t)
 	q := *f.q
-	q.Survey.Year = 2016
-	if _, err := Generate(&q, f.set); err == nil || !strings.Contains(err.Error(), "2016") {
-		t.Errorf("Generate for a year without decisions: %v", err)
+	q.Survey.Year = f.d.Year + 1
+	_, err := Generate(&q, f.set, f.d)
+	want := fmt.Sprintf("%s:%d:%d: year is %d, but the questionnaire's survey year is %d",
+		f.d.File, f.d.KeyPos("year").Line, f.d.KeyPos("year").Column, f.d.Year, q.Survey.Year)
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrInvalid) {
+		t.Errorf("Generate with decisions of another year: %v, want %q", err, want)
+	}
+	if _, err := Generate(f.q, f.set, nil); err == nil || !strings.Contains(err.Error(), "no reconstruction decisions") {
+		t.Errorf("Generate without decisions: %v", err)
 	}
 }
 

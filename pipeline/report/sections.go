@@ -411,7 +411,7 @@ func (m *model) topicGrid(l lang) *grid {
 	cells := map[[2]string][]string{}
 	for _, iv := range m.in.Interviews {
 		g.Cols = append(g.Cols, col{Name: iv.Team})
-		for _, t := range interviews.Vocabulary {
+		for _, t := range iv.Vocabulary.Topics {
 			for _, a := range iv.Answers(t.ID) {
 				if !seen[t.ID] {
 					seen[t.ID] = true
@@ -442,8 +442,9 @@ func (m *model) topicGrid(l lang) *grid {
 // topicLegend explains, per topic, the codes the interviews use.
 func (m *model) topicLegend(l lang) []kv {
 	used := map[string]bool{}
+	vocab := interviews.VocabularyOf(m.in.Interviews)
 	for _, iv := range m.in.Interviews {
-		for _, t := range interviews.Vocabulary {
+		for _, t := range vocab.Topics {
 			for _, a := range iv.Answers(t.ID) {
 				used[t.ID+"\x00"+a.Code] = true
 				if a.Cadence != "" {
@@ -453,7 +454,7 @@ func (m *model) topicLegend(l lang) []kv {
 		}
 	}
 	var out []kv
-	for _, t := range interviews.Vocabulary {
+	for _, t := range vocab.Topics {
 		var parts []string
 		for _, code := range append([]interviews.Code{{Code: interviews.NotMentioned}}, t.Codes...) {
 			if !used[t.ID+"\x00"+code.Code] {
@@ -467,7 +468,7 @@ func (m *model) topicLegend(l lang) []kv {
 		}
 	}
 	var cad []string
-	for _, c := range interviews.Cadences {
+	for _, c := range vocab.Cadences {
 		if used["\x00cadence\x00"+c.Code] {
 			cad = append(cad, c.Code+" = "+text{c.LabelJA, c.LabelEN}.in(l))
 		}
