@@ -83,9 +83,9 @@
 //
 // # Use in the build
 //
-//	m, _ := ingest.LoadMapping("raw/2015/mapping.yaml")   // only if the file exists
-//	rec, rep, err := ingest.ReadAll(q, "raw/2015/responses.csv", ingest.Options{
-//		Year: 2015, Mapping: m, Quarantine: quarantine, Order: [][2]string{{"1.5", "1.6"}}})
+//	m, _ := ingest.LoadMapping("raw/<year>/mapping.yaml")   // only if the file exists
+//	rec, rep, err := ingest.ReadAll(q, "raw/<year>/responses.csv", ingest.Options{
+//		Year: year, Mapping: m, Quarantine: quarantine, Order: profile.DateOrder()})
 //	// err: I/O; print rep.Issues to stderr; encode ingest.ValidationRecord(mem, rep)
 //	// (processed/validation) and, under quarantine, ingest.RejectsRecord(mem, rep)
 //	// (processed/rejects); if rep.Err() != nil stop with invalid input; else encode rec.
@@ -130,8 +130,8 @@ type Options struct {
 	// Mem allocates the records (default memory.DefaultAllocator).
 	Mem memory.Allocator
 	// Order lists pairs of year_month items, by printed number, whose first
-	// must not be later than the second (code start_after_end); the 2015
-	// build passes {{"1.5", "1.6"}} (construction start, construction end).
+	// must not be later than the second (code start_after_end); the build
+	// passes the date_order rules of the year's survey.yaml.
 	// A pair naming an item that is not a year_month item of q is an error.
 	Order [][2]string
 }

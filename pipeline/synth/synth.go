@@ -120,7 +120,7 @@ const seed2 = 0x63736972745f7379
 // Options configure a Generator.
 type Options struct {
 	// Order lists pairs of year_month items, by printed number, whose first
-	// must not be later than the second (build.DateOrder: {{"1.5", "1.6"}}).
+	// must not be later than the second (survey.Profile.DateOrder).
 	Order [][2]string
 }
 
