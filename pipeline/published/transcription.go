@@ -178,8 +178,12 @@ func ParseTranscription(file string, data []byte) ([]*Table, error) {
 	}
 	seen := map[string]bool{}
 	for i, n := range yamlsrc.Seq(yamlsrc.Fields(doc)["tables"]) {
-		if i >= len(f.Tables) || f.Tables[i] == nil {
+		if i >= len(f.Tables) {
 			break
+		}
+		if f.Tables[i] == nil {
+			c.Add(yamlsrc.NodePos(n), "", yamlsrc.ErrMissing, "table %d is empty (a list entry without key, title, n and rows)", i+1)
+			continue
 		}
 		t := f.Tables[i]
 		t.File = file
