@@ -50,7 +50,9 @@ func exportColumns(q *questionnaire.Questionnaire) []PColumn {
 
 // ReadOptions control ReadAnswers.
 type ReadOptions struct {
-	// Order is passed to ingest (pairs of year_month items in order).
+	// Order is passed to ingest (pairs of year_month items, by printed
+	// number, the first not later than the second); a pair that names no
+	// year_month item of the questionnaire is left out.
 	Order [][2]string
 }
 
@@ -75,7 +77,14 @@ func ReadAnswers(q *questionnaire.Questionnaire, name string, data []byte, opt R
 			r.Release()
 		}
 	}()
-	rep, err := ingest.Parse(q, name, data, ingest.Options{Order: opt.Order, MaxIssues: -1}, func(r arrow.Record) error {
+	var order [][2]string
+	for _, p := range opt.Order {
+		a, b := q.Item(p[0]), q.Item(p[1])
+		if a != nil && b != nil && a.Type == questionnaire.YearMonth && b.Type == questionnaire.YearMonth {
+			order = append(order, p)
+		}
+	}
+	rep, err := ingest.Parse(q, name, data, ingest.Options{Order: order, MaxIssues: -1}, func(r arrow.Record) error {
 		r.Retain()
 		recs = append(recs, r)
 		return nil

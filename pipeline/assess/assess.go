@@ -40,7 +40,6 @@ import (
 	"path/filepath"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
@@ -122,63 +121,18 @@ func Render(in Inputs) (map[string][]byte, error) {
 	return out, nil
 }
 
+// Page renders one language's page; m.Initial, when set, is the answers it
+// opens with.
+func Page(m *Model) ([]byte, error) { return page(m) }
+
 // NewModel returns the comparison model of a year in one language ("ja" or "en").
 func NewModel(in Inputs, lang string) *Model { return newModel(in, lang) }
 
 // ScoresFromMaturity computes every respondent's overall maturity score (the
-// mean SIM3 level of the answered scale items; see Model.Score) from the
-// maturity dataset's record.
+// mean SIM3 level of the answered scale items; see Model.Score) from a record
+// of the maturity dataset.
 func ScoresFromMaturity(q *questionnaire.Questionnaire, rec arrow.Record) []ScoreCount {
-	scale := map[string]bool{}
-	for _, it := range q.Items {
-		if isScale(it) {
-			scale[it.Number] = true
-		}
-	}
-	idx := func(name string) int {
-		is := rec.Schema().FieldIndices(name)
-		if len(is) == 0 {
-			return -1
-		}
-		return is[0]
-	}
-	ri, ii, li := idx("respondent_id"), idx("item"), idx("sim3_level")
-	if ri < 0 || ii < 0 || li < 0 {
-		return nil
-	}
-	str := func(col arrow.Array, i int) string {
-		switch a := col.(type) {
-		case *array.Dictionary:
-			return a.Dictionary().(*array.String).Value(a.GetValueIndex(i))
-		case *array.String:
-			return a.Value(i)
-		}
-		return ""
-	}
-	type acc struct{ sum, n int }
-	per := map[string]*acc{}
-	var order []string
-	lv, ok := rec.Column(li).(*array.Int32)
-	if !ok {
-		return nil
-	}
-	for i := 0; i < int(rec.NumRows()); i++ {
-		id := str(rec.Column(ri), i)
-		if per[id] == nil {
-			per[id] = &acc{}
-			order = append(order, id)
-		}
-		if lv.IsNull(i) || !scale[str(rec.Column(ii), i)] {
-			continue
-		}
-		per[id].sum += int(lv.Value(i))
-		per[id].n++
-	}
-	var out []ScoreCount
-	for _, id := range order {
-		if a := per[id]; a.n > 0 {
-			out = append(out, ScoreCount{Score: roundScore(float64(a.sum) / float64(a.n)), Count: 1})
-		}
-	}
-	return sortScores(out)
+	sc := NewScoreCounter(q)
+	sc.Add(rec)
+	return sc.Scores()
 }

@@ -2,6 +2,8 @@ package assess
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -48,6 +50,7 @@ func (m *Model) Markdown(a Answers) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", x.Number, x.Key, mdCell(label), x.Share(), count, n, x.Base)
 	}
+	b.WriteString("\n? = " + t["lost"] + "\n")
 	ps := m.Profiles(a)
 	if len(ps) > 0 {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| item | SIM3 | %s | Q1 | %s | Q3 | levels 0..4 (N) |\n|---|---|---:|---:|---:|---:|---|\n",
@@ -90,17 +93,35 @@ func (m *Model) Markdown(a Answers) string {
 		for _, h := range hits {
 			r := h.Rec
 			fmt.Fprintf(&b, "### %s %s\n\n> %s (p. %d)\n\n%s: %s\n\n", r.Section, r.Title, r.Text, r.Page, t["recs_items"], strings.Join(h.Items, ", "))
+			var texts []string
 			for _, f := range r.Figures {
-				v := "?"
-				if f.Computed != nil {
-					v = strconv.FormatFloat(*f.Computed, 'f', 3, 64)
+				if !slices.Contains(texts, f.Text) {
+					texts = append(texts, f.Text)
 				}
-				fmt.Fprintf(&b, "- %q (p. %d): %s [%s]\n", f.Text, f.Page, v, f.Status)
+			}
+			for _, text := range texts {
+				fmt.Fprintf(&b, "%s: %q\n\n", t["recs_figure"], text)
+				for _, f := range r.Figures {
+					if f.Text == text {
+						fmt.Fprintf(&b, "- %s → %s (p. %d, %s)\n", f.Wording, figureValue(f), f.Page, f.Status)
+					}
+				}
 			}
 			b.WriteString("\n")
 		}
 	}
 	return b.String()
+}
+
+// figureValue renders a recomputed figure as the page does: shares in %.
+func figureValue(f Figure) string {
+	if f.Computed == nil {
+		return "?"
+	}
+	if f.Kind == "share" {
+		return strconv.FormatFloat(math.Round(*f.Computed*1000)/10, 'f', -1, 64) + " %"
+	}
+	return strconv.FormatFloat(*f.Computed, 'f', -1, 64)
 }
 
 func cmpOr(s, def string) string {

@@ -25,13 +25,16 @@ type Model struct {
 	// Scores is the population's overall maturity scores (mean SIM3 level
 	// of the answered scale items, per respondent), with how many
 	// respondents have each; empty unless Combined.
-	Scores   []ScoreCount      `json:"scores"`
-	Sections []PGroup          `json:"sections"`
-	Items    []PItem           `json:"items"`
-	Dists    []Dist            `json:"dists"`
-	Recs     []PRec            `json:"recs"`
-	Columns  []PColumn         `json:"columns"`
-	Text     map[string]string `json:"text"`
+	Scores   []ScoreCount `json:"scores"`
+	Sections []PGroup     `json:"sections"`
+	Items    []PItem      `json:"items"`
+	Dists    []Dist       `json:"dists"`
+	Recs     []PRec       `json:"recs"`
+	Columns  []PColumn    `json:"columns"`
+	// Initial, when set, is the answers the page opens with (a page written
+	// by `csirtsurvey assess --out`); it then keeps edits under its own key.
+	Initial Answers           `json:"initial,omitempty"`
+	Text    map[string]string `json:"text"`
 }
 
 // ScoreCount is one overall maturity score and how many respondents have it.

@@ -5,7 +5,7 @@
   'use strict';
   var M = JSON.parse(document.getElementById('assess-data').textContent);
   var T = M.text;
-  var STORE = 'csirt-survey/self-assessment/' + M.survey_id;
+  var STORE = 'csirt-survey/self-assessment/' + M.survey_id + (M.initial ? '/from-file' : '');
   var SVG = 'http://www.w3.org/2000/svg';
   var items = {}, dists = {};
   M.items.forEach(function (it) { items[it.id] = it; });
@@ -20,6 +20,10 @@
   }
   var KEYS = validKeys();
   function load() {
+    if (M.initial) {
+      Object.keys(M.initial).forEach(function (k) { if (KEYS[k]) A[k] = M.initial[k].slice(); });
+      return;
+    }
     try {
       var s = window.localStorage.getItem(STORE);
       if (!s) return;
