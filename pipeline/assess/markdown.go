@@ -119,7 +119,7 @@ func figureValue(f Figure) string {
 		return "?"
 	}
 	if f.Kind == "share" {
-		return strconv.FormatFloat(math.Round(*f.Computed*1000)/10, 'f', -1, 64) + " %"
+		return strconv.FormatFloat(math.Round(*f.Computed*1000)/10, 'f', 1, 64) + " %"
 	}
 	return strconv.FormatFloat(*f.Computed, 'f', -1, 64)
 }

@@ -331,21 +331,26 @@
     if (!ps.length) return;
     profileSec.appendChild(el('h2', { text: T.profile }));
     profileSec.appendChild(el('p', { cls: 'note', text: T.profile_note }));
-    var rowH = 26, left = 230, width = 640, top = 24, maxL = 4;
+    // wide: labels left of the bars; narrow (phones): each label above its bar, drawn at the real width
+    var width = Math.max(300, Math.min(760, profileSec.clientWidth || 640));
+    var narrow = width < 560;
+    var rowH = narrow ? 40 : 26, left = narrow ? 10 : Math.round(width * 0.36), top = 24, maxL = 4;
     var plotW = width - left - 20;
-    var s = svg('svg', { viewBox: '0 0 ' + width + ' ' + (top + rowH * ps.length + 10), role: 'img', 'aria-label': T.profile });
+    var s = svg('svg', { viewBox: '0 0 ' + width + ' ' + (top + rowH * ps.length + 10), width: String(width),
+      role: 'img', 'aria-label': T.profile });
     for (var l = 0; l <= maxL; l++) {
       var x = left + plotW * l / maxL;
       s.appendChild(svg('line', { x1: x, x2: x, y1: top - 6, y2: top + rowH * ps.length, stroke: '#d5dae0' }));
       s.appendChild(svg('text', { x: x, y: top - 10, 'text-anchor': 'middle', 'font-size': '11', fill: '#5b6470' }, String(l)));
     }
     ps.forEach(function (p, i) {
-      var y = top + rowH * i + rowH / 2;
+      var y = top + rowH * i + (narrow ? 27 : rowH / 2);
       var g = svg('g', { 'data-item': p.item.id, 'data-level': p.level == null ? '' : String(p.level),
         'data-q1': p.q1 == null ? '' : String(p.q1), 'data-median': p.median == null ? '' : String(p.median), 'data-q3': p.q3 == null ? '' : String(p.q3) });
       var label = p.item.number + (p.item.sim3 ? ' ' + p.item.sim3 : '') + ' ' + p.item.text;
-      if (label.length > 30) label = label.slice(0, 29) + '…';
-      var t = svg('text', { x: 4, y: y + 4, 'font-size': '12', fill: '#1b1f24' }, label);
+      var maxChars = narrow ? Math.floor(width / 7) : Math.floor(left / 7);
+      if (label.length > maxChars) label = label.slice(0, maxChars - 1) + '…';
+      var t = svg('text', { x: narrow ? left : 4, y: narrow ? y - 12 : y + 4, 'font-size': '12', fill: '#1b1f24' }, label);
       t.appendChild(svg('title', {}, p.item.number + ' ' + p.item.text));
       g.appendChild(t);
       var X = function (v) { return left + plotW * v / maxL; };
@@ -382,7 +387,7 @@
 
   function figureValue(f) {
     if (f.computed == null) return '?';
-    if (f.kind === 'share') return (Math.round(f.computed * 1000) / 10) + ' %';
+    if (f.kind === 'share') return (Math.round(f.computed * 1000) / 10).toFixed(1) + ' %';
     return String(f.computed);
   }
   function renderRecs() {
@@ -607,6 +612,10 @@
     renderRecs();
   }
 
+  var lastWidth = 0;
+  window.addEventListener('resize', function () {
+    if (profileSec.clientWidth !== lastWidth) { lastWidth = profileSec.clientWidth; renderProfile(); }
+  });
   load();
   renderIO();
   syncInputs();

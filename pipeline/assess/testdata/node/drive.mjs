@@ -57,7 +57,9 @@ try {
       importStatus: document.getElementById('import-status')?.textContent ?? '',
       importProblems: document.getElementById('import-status')?.dataset.problems ?? '',
       injected: { imgs: document.querySelectorAll('img').length, pwned: window.__pwned === true,
-        scripts: document.querySelectorAll('script').length },
+        scripts: document.querySelectorAll('script').length,
+        markupShownAsText: document.body.textContent.includes('<img src=x onerror=') },
+      title: document.title,
     };
   }, label);
 
