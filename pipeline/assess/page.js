@@ -136,7 +136,7 @@
   function distBlock(d, team) {
     var box = el('div', { cls: 'cmp', 'data-dist': d.key });
     box.appendChild(el('div', { cls: 'title', text: d.title }));
-    box.appendChild(el('div', { cls: 'base', text: T.base + ': ' + d.base + ' · N = ' + (d.n == null ? '?' : d.n) + (d.n_inferred ? ' (' + T.inferred + ')' : '') }));
+    box.appendChild(el('div', { cls: 'base', text: T.base + ': ' + (T['base_' + d.base] || d.base) + ' · N = ' + (d.n == null ? '?' : d.n) + (d.n_inferred ? ' (' + T.inferred + ')' : '') }));
     team.forEach(function (m) {
       var line = el('div', { cls: 'line' }, shareNode(m), ' ' + T.same + ': ' + m.cat.label + ' (' + countText(m.cat, d) + ')');
       if (m.cat.count == null) line.appendChild(el('span', { cls: 'warn', text: ' ' + T.lost }));
