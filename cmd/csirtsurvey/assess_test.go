@@ -24,10 +24,10 @@ func TestAssessCommand(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{"markdown", append(base, good), exitOK, "| 1.1 | 1.1 | A | 60.0 % | 6 | 10 | all |", ""},
-		{"matrix and follow-up", append(base, good), exitOK, "| 1.6 | 1.6.a | a: In-house | 60.0 % | 3 | 5 | asked |", ""},
+		{"markdown", append(base, good), exitOK, "| 1.1 | 1.1 | A | 60.0 % | 6 | 10 | all respondents |", ""},
+		{"matrix and follow-up", append(base, good), exitOK, "| 1.6 | 1.6.a | a: In-house | 60.0 % | 3 | 5 | respondents asked |", ""},
 		{"recommendation for a gap", append(base, good), exitOK, "### 4.1 Set a policy", ""},
-		{"japanese", append(base, "--lang", "ja", good), exitOK, "| 1.1 | 1.1 | 甲 | 60.0 % | 6 | 10 | all |", ""},
+		{"japanese", append(base, "--lang", "ja", good), exitOK, "| 1.1 | 1.1 | 甲 | 60.0 % | 6 | 10 | 全回答組織 |", ""},
 		{"html", append(base, "--out", html, good), exitOK, "| 1.1 |", ""},
 		{"answers not asked", append(base, notAsked), exitInvalid, "", "not-asked.csv:2: column sources (item 1.2)"},
 		{"no file", base, exitUsage, "", "name one file of answers"},

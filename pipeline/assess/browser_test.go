@@ -351,7 +351,7 @@ func TestBrowserHostileLabels(t *testing.T) {
 	}
 }
 
-var mdRow = regexp.MustCompile(`(?m)^\| ([0-9.]+) \| (\S+) \| (.*) \| (\?|[0-9]+\.[0-9] %) \| (\?|[0-9]+)[^|]* \| (\?|[0-9]+)[^|]* \| (\S+) \|$`)
+var mdRow = regexp.MustCompile(`(?m)^\| ([0-9.]+) \| (\S+) \| (.*) \| (\?|[0-9]+\.[0-9] %) \| (\?|[0-9]+)[^|]* \| (\?|[0-9]+)[^|]* \| ([^|]+) \|$`)
 
 // TestBrowserCommittedTree fills the page of every committed year with a
 // team built from its questionnaire, checks the shares against the

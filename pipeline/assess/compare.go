@@ -133,11 +133,17 @@ func catFor(d *Dist, typ, v string) *Cat {
 	return nil
 }
 
-// Compare returns, table by table in the model's order, where the team's
-// answers fall. Items not asked of the team and unanswered items give no
-// match.
-func (m *Model) Compare(a Answers) []Match {
-	var out []Match
+// Compare returns where the team's answers fall, in questionnaire order of
+// the items and, within an item, in the order of its tables. Items not asked
+// of the team and unanswered items give no match.
+func (m *Model) Compare(a Answers) (out []Match) {
+	defer func() {
+		pos := map[string]int{}
+		for i, it := range m.Items {
+			pos[it.ID] = i
+		}
+		slices.SortStableFunc(out, func(x, y Match) int { return pos[x.Item] - pos[y.Item] })
+	}()
 	for i := range m.Dists {
 		d := &m.Dists[i]
 		it := m.item(d.Item)

@@ -48,7 +48,7 @@ func (m *Model) Markdown(a Answers) string {
 				n += " (" + t["inferred"] + ")"
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", x.Number, x.Key, mdCell(label), x.Share(), count, n, x.Base)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", x.Number, x.Key, mdCell(label), x.Share(), count, n, cmpOr(t["base_"+x.Base], x.Base))
 	}
 	b.WriteString("\n? = " + t["lost"] + "\n")
 	ps := m.Profiles(a)
@@ -73,7 +73,11 @@ func (m *Model) Markdown(a Answers) string {
 	}
 	fmt.Fprintf(&b, "\n## %s\n\n", t["combined_title"])
 	if !m.Combined {
-		fmt.Fprintf(&b, t["combined_off"]+"\n", cmpOr(m.Provenance, "-"))
+		if m.Provenance == "" {
+			b.WriteString(t["combined_none"] + "\n")
+		} else {
+			fmt.Fprintf(&b, t["combined_off"]+"\n", m.Provenance)
+		}
 	} else if score, ok := m.Score(a); ok {
 		if p, ok := m.Percentile(score); ok {
 			var total int64
@@ -81,7 +85,7 @@ func (m *Model) Markdown(a Answers) string {
 				total += s.Count
 			}
 			fmt.Fprintf(&b, t["combined_text"]+"\n", strconv.FormatFloat(score, 'f', 2, 64),
-				strconv.FormatInt(p/10, 10)+"."+strconv.FormatInt(p%10, 10)+" %", total)
+				strconv.FormatInt(p/10, 10)+"."+strconv.FormatInt(p%10, 10)+" %", strconv.FormatInt(total, 10))
 		}
 	}
 	if len(m.Recs) > 0 {

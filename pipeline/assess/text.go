@@ -49,6 +49,10 @@ var uiText = map[string]map[string]string{
 		"median":             "中央値",
 		"answered":           "回答済み",
 		"items":              "項目",
+		"base_all":           "全回答組織",
+		"base_asked":         "質問対象の組織",
+		"base_answered":      "1つ以上回答した組織",
+		"combined_none":      "項目を組み合わせた統計 (総合成熟度のパーセンタイルなど) は、実際に収集された回答者行がある年にだけ表示します。この年には回答者行がありません。",
 	},
 	"en": {
 		"heading":            "Self-assessment: answer the questionnaire and compare with your peers",
@@ -96,5 +100,9 @@ var uiText = map[string]map[string]string{
 		"median":             "median",
 		"answered":           "answered",
 		"items":              "items",
+		"base_all":           "all respondents",
+		"base_asked":         "respondents asked",
+		"base_answered":      "respondents who answered",
+		"combined_none":      "Statistics that combine items (such as the percentile of an overall maturity score) are shown only for a year with collected respondent rows; this year has none.",
 	},
 }
