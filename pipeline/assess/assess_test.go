@@ -124,6 +124,15 @@ func TestProfilesAndPercentile(t *testing.T) {
 	if !strings.Contains(md, "rows are reconstructed, so they are not shown") {
 		t.Errorf("markdown does not say why the percentile is missing:\n%s", md)
 	}
+	// collected rows whose maturity levels the build did not keep
+	in.Provenance, in.Scores = Collected, nil
+	if md := NewModel(in, "en").Markdown(Answers{"policy": {"a"}}); !strings.Contains(md, "SIM3 levels are not part of this build") {
+		t.Errorf("markdown for collected rows without scores:\n%s", md)
+	}
+	in.Provenance = ""
+	if md := NewModel(in, "en").Markdown(Answers{"policy": {"a"}}); !strings.Contains(md, "this year has none") {
+		t.Errorf("markdown for a year without respondent rows:\n%s", md)
+	}
 }
 
 func TestGaps(t *testing.T) {

@@ -73,9 +73,12 @@ func (m *Model) Markdown(a Answers) string {
 	}
 	fmt.Fprintf(&b, "\n## %s\n\n", t["combined_title"])
 	if !m.Combined {
-		if m.Provenance == "" {
+		switch m.Provenance {
+		case "":
 			b.WriteString(t["combined_none"] + "\n")
-		} else {
+		case Collected:
+			b.WriteString(t["combined_noscores"] + "\n")
+		default:
 			fmt.Fprintf(&b, t["combined_off"]+"\n", m.Provenance)
 		}
 	} else if score, ok := m.Score(a); ok {

@@ -370,7 +370,7 @@
     combinedSec.textContent = '';
     combinedSec.appendChild(el('h2', { text: T.combined_title }));
     if (!M.combined) {
-      combinedSec.appendChild(el('p', { cls: 'note', id: 'combined-off', text: M.provenance ? fmt(T.combined_off, [M.provenance]) : T.combined_none }));
+      combinedSec.appendChild(el('p', { cls: 'note', id: 'combined-off', text: !M.provenance ? T.combined_none : M.provenance === 'collected' ? T.combined_noscores : fmt(T.combined_off, [M.provenance]) }));
       return;
     }
     var sum = 0, n = 0;

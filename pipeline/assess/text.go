@@ -53,6 +53,7 @@ var uiText = map[string]map[string]string{
 		"base_asked":         "質問対象の組織",
 		"base_answered":      "1つ以上回答した組織",
 		"combined_none":      "項目を組み合わせた統計 (総合成熟度のパーセンタイルなど) は、実際に収集された回答者行がある年にだけ表示します。この年には回答者行がありません。",
+		"combined_noscores":  "この年の回答者行は実際の回答ですが、回答者ごとの SIM3 水準がこのビルドに含まれていないため、総合成熟度のパーセンタイルは表示しません。",
 	},
 	"en": {
 		"heading":            "Self-assessment: answer the questionnaire and compare with your peers",
@@ -104,5 +105,6 @@ var uiText = map[string]map[string]string{
 		"base_asked":         "respondents asked",
 		"base_answered":      "respondents who answered",
 		"combined_none":      "Statistics that combine items (such as the percentile of an overall maturity score) are shown only for a year with collected respondent rows; this year has none.",
+		"combined_noscores":  "This year's rows are collected, but the respondents' SIM3 levels are not part of this build, so the overall maturity percentile is not shown.",
 	},
 }
