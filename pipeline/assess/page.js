@@ -199,7 +199,6 @@
   }
 
   function matrixTable(it, fs) {
-    var provisionCell = it.cells[0];
     var table = el('table', { cls: 'matrix' });
     var head = el('tr', null, el('th', { text: '' }));
     it.cells.forEach(function (c) { head.appendChild(el('th', { text: c.text })); });
@@ -235,7 +234,6 @@
     });
     table.appendChild(body);
     fs.appendChild(el('div', { style: 'overflow-x:auto' }, table));
-    void provisionCell;
   }
 
   function renderItem(it) {
