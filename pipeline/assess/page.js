@@ -153,6 +153,8 @@
       grid.appendChild(el('div', { cls: 'num' + (mine ? ' team' : '') }, (c.count == null ? '?' : String(c.count)) + (c.inferred ? '*' : '') + ' · ' + pct(c.count, n)));
     });
     box.appendChild(grid);
+    if (d.cats.some(function (c) { return c.inferred; })) box.appendChild(el('div', { cls: 'base', text: '* ' + T.inferred }));
+    if (d.cats.some(function (c) { return c.count == null; })) box.appendChild(el('div', { cls: 'base', text: '? ' + T.lost }));
     return box;
   }
 
