@@ -6,6 +6,9 @@ GO       ?= go
 NPM      ?= npm
 DUCKDB_DIR := pipeline/internal/duckdbtest/testdata/node
 DUCKDB_STAMP := $(DUCKDB_DIR)/node_modules/.package-lock.json
+# puppeteer-core drives Debian's Chromium in pipeline/assess's browser test (it downloads no browser)
+ASSESS_DIR   := pipeline/assess/testdata/node
+ASSESS_STAMP := $(ASSESS_DIR)/node_modules/.package-lock.json
 FUZZTIME ?= 5s
 
 .PHONY: all build test check-fmt vet unit fuzz bench deps clean-deps
@@ -19,7 +22,7 @@ build:
 ## test: formatting, vet, the whole test suite (with the DuckDB reader) and a short fuzz run
 test: deps check-fmt vet unit years fuzz
 
-deps: deps-debian $(DUCKDB_STAMP)
+deps: deps-debian $(DUCKDB_STAMP) $(ASSESS_STAMP)
 	$(GO) mod download
 
 # deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, headless Chromium,
@@ -38,6 +41,10 @@ deps-debian:
 # npm ci installs exactly what package-lock.json pins; it reruns only when the lockfile changes.
 $(DUCKDB_STAMP): $(DUCKDB_DIR)/package-lock.json $(DUCKDB_DIR)/package.json
 	$(NPM) ci --prefix $(DUCKDB_DIR) --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(ASSESS_STAMP): $(ASSESS_DIR)/package-lock.json $(ASSESS_DIR)/package.json
+	$(NPM) ci --prefix $(ASSESS_DIR) --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 check-fmt:
@@ -84,4 +91,4 @@ bench: $(DUCKDB_STAMP)
 	  -cache "$(BENCH_CACHE)" $(if $(BENCH_MD),-md $(BENCH_MD))
 
 clean-deps:
-	rm -rf $(DUCKDB_DIR)/node_modules
+	rm -rf $(DUCKDB_DIR)/node_modules $(ASSESS_DIR)/node_modules

@@ -30,7 +30,7 @@ and human-readable reports under reports/.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newBuildCmd(), newValidateCmd(), newReconstructCmd())
-	root.AddCommand(newCrosstabCmd())
+	root.AddCommand(newCrosstabCmd(), newAssessCmd())
 	root.AddCommand(newScaffoldCmd())
 	root.AddCommand(newSynthCmd())
 	addProfileFlags(root)

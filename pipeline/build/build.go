@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/assess"
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
@@ -340,6 +341,14 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 		return fmt.Errorf("build: survey year %d: reports: %w", year, err)
 	}
 	for name, data := range files {
+		set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), name), data)
+	}
+	// The self-assessment pages (its only input error: raw/<year>/recommendations.yaml).
+	pages, err := assess.Build(in, filepath.Join(cfg.RawDir, strconv.Itoa(year)))
+	if err != nil {
+		return fmt.Errorf("build: survey year %d: self-assessment: %w: %w", year, err, ErrInvalidInput)
+	}
+	for name, data := range pages {
 		set.Add(filepath.Join(cfg.ReportsDir, strconv.Itoa(year), name), data)
 	}
 	return nil
