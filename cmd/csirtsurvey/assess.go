@@ -12,6 +12,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/assess"
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 func newAssessCmd() *cobra.Command {
@@ -51,7 +52,11 @@ Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid answers or inv
 			if err != nil {
 				return &usageError{fmt.Errorf("assess: %w", err)}
 			}
-			answers, _, err := assess.ReadAnswers(in.Questionnaire, args[0], data, assess.ReadOptions{Order: build.DateOrder})
+			prof, err := survey.LoadYear(schemas, year)
+			if err != nil {
+				return fmt.Errorf("assess: survey year %d: %w: %w", year, err, build.ErrInvalidInput)
+			}
+			answers, _, err := assess.ReadAnswers(in.Questionnaire, args[0], data, assess.ReadOptions{Order: prof.DateOrder()})
 			if errors.Is(err, assess.ErrInvalidAnswers) {
 				return fmt.Errorf("%w: %w", err, build.ErrInvalidInput)
 			}
