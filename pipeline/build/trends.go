@@ -333,6 +333,9 @@ func trendsOfYear(cfg Config, y int, qs map[int]*questionnaire.Questionnaire, ch
 				return nil, err
 			}
 			tc.built = true
+			if tc.pub, err = loadPublishedForTrends(cfg, y, q); err != nil {
+				return nil, err
+			}
 		} else if tc == nil || tc.pub == nil {
 			pub, err := loadPublishedForTrends(cfg, y, q)
 			if err != nil {
@@ -406,7 +409,57 @@ func (t *trendCounter) responseRows(qs map[int]*questionnaire.Questionnaire) (*y
 			yt.rows = append(yt.rows, r)
 		}
 	}
+	if t.pub != nil && t.prov[report.Reconstructed] > 0 {
+		maskLost(yt.rows, t.pub)
+	}
 	return yt, nil
+}
+
+// maskLost withholds the counts of reconstructed respondent rows where the
+// published table they reproduce lost the number: there the reconstruction
+// chose a value (raw/<year>/RECONSTRUCTION.md), which is not data. Such a
+// category gets status not_published and no count, as in a year known from
+// its tables alone. A lost count the report's other numbers imply exactly
+// (inferred_count, without the uncertain "adjacent" attribution) is data
+// and stays.
+func maskLost(rows []trendRow, pub *published.Set) {
+	type ref struct{ item, row, cell, code string }
+	lost := map[ref]string{} // -> table key
+	for _, s := range pub.Specs {
+		it := s.ItemRef()
+		if it == nil || s.Derive != nil {
+			continue
+		}
+		var t *published.Table
+		for _, tb := range pub.Tables {
+			if tb.Key == s.Key {
+				t = tb
+			}
+		}
+		for i, e := range pub.TableEntries(s.Key) {
+			if !e.Count.Lost || e.Inferred != nil && t != nil && i < len(t.Rows) && t.Rows[i].Adjacent == nil {
+				continue
+			}
+			switch {
+			case s.CellRef() != nil && s.Value != "":
+				lost[ref{it.Number, e.Code, s.Cell, s.Value}] = s.Key
+			case s.CellRef() != nil:
+				lost[ref{it.Number, s.Row, s.Cell, e.Code}] = s.Key
+			default:
+				lost[ref{it.Number, "", "", e.Code}] = s.Key
+			}
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		for _, c := range r.codes {
+			if key, ok := lost[ref{r.item, r.row, r.cell, c}]; ok {
+				r.setNumbers(0, false, r.n, r.nKnown)
+				r.tableKey = key
+				break
+			}
+		}
+	}
 }
 
 // binRow is the row of an integer item's bin, keyed by its origin. A bin

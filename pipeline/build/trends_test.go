@@ -116,3 +116,52 @@ func TestTrendsWithPublishedOnlyYear(t *testing.T) {
 		}
 	}
 }
+
+// TestTrendsWithholdReconstructedLostCounts: where a year's respondent rows
+// are reconstructed from its published tables, a category whose published
+// count was lost is not data (the reconstruction chose it): the trends give
+// it no count (status not_published) and do not compare it.
+func TestTrendsWithholdReconstructedLostCounts(t *testing.T) {
+	root := t.TempDir()
+	for name, data := range tree(t, publishedYearRoot) {
+		switch name {
+		case "raw/2097/responses.csv":
+			data = bytes.ReplaceAll(data, []byte(",synthetic,"), []byte(",reconstructed,"))
+		case "schemas/2097/survey.yaml":
+			data = bytes.Replace(data, []byte("responses: synthetic"), []byte("responses: reconstructed"), 1)
+		case "raw/2097/published/tables.yaml":
+			// Two lost counts: the rows' sum to N no longer implies either.
+			for _, row := range [][2]string{{"{no: 1, label_ja: 5名未満, count: 2}", "{no: 1, label_ja: 5名未満, count: lost}"},
+				{"{no: 2, label_ja: 5名以上10名未満, count: 3}", "{no: 2, label_ja: 5名以上10名未満, count: lost}"}} {
+				if !bytes.Contains(data, []byte(row[0])) {
+					t.Fatalf("the fixture's 2097 table 1.2 lacks %s; update this test", row[0])
+				}
+				data = bytes.Replace(data, []byte(row[0]), []byte(row[1]), 1)
+			}
+		}
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	if _, err := build.Run(build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
+		ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports")}); err != nil {
+		t.Fatal(err)
+	}
+	r := duckdbtest.Query(t, out, `SELECT year, category, count, n, status, years_compared, table_key
+		FROM read_parquet('processed/trends/*/*.parquet', hive_partitioning = true)
+		WHERE concept = 'members' AND category IN ('lt5', '10to19') ORDER BY category, year`)
+	var got []string
+	for _, row := range r.Rows {
+		got = append(got, fmt.Sprint(row))
+	}
+	want := []string{"[2097 10to19 2 9 numbers 2 <nil>]", "[2098 10to19 12 50 numbers 2 1.2]",
+		"[2097 lt5 <nil> 9 not_published 1 1.2]", "[2098 lt5 10 50 numbers 1 1.2]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("members:\n got %v\nwant %v", got, want)
+	}
+}
