@@ -27,7 +27,7 @@ deps: deps-debian $(DUCKDB_STAMP) $(ASSESS_STAMP)
 
 # deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, headless Chromium,
 # and a Japanese font for its screenshots); apt-get runs only when one is missing.
-DEBIAN_PKGS := python3-nbformat jupyter-nbconvert chromium fonts-noto-cjk
+DEBIAN_PKGS := python3-nbformat python3-pandas jupyter-nbconvert chromium fonts-noto-cjk
 .PHONY: deps-debian
 deps-debian:
 	@missing=""; for p in $(DEBIAN_PKGS); do \

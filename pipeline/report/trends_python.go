@@ -86,7 +86,7 @@ def overview():
                     c["concepts"]: len(asked), c["numbers"]: len(numbers), c["compared"]: len(numbers & COMPARED),
                     c["unknown"]: len(unknown)})
     keys = ["year", "source", "respondents", "provenance", "concepts", "numbers", "compared", "unknown"]
-    return pd.DataFrame(out, columns=[c[k] for k in keys])
+    return pd.DataFrame(out, columns=[c[k] for k in keys]).astype({c["respondents"]: "Int64"})
 
 
 def trend_rows(concept):
