@@ -96,8 +96,8 @@ func TestRepositoryWithExtraYears(t *testing.T) {
 	}
 }
 
-// copyRepository copies the tracked files of root to dst and links the
-// test readers' node_modules (installed by make test) into the copy.
+// copyRepository copies the tracked files of root to dst and links every
+// test reader's node_modules (installed by make test) into the copy.
 func copyRepository(t *testing.T, root, dst string) {
 	t.Helper()
 	ls := exec.Command("git", "ls-files", "-z")
@@ -122,9 +122,12 @@ func copyRepository(t *testing.T, root, dst string) {
 			t.Fatal(err)
 		}
 	}
-	node := filepath.Join("pipeline", "internal", "duckdbtest", "testdata", "node", "node_modules")
-	if _, err := os.Stat(filepath.Join(root, node)); err == nil {
-		if err := os.Symlink(filepath.Join(root, node), filepath.Join(dst, node)); err != nil {
+	// The test readers' packages (make test installs them with npm ci).
+	mods, _ := filepath.Glob(filepath.Join(root, "pipeline", "*", "testdata", "node", "node_modules"))
+	more, _ := filepath.Glob(filepath.Join(root, "pipeline", "*", "*", "testdata", "node", "node_modules"))
+	for _, m := range append(mods, more...) {
+		rel, _ := filepath.Rel(root, m)
+		if err := os.Symlink(m, filepath.Join(dst, rel)); err != nil {
 			t.Fatal(err)
 		}
 	}
