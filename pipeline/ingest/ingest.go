@@ -24,9 +24,11 @@
 // Each problem is an Issue with a stable code, file, row (1-based in the
 // file, the header being row 1; for XLSX the sheet's row number; for CSV the
 // record number, counting blank lines as a spreadsheet does), column (after
-// Mapping), item (printed number), the raw value and a plain English message
-// saying what is allowed. Raw respondent ids and free text are never copied
-// into an issue. Codes (all errors except other_text_without_option):
+// Mapping), item (printed number), the value (as written when it looks like
+// a code, number or date, else masked: see Issue.Value) and a plain English
+// message saying what is allowed. Raw respondent ids, free text and
+// identifying columns are never copied into an issue. Codes (all errors
+// except other_text_without_option):
 //
 //	encoding                   file not UTF-8 / Shift_JIS (row 0), or a cell with invalid bytes
 //	xlsx_unreadable            truncated or corrupt workbook (row 0)

@@ -70,8 +70,13 @@ type Issue struct {
 	Row    int
 	Column string // column name as in the header (after Mapping); empty for whole-file problems
 	Item   string // printed item number ("1.5"); empty when the column belongs to no item
-	// Value is the raw value. Free text and respondent ids are never
-	// copied here (they must not reach processed/); their Value is empty.
+	// Value is the value as written when it looks like a code, number or
+	// date, else a masked excerpt (its shape and length: "xxxx@xxxxxxx.xx
+	// (masked, 15 characters)"), so that a name, e-mail address or phone
+	// number typed into the wrong column never reaches an output; at most
+	// maxEcho characters. Free text, identifying columns and respondent ids
+	// are never copied here at all; their Value is empty. Messages quote
+	// values the same way.
 	Value   string
 	Message string // plain English, saying what is allowed
 }
@@ -132,7 +137,8 @@ func newReport(file string, opt Options) *Report {
 func (r *Report) add(is Issue, fatal bool) {
 	is.Severity = Severity(is.Code)
 	is.File = r.File
-	is.Value = clean(is.Value)
+	is.Value = excerpt(is.Value)
+	is.Column = excerpt(is.Column)
 	r.Totals[is.Code]++
 	if is.Severity == SeverityError {
 		r.errors++

@@ -11,7 +11,7 @@ import (
 
 // issue records a problem of the current row.
 func (e *engine) issue(code, col string, it *questionnaire.Item, value, format string, args ...any) {
-	is := Issue{Code: code, Row: e.row, Column: col, Value: value, Message: fmt.Sprintf(format, args...)}
+	is := Issue{Code: code, Row: e.row, Column: col, Value: mask(value), Message: fmt.Sprintf(format, args...)}
 	if it != nil {
 		is.Item = it.Number
 	}
@@ -159,8 +159,9 @@ func (e *engine) checkShape() bool {
 		n = e.ncols
 	}
 	if n > e.ncols || (n < e.ncols && e.src.strict()) {
-		e.issue(CodeRaggedRow, "", nil, fmt.Sprintf("%d cells", n),
+		e.issue(CodeRaggedRow, "", nil, "",
 			"the row has %d cells but the header has %d; every row needs one cell per column (quote cells that hold commas)", n, e.ncols)
+		e.issues[len(e.issues)-1].Value = fmt.Sprintf("%d cells", n) // a count, not a respondent's value
 		return false
 	}
 	ok := true
@@ -360,7 +361,7 @@ func (e *engine) unknownCode(qu *question, col, value string, bad []string) {
 func quoteList(vs []string) string {
 	q := make([]string, len(vs))
 	for i, v := range vs {
-		q[i] = fmt.Sprintf("%q", v)
+		q[i] = show(v)
 	}
 	return strings.Join(q, ", ")
 }
@@ -437,7 +438,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 			case "0":
 				flagsGiven = true
 			default:
-				e.issue(CodeBadFlag, col, qu.item, e.raw(f), "a 0/1 column holds 1 (chosen), 0 (not chosen) or blank, not %q", v)
+				e.issue(CodeBadFlag, col, qu.item, e.raw(f), "a 0/1 column holds 1 (chosen), 0 (not chosen) or blank, not %s", show(v))
 				r.bad = true
 			}
 		}
@@ -535,13 +536,13 @@ func (e *engine) evalNumber(qu *question, r *qres) {
 		n, ok := parseInt(v)
 		if !ok {
 			e.issue(CodeNotInteger, qu.name, qu.item, raw,
-				"%q is not a whole number; allowed: a whole number %s (full-width digits are accepted)%s, or blank / NA for no answer",
-				raw, rangeText(qu.min, qu.max), e.codedHint(qu))
+				"%s is not a whole number; allowed: a whole number %s (full-width digits are accepted)%s, or blank / NA for no answer",
+				show(raw), rangeText(qu.min, qu.max), e.codedHint(qu))
 			r.bad = true
 			return
 		}
 		if (qu.min != nil && n < int64(*qu.min)) || (qu.max != nil && n > int64(*qu.max)) || n < -1<<31 || n > 1<<31-1 {
-			e.issue(CodeOutOfRange, qu.name, qu.item, raw, "%s is out of range; allowed: a whole number %s", v, rangeText(qu.min, qu.max))
+			e.issue(CodeOutOfRange, qu.name, qu.item, raw, "%s is out of range; allowed: a whole number %s", show(v), rangeText(qu.min, qu.max))
 			r.bad = true
 			return
 		}
@@ -555,8 +556,8 @@ func (e *engine) evalNumber(qu *question, r *qres) {
 		if ok {
 			why = fmt.Sprintf("has month %d (months are 1-12)", month)
 		}
-		e.issue(CodeBadYearMonth, qu.name, qu.item, raw, "%q %s; allowed: 2014-05, 2014/5 or 2014年5月 (full-width digits are accepted)%s, or blank / NA for no answer",
-			raw, why, e.codedHint(qu))
+		e.issue(CodeBadYearMonth, qu.name, qu.item, raw, "%s %s; allowed: 2014-05, 2014/5 or 2014年5月 (full-width digits are accepted)%s, or blank / NA for no answer",
+			show(raw), why, e.codedHint(qu))
 		r.bad = true
 		return
 	}
@@ -596,7 +597,7 @@ func (e *engine) evalExtra(ex *rowExtra) {
 				}
 			} else {
 				e.issue(CodeUnknownCode, ex.codedName, ex.item, e.raw(ex.rawCoded),
-					"%q is not a coded category of item %s row %s; allowed: %s, or blank for none", v, ex.item.Number, ex.row, allowedCodes(ex.coded))
+					"%s is not a coded category of item %s row %s; allowed: %s, or blank for none", show(v), ex.item.Number, ex.row, allowedCodes(ex.coded))
 			}
 		}
 	}
