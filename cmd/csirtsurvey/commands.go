@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -60,6 +61,9 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 			default:
 				return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
 			}
+			if err := limitFlags(cmd, &cfg.Limits); err != nil {
+				return err
+			}
 			cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
 			if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
 				cfg.Progress = bar
@@ -92,8 +96,27 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logs, and list every file written")
 	f.BoolVarP(&quiet, "quiet", "q", false, "only warnings and errors on stderr, no progress bar")
+	d := ingest.DefaultLimits
+	f.Int64Var(&cfg.Limits.XLSXBytes, "max-xlsx-bytes", d.XLSXBytes, "refuse an XLSX workbook whose parts expand to more than this many bytes (-1: no limit)")
+	f.Int64Var(&cfg.Limits.XLSXRatio, "max-xlsx-ratio", d.XLSXRatio, "refuse an XLSX workbook with a part (over 1 MiB) that expands more than this many times (-1: no limit)")
+	f.IntVar(&cfg.Limits.RowBytes, "max-row-bytes", d.RowBytes, "stop reading raw responses at a row longer than this many bytes (-1: no limit)")
+	f.IntVar(&cfg.Limits.CellBytes, "max-cell-bytes", d.CellBytes, "reject a row with a cell longer than this many bytes (-1: no limit)")
+	f.IntVar(&cfg.Limits.Columns, "max-columns", d.Columns, "refuse raw responses with more header columns than this (-1: no limit)")
+	f.IntVar(&cfg.Limits.ColumnNameBytes, "max-column-name-bytes", d.ColumnNameBytes, "refuse raw responses with a column name longer than this many bytes (-1: no limit)")
 	f.IntVar(&cfg.BatchSize, "batch-size", 0, "respondents per record batch and Parquet row group (0: the default, 16384); memory grows with it")
 	return cmd
+}
+
+// limitFlags checks the --max-* flags: a positive number, or -1 for no limit.
+func limitFlags(cmd *cobra.Command, l *ingest.Limits) error {
+	for name, v := range map[string]int64{"max-xlsx-bytes": l.XLSXBytes, "max-xlsx-ratio": l.XLSXRatio,
+		"max-row-bytes": int64(l.RowBytes), "max-cell-bytes": int64(l.CellBytes), "max-columns": int64(l.Columns),
+		"max-column-name-bytes": int64(l.ColumnNameBytes)} {
+		if v == 0 || v < -1 {
+			return &usageError{fmt.Errorf("build: --%s must be a positive number, or -1 for no limit, not %d", name, v)}
+		}
+	}
+	return nil
 }
 
 // summary is the one line a build prints, for people and for cron mail.

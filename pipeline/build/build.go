@@ -26,6 +26,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -59,6 +60,9 @@ type Config struct {
 	// and Parquet row group (0: 16384; a batch holds their accepted rows);
 	// memory grows with it, not with the number of respondents.
 	BatchSize int
+	// Limits bound the work a hostile raw responses file can cause (zero
+	// fields: ingest.DefaultLimits).
+	Limits ingest.Limits
 	// Force rebuilds years whose inputs are unchanged.
 	Force bool
 	// Years limits the build to these years (empty: every year).

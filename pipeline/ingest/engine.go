@@ -78,7 +78,15 @@ func (e *engine) run() error {
 			break
 		}
 	}
-	e.bindHeader(header)
+	if over(len(header), e.opt.Limits.Columns) {
+		e.rep.add(Issue{Code: CodeTooManyColumns, Row: e.row, Message: fmt.Sprintf(
+			"the header has %d columns, more than %d (the limit is --max-columns %d); the file was not read further: check that the first row is the header, or raise the limit if the file is genuine",
+			len(header), e.opt.Limits.Columns, e.opt.Limits.Columns)}, true)
+		return nil
+	}
+	if !e.bindHeader(header) {
+		return nil
+	}
 	return e.runRows()
 }
 
@@ -111,8 +119,23 @@ func (e *engine) headerIssue(code, col string, it *questionnaire.Item, value, fo
 	e.rep.add(is, Severity(code) == SeverityError)
 }
 
-func (e *engine) bindHeader(header []string) {
+// bindHeader binds the header's columns; it returns false when a column
+// name is over Limits.ColumnNameBytes (the file is not read further).
+func (e *engine) bindHeader(header []string) bool {
 	p := e.p
+	long := false
+	for i, raw := range header {
+		if over(len(raw), e.opt.Limits.ColumnNameBytes) {
+			long = true
+			e.headerIssue(CodeColumnNameTooLong, fmt.Sprintf("#%d", i+1), nil, "",
+				"the name of column %d (%s) is longer than %d bytes (the limit is --max-column-name-bytes %d); check that the first row is the header",
+				i+1, excerpt(raw), e.opt.Limits.ColumnNameBytes, e.opt.Limits.ColumnNameBytes)
+		}
+	}
+	if long {
+		return false
+	}
+	unknown := 0
 	e.ncols = len(header)
 	e.names = make([]string, len(header))
 	e.idCol, e.provCol = -1, -1
@@ -151,8 +174,14 @@ func (e *engine) bindHeader(header []string) {
 				if len(p.ident) > 0 {
 					ident = ", the identifying columns (" + strings.Join(p.ident, ", ") + ")"
 				}
+				// Suggestions cost a comparison with every known column:
+				// only the first few unknown columns get one.
+				hint := ""
+				if unknown++; unknown <= maxSuggestions {
+					hint = e.suggest(name)
+				}
 				e.headerIssue(CodeUnknownColumn, name, nil, "", "column %s is not in the questionnaire%s; allowed are respondent_id, provenance%s and the response columns of the codebook (column)",
-					name, e.suggest(name), ident)
+					name, hint, ident)
 			case !k.accept:
 				e.headerIssue(CodeUnknownColumn, name, k.col.Item, "", "column %s is not a raw column: %s", name, k.hint)
 			default:
@@ -164,7 +193,15 @@ func (e *engine) bindHeader(header []string) {
 		e.headerIssue(CodeMissingID, "respondent_id", nil, "", "the header has no respondent_id column; every row needs a unique, non-empty respondent_id")
 	}
 	e.checkMissing()
+	return true
 }
+
+// maxSuggestions is how many unknown columns get a "did you mean"; names
+// longer than maxSuggestName bytes get none.
+const (
+	maxSuggestions = 5
+	maxSuggestName = 64
+)
 
 func (e *engine) identifying(name string) bool {
 	for _, c := range e.p.ident {
@@ -184,6 +221,9 @@ func (e *engine) itemOf(name string) *questionnaire.Item {
 
 // suggest names the known column closest to a misspelt one.
 func (e *engine) suggest(name string) string {
+	if len(name) > maxSuggestName {
+		return ""
+	}
 	best, dist := "", len(name)/4+2
 	for k := range e.p.known {
 		if d := editDistance(name, k); d < dist || (d == dist && best != "" && k < best) {

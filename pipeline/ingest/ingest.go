@@ -33,6 +33,11 @@
 //	encoding                   file not UTF-8 / Shift_JIS (row 0), or a cell with invalid bytes
 //	xlsx_unreadable            truncated or corrupt workbook (row 0)
 //	csv_syntax                 malformed quoting; reading stops there
+//	xlsx_too_large             a workbook over Limits.XLSXBytes or Limits.XLSXRatio (nothing expanded)
+//	row_too_long               a row over Limits.RowBytes; reading stops there
+//	too_many_columns           a header over Limits.Columns
+//	column_name_too_long       a column name over Limits.ColumnNameBytes
+//	cell_too_long              a cell over Limits.CellBytes (the row is rejected)
 //	missing_id_column          no respondent_id column (or an empty file)
 //	duplicate_column           a column name given twice
 //	unknown_column             a column the questionnaire does not define (with a suggestion),
@@ -131,6 +136,9 @@ type Options struct {
 	BatchSize int
 	// Mem allocates the records (default memory.DefaultAllocator).
 	Mem memory.Allocator
+	// Limits bound the work a hostile or broken file can cause (zero
+	// fields: DefaultLimits).
+	Limits Limits
 	// Order lists pairs of year_month items, by printed number, whose first
 	// must not be later than the second (code start_after_end); the 2015
 	// build passes {{"1.5", "1.6"}} (construction start, construction end).
@@ -157,6 +165,7 @@ func (o Options) withDefaults(q *questionnaire.Questionnaire) Options {
 	if o.Mem == nil {
 		o.Mem = memory.DefaultAllocator
 	}
+	o.Limits = o.Limits.withDefaults()
 	return o
 }
 
@@ -190,7 +199,12 @@ func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(ar
 		return nil, fmt.Errorf("ingest: %s: %w", path, perr)
 	}
 	s := sniff(prefix, perr == io.EOF, isXLSXName(path))
-	return read(p, path, s, opt, emit, br, func() (*excelize.File, error) { return excelize.OpenFile(path) })
+	return read(p, path, s, opt, emit, br, func() (*excelize.File, error) {
+		if err := checkZipFile(path, opt.Limits); err != nil {
+			return nil, err
+		}
+		return excelize.OpenFile(path)
+	})
 }
 
 // Parse is Read for a file held in memory; name is the file name used in
@@ -205,6 +219,9 @@ func Parse(q *questionnaire.Questionnaire, name string, data []byte, opt Options
 	prefix := data[:min(len(data), sniffSize)]
 	s := sniff(prefix, len(prefix) == len(data), isXLSXName(name))
 	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, error) {
+		if err := checkZipBytes(data, opt.Limits); err != nil {
+			return nil, err
+		}
 		return excelize.OpenReader(bytes.NewReader(data))
 	})
 }
@@ -223,7 +240,7 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 			"the file is not UTF-8 or Shift_JIS: it looks like %s; save it as CSV UTF-8, CSV (Shift_JIS) or XLSX", s.guess)}, true)
 		return rep, nil
 	case kindXLSX:
-		x, err := openXLSX(openXLSXFile)
+		x, err := openXLSX(openXLSXFile, opt.Limits)
 		if err != nil {
 			se := err.(*sourceError)
 			rep.add(Issue{Code: se.code, Message: se.msg}, true)
@@ -234,9 +251,9 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 		if _, err := io.CopyN(io.Discard, r, int64(len(bomUTF8))); err != nil {
 			return nil, fmt.Errorf("ingest: %s: %w", name, err)
 		}
-		src = newCSVSource(r, s.kind)
+		src = newCSVSource(r, s.kind, opt.Limits)
 	default:
-		src = newCSVSource(r, s.kind)
+		src = newCSVSource(r, s.kind, opt.Limits)
 	}
 	// This engine reads the header and the rows and books them; the rows
 	// are evaluated by its workers (runRows), each with its own row state.

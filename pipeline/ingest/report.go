@@ -32,6 +32,11 @@ const (
 	CodeDuplicateCol   = "duplicate_column"
 	CodeUnknownColumn  = "unknown_column" // header (row 1); a blank-named column holding a value (row-level)
 	CodeMissingColumn  = "missing_column"
+	// Limits (Options.Limits): the file is not read further.
+	CodeXLSXTooLarge      = "xlsx_too_large"       // the workbook expands beyond Limits.XLSXBytes or Limits.XLSXRatio
+	CodeRowTooLong        = "row_too_long"         // a row beyond Limits.RowBytes; reading stops there
+	CodeTooManyColumns    = "too_many_columns"     // a header beyond Limits.Columns
+	CodeColumnNameTooLong = "column_name_too_long" // a column name beyond Limits.ColumnNameBytes
 
 	// Row-level codes: the row is rejected (Quarantine) or the read fails.
 	CodeEmptyID                = "empty_id"
@@ -47,6 +52,7 @@ const (
 	CodeNotAsked               = "not_asked"
 	CodeBadFlag                = "bad_flag"
 	CodeConflictingMulti       = "conflicting_multi"
+	CodeCellTooLong            = "cell_too_long" // a cell beyond Limits.CellBytes
 	CodeBadProvenance          = "bad_provenance"
 	CodeOtherTextWithoutOption = "other_text_without_option" // warning
 	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated

@@ -166,14 +166,19 @@ func (e *engine) checkShape() bool {
 	}
 	ok := true
 	for i, c := range e.cells {
+		if over(len(c), e.opt.Limits.CellBytes) {
+			e.issue(CodeCellTooLong, e.colName(i), e.itemOf(e.names[i]), c,
+				"the cell holds %d bytes, more than %d (the limit is --max-cell-bytes %d)", len(c), e.opt.Limits.CellBytes, e.opt.Limits.CellBytes)
+			e.cells[i] = ""
+			ok = false
+		}
+	}
+	for i, c := range e.cells {
 		if e.rowASCII {
 			break // ASCII is valid UTF-8 and Shift_JIS
 		}
 		if msg, bad := e.src.badEncoding(c); bad {
-			col := e.names[i]
-			if col == "" {
-				col = fmt.Sprintf("#%d", i+1)
-			}
+			col := e.colName(i)
 			e.issue(CodeEncoding, col, e.itemOf(col), "", "%s", msg)
 			e.cells[i] = ""
 			ok = false
@@ -186,6 +191,14 @@ func (e *engine) checkShape() bool {
 		}
 	}
 	return ok
+}
+
+// colName names raw column i in an issue: its header name, or #i+1.
+func (e *engine) colName(i int) string {
+	if e.names[i] == "" {
+		return fmt.Sprintf("#%d", i+1)
+	}
+	return e.names[i]
 }
 
 // evalMeta checks respondent_id and provenance; it returns the id to check
