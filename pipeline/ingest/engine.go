@@ -50,6 +50,7 @@ type engine struct {
 	cells    []string
 	rowCells []string // a worker's buffer for cells
 	rowASCII bool     // every cell of the row is ASCII (no encoding to check)
+	formulas []formulaCell
 	// scratch of evalMulti
 	listSet, flagSet []bool
 	chosen           []string

@@ -57,6 +57,8 @@
 //	conflicting_multi          <id> and its 0/1 columns both given and different
 //	bad_provenance             provenance not collected, reconstructed or synthetic
 //	other_text_without_option  (warning) free text for an option not chosen
+//	formula_without_value      an XLSX cell holding a formula but no saved value (formulas are not evaluated)
+//	formula_cached_value       (warning) an XLSX formula cell: the value saved with the workbook was used
 //
 // Rows with errors are never emitted. Without Options.Quarantine any error
 // makes Report.Err non-nil and the caller must discard what was emitted;
@@ -199,11 +201,13 @@ func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(ar
 		return nil, fmt.Errorf("ingest: %s: %w", path, perr)
 	}
 	s := sniff(prefix, perr == io.EOF, isXLSXName(path))
-	return read(p, path, s, opt, emit, br, func() (*excelize.File, error) {
-		if err := checkZipFile(path, opt.Limits); err != nil {
-			return nil, err
+	return read(p, path, s, opt, emit, br, func() (*excelize.File, map[int][]formulaCell, error) {
+		forms, err := prepareXLSXFile(path, opt.Limits)
+		if err != nil {
+			return nil, nil, err
 		}
-		return excelize.OpenFile(path)
+		f, err := excelize.OpenFile(path)
+		return f, forms, err
 	})
 }
 
@@ -218,11 +222,13 @@ func Parse(q *questionnaire.Questionnaire, name string, data []byte, opt Options
 	}
 	prefix := data[:min(len(data), sniffSize)]
 	s := sniff(prefix, len(prefix) == len(data), isXLSXName(name))
-	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, error) {
-		if err := checkZipBytes(data, opt.Limits); err != nil {
-			return nil, err
+	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, map[int][]formulaCell, error) {
+		forms, err := prepareXLSX(bytes.NewReader(data), int64(len(data)), opt.Limits)
+		if err != nil {
+			return nil, nil, err
 		}
-		return excelize.OpenReader(bytes.NewReader(data))
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		return f, forms, err
 	})
 }
 
@@ -230,7 +236,7 @@ func isXLSXName(name string) bool {
 	return strings.EqualFold(filepath.Ext(name), ".xlsx")
 }
 
-func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, error)) (*Report, error) {
+func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, map[int][]formulaCell, error)) (*Report, error) {
 	rep := newReport(name, opt)
 	rep.Encoding = s.name
 	var src source

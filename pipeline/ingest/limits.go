@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -109,23 +108,35 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 	return nil
 }
 
-// checkZipFile is checkZip for a file on disk.
-func checkZipFile(path string, lim Limits) error {
+// prepareXLSX checks a workbook against the limits (checkZip) and scans its
+// first sheet for formula cells (sheetFormulas).
+func prepareXLSX(r io.ReaderAt, size int64, lim Limits) (map[int][]formulaCell, error) {
+	if err := checkZip(r, size, lim); err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, nil // excelize reports what is wrong with it
+	}
+	forms, err := sheetFormulas(zr)
+	if err != nil {
+		return nil, nil // a damaged sheet: excelize reports it with its row
+	}
+	return forms, nil
+}
+
+// prepareXLSXFile is prepareXLSX for a file on disk.
+func prepareXLSXFile(path string, lim Limits) (map[int][]formulaCell, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return checkZip(f, st.Size(), lim)
-}
-
-// checkZipBytes is checkZip for a file in memory.
-func checkZipBytes(data []byte, lim Limits) error {
-	return checkZip(bytes.NewReader(data), int64(len(data)), lim)
+	return prepareXLSX(f, st.Size(), lim)
 }
 
 // errRowTooLong is returned by a limitReader when one record grew past the limit.

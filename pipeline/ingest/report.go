@@ -22,7 +22,7 @@ const (
 )
 
 // Issue codes. Each code has one severity: every code is an error except
-// CodeOtherTextWithoutOption, which is a warning.
+// CodeOtherTextWithoutOption and CodeFormulaCachedValue, which are warnings.
 const (
 	// File-level codes: nothing of the file can be used (even under Quarantine).
 	CodeEncoding       = "encoding"        // not UTF-8 / Shift_JIS (whole file, row 0), or a cell with invalid bytes (row-level)
@@ -53,6 +53,8 @@ const (
 	CodeBadFlag                = "bad_flag"
 	CodeConflictingMulti       = "conflicting_multi"
 	CodeCellTooLong            = "cell_too_long" // a cell beyond Limits.CellBytes
+	CodeFormulaWithoutValue    = "formula_without_value"
+	CodeFormulaCachedValue     = "formula_cached_value" // warning: the value saved with the workbook was used
 	CodeBadProvenance          = "bad_provenance"
 	CodeOtherTextWithoutOption = "other_text_without_option" // warning
 	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated
@@ -60,7 +62,7 @@ const (
 
 // Severity returns the severity of an issue code.
 func Severity(code string) string {
-	if code == CodeOtherTextWithoutOption || code == CodeIssuesTruncated {
+	if code == CodeOtherTextWithoutOption || code == CodeIssuesTruncated || code == CodeFormulaCachedValue {
 		return SeverityWarning
 	}
 	return SeverityError

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -165,6 +167,24 @@ func (e *engine) checkShape() bool {
 		return false
 	}
 	ok := true
+	for _, f := range e.formulas {
+		ref, _ := excelize.CoordinatesToCellName(f.col+1, e.row)
+		col, value := fmt.Sprintf("#%d", f.col+1), ""
+		if f.col < len(e.names) {
+			col = e.colName(f.col)
+		}
+		if f.col < len(e.cells) {
+			value = e.cells[f.col]
+		}
+		if !f.hasValue {
+			e.issue(CodeFormulaWithoutValue, col, e.itemOf(col), "",
+				"cell %s holds a formula without a saved value, so its answer is unknown (formulas are not evaluated); open the workbook in Excel and save it, or replace the formula by its value", ref)
+			ok = false
+			continue
+		}
+		e.issue(CodeFormulaCachedValue, col, e.itemOf(col), value,
+			"cell %s holds a formula; the value saved with the workbook was used (formulas are not evaluated)", ref)
+	}
 	for i, c := range e.cells {
 		if over(len(c), e.opt.Limits.CellBytes) {
 			e.issue(CodeCellTooLong, e.colName(i), e.itemOf(e.names[i]), c,

@@ -25,6 +25,8 @@ type source interface {
 	// badEncoding reports whether a cell holds bytes the detected encoding
 	// does not allow, and says what.
 	badEncoding(cell string) (string, bool)
+	// formulas returns the formula cells of a row (XLSX).
+	formulas(row int) []formulaCell
 	close()
 }
 
@@ -110,6 +112,8 @@ func (s *csvSource) badEncoding(cell string) (string, bool) {
 
 func (s *csvSource) close() {}
 
+func (s *csvSource) formulas(int) []formulaCell { return nil }
+
 // xlsxSource reads the first sheet of a workbook with excelize's streaming
 // row iterator. Cells are read as displayed (number formats applied).
 type xlsxSource struct {
@@ -117,16 +121,20 @@ type xlsxSource struct {
 	rows *excelize.Rows
 	row  int
 	lim  Limits
+	// forms are the sheet's formula cells by row (nil: none).
+	forms map[int][]formulaCell
 }
 
+func (s *xlsxSource) formulas(row int) []formulaCell { return s.forms[row] }
+
 // openXLSX opens a workbook; a corrupt one gives a *sourceError.
-func openXLSX(open func() (*excelize.File, error), lim Limits) (src *xlsxSource, err error) {
+func openXLSX(open func() (*excelize.File, map[int][]formulaCell, error), lim Limits) (src *xlsxSource, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			src, err = nil, &sourceError{code: CodeXLSXUnreadable, msg: fmt.Sprintf("the XLSX file is corrupt (%v); open and save it again in Excel, or export it as CSV", p)}
 		}
 	}()
-	f, err := open()
+	f, forms, err := open()
 	var se *sourceError
 	if errors.As(err, &se) {
 		return nil, se
@@ -145,7 +153,7 @@ func openXLSX(open func() (*excelize.File, error), lim Limits) (src *xlsxSource,
 		f.Close()
 		return nil, &sourceError{code: CodeXLSXUnreadable, msg: fmt.Sprintf("the first sheet %q of the XLSX workbook cannot be read (%v); it may be truncated or damaged", sheets[0], err)}
 	}
-	return &xlsxSource{f: f, rows: rows, lim: lim}, nil
+	return &xlsxSource{f: f, rows: rows, lim: lim, forms: forms}, nil
 }
 
 func (s *xlsxSource) next() (cells []string, row int, err error) {
