@@ -28,7 +28,7 @@
 // a code, number or date, else masked: see Issue.Value) and a plain English
 // message saying what is allowed. Raw respondent ids, free text and
 // identifying columns are never copied into an issue. Codes (all errors
-// except other_text_without_option):
+// except other_text_without_option and formula_cached_value):
 //
 //	encoding                   file not UTF-8 / Shift_JIS (row 0), or a cell with invalid bytes
 //	xlsx_unreadable            truncated or corrupt workbook (row 0)
