@@ -54,34 +54,49 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
-			switch reconcileMode {
-			case "fail":
-			case "warn":
-				cfg.ReconcileWarn = true
-			default:
-				return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
-			}
-			if err := limitFlags(cmd, &cfg.Limits); err != nil {
-				return err
-			}
-			cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
-			if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
-				cfg.Progress = bar
-			}
-			res, err := build.Run(cfg)
+			err := func() error {
+				switch reconcileMode {
+				case "fail":
+				case "warn":
+					cfg.ReconcileWarn = true
+				default:
+					return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
+				}
+				if err := limitFlags(cmd, &cfg.Limits); err != nil {
+					return err
+				}
+				if logFormat != "text" && logFormat != "json" {
+					return &usageError{fmt.Errorf("build: --log-format is text or json, not %q", logFormat)}
+				}
+				if cfg.BatchSize < 0 {
+					return &usageError{fmt.Errorf("build: --batch-size is a positive number of respondents (0: the default, 16384), not %d", cfg.BatchSize)}
+				}
+				cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
+				if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
+					cfg.Progress = bar
+				}
+				res, err := build.Run(cfg)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), summary(res, time.Since(start)))
+				if verbose {
+					for _, p := range res.Written {
+						fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
+					}
+					for _, p := range res.Removed {
+						fmt.Fprintf(cmd.OutOrStdout(), "  removed %s\n", p)
+					}
+				}
+				return nil
+			}()
 			if err != nil {
-				return err
+				// The one summary line of every run, failures included (the
+				// details are on stderr).
+				fmt.Fprintf(cmd.OutOrStdout(), "csirtsurvey build: failed (exit %d: %s) in %s; see stderr\n",
+					exitCode(err), exitMeaning[exitCode(err)], time.Since(start).Round(time.Millisecond))
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), summary(res, time.Since(start)))
-			if verbose {
-				for _, p := range res.Written {
-					fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
-				}
-				for _, p := range res.Removed {
-					fmt.Fprintf(cmd.OutOrStdout(), "  removed %s\n", p)
-				}
-			}
-			return nil
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -255,16 +255,21 @@ func trendsMissing(cfg Config, years []int) bool {
 	return false
 }
 
-// checkRawYears fails on a raw/<year>/ without a questionnaire: data that
-// would otherwise be silently ignored.
+// checkRawYears fails on a raw/<year>/ without a questionnaire and on a
+// folder of raw/ that is not named as a year (raw/2O16, raw/fy2016): data
+// that would otherwise be silently ignored.
 func checkRawYears(cfg Config, years []int) error {
 	ents, err := os.ReadDir(cfg.RawDir)
 	if err != nil {
 		return nil // no raw directory: nothing to check
 	}
 	for _, e := range ents {
-		if !e.IsDir() || !yearDir.MatchString(e.Name()) {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
+		}
+		if !yearDir.MatchString(e.Name()) {
+			return fmt.Errorf("build: %s is not a survey year: raw inputs go under %s/<year>/ with the four-digit year (%s/2016), nothing else: %w",
+				filepath.Join(cfg.RawDir, e.Name()), cfg.RawDir, cfg.RawDir, ErrInvalidInput)
 		}
 		y, _ := strconv.Atoi(e.Name())
 		if !slices.Contains(years, y) {

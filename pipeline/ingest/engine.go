@@ -88,7 +88,27 @@ func (e *engine) run() error {
 	if !e.bindHeader(header) {
 		return nil
 	}
-	return e.runRows()
+	if err := e.runRows(); err != nil {
+		return err
+	}
+	e.checkRowCount()
+	return nil
+}
+
+// checkRowCount fails a file that gives no respondent to build from: a
+// header without data rows, or (under Quarantine) rows that were all
+// rejected. Either would build empty datasets that look like a survey
+// nobody answered.
+func (e *engine) checkRowCount() {
+	r := e.rep
+	switch {
+	case r.fatal > 0:
+	case r.Rows == 0:
+		r.add(Issue{Code: CodeNoRows, Row: e.row, Message: "the file has a header but no data rows; give one row per respondent"}, true)
+	case r.Quarantine && r.Accepted == 0:
+		r.add(Issue{Code: CodeAllRejected, Message: fmt.Sprintf(
+			"every one of the %d data rows has errors (see the issues above), so there is nothing to build from; correct the file", r.Rows)}, true)
+	}
 }
 
 // sourceFailure books a problem met while reading the header (commitChunk

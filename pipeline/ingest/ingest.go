@@ -6,7 +6,8 @@
 // # Input
 //
 // CSV in UTF-8 (with or without BOM) or Shift_JIS/CP932, detected from the
-// first 64 KiB (later bytes are checked cell by cell), or the first sheet of
+// first 64 KiB (a few bad bytes there, like any later, are reported cell by
+// cell with their row), or the first sheet of
 // an XLSX workbook (recognised by its content or a .xlsx name), read with
 // excelize's streaming row iterator; XLSX cells are read as displayed, so a
 // year-month stored as an Excel date must be displayed as yyyy/m or
@@ -28,7 +29,7 @@
 // a code, number or date, else masked: see Issue.Value) and a plain English
 // message saying what is allowed. Raw respondent ids, free text and
 // identifying columns are never copied into an issue. Codes (all errors
-// except other_text_without_option and formula_cached_value):
+// except other_text_without_option, formula_cached_value and repeated_code):
 //
 //	encoding                   file not UTF-8 / Shift_JIS (row 0), or a cell with invalid bytes
 //	xlsx_unreadable            truncated or corrupt workbook (row 0)
@@ -58,6 +59,9 @@
 //	bad_provenance             provenance not collected, reconstructed or synthetic
 //	other_text_without_option  (warning) free text for an option not chosen
 //	formula_without_value      an XLSX cell holding a formula but no saved value (formulas are not evaluated)
+//	no_rows                    a header without data rows
+//	all_rejected               under Quarantine, every data row had errors
+//	repeated_code              (warning) a code given twice in a multi-choice cell (a;a); it counts once
 //	formula_cached_value       (warning) an XLSX formula cell: the value saved with the workbook was used
 //
 // Rows with errors are never emitted. Without Options.Quarantine any error
@@ -242,8 +246,12 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 	var src source
 	switch s.kind {
 	case kindBad:
+		looks := "it looks like " + s.guess
+		if s.unsure {
+			looks = "it may be " + s.guess
+		}
 		rep.add(Issue{Code: CodeEncoding, Value: s.value, Message: fmt.Sprintf(
-			"the file is not UTF-8 or Shift_JIS: it looks like %s; save it as CSV UTF-8, CSV (Shift_JIS) or XLSX", s.guess)}, true)
+			"the file is not UTF-8 or Shift_JIS: %s; save it as CSV UTF-8, CSV (Shift_JIS) or XLSX", looks)}, true)
 		return rep, nil
 	case kindXLSX:
 		x, err := openXLSX(openXLSXFile, opt.Limits)

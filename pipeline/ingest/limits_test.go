@@ -289,7 +289,8 @@ func TestSuggestionsCapped(t *testing.T) {
 func TestEchoCapped(t *testing.T) {
 	q := loadMinimal(t)
 	long := strings.Repeat("z", 10000)
-	data := goodHeader + "r1,,a,,a,5,2014-05," + long + ",provided,inhouse,not_provided,,\n"
+	data := goodHeader + "r1,,a,,a,5,2014-05," + long + ",provided,inhouse,not_provided,,\n" +
+		"r2,,a,,a,5,2014-05,a,provided,inhouse,not_provided,,\n"
 	res := readWith(t, q, Options{Quarantine: true}, func(o Options, emit func(arrow.Record) error) (*Report, error) {
 		return Parse(q, "long.csv", []byte(data), o, emit)
 	})

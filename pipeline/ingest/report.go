@@ -22,7 +22,8 @@ const (
 )
 
 // Issue codes. Each code has one severity: every code is an error except
-// CodeOtherTextWithoutOption and CodeFormulaCachedValue, which are warnings.
+// CodeOtherTextWithoutOption, CodeFormulaCachedValue and CodeRepeatedCode,
+// which are warnings.
 const (
 	// File-level codes: nothing of the file can be used (even under Quarantine).
 	CodeEncoding       = "encoding"        // not UTF-8 / Shift_JIS (whole file, row 0), or a cell with invalid bytes (row-level)
@@ -37,6 +38,8 @@ const (
 	CodeRowTooLong        = "row_too_long"         // a row beyond Limits.RowBytes; reading stops there
 	CodeTooManyColumns    = "too_many_columns"     // a header beyond Limits.Columns
 	CodeColumnNameTooLong = "column_name_too_long" // a column name beyond Limits.ColumnNameBytes
+	CodeNoRows            = "no_rows"              // a header and no data row
+	CodeAllRejected       = "all_rejected"         // under Quarantine, every data row had errors
 
 	// Row-level codes: the row is rejected (Quarantine) or the read fails.
 	CodeEmptyID                = "empty_id"
@@ -55,6 +58,7 @@ const (
 	CodeCellTooLong            = "cell_too_long" // a cell beyond Limits.CellBytes
 	CodeFormulaWithoutValue    = "formula_without_value"
 	CodeFormulaCachedValue     = "formula_cached_value" // warning: the value saved with the workbook was used
+	CodeRepeatedCode           = "repeated_code"        // warning: a code given twice in a multi-choice cell (a;a)
 	CodeBadProvenance          = "bad_provenance"
 	CodeOtherTextWithoutOption = "other_text_without_option" // warning
 	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated
@@ -62,7 +66,8 @@ const (
 
 // Severity returns the severity of an issue code.
 func Severity(code string) string {
-	if code == CodeOtherTextWithoutOption || code == CodeIssuesTruncated || code == CodeFormulaCachedValue {
+	switch code {
+	case CodeOtherTextWithoutOption, CodeIssuesTruncated, CodeFormulaCachedValue, CodeRepeatedCode:
 		return SeverityWarning
 	}
 	return SeverityError

@@ -429,7 +429,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 			e.listSet = slices.Grow(e.listSet[:0], n)[:n]
 			listSet = e.listSet
 			clear(listSet)
-			var bad []string
+			var bad, twice []string
 			for rest, more := strings.ReplaceAll(fold(raw), "；", ";"), true; more; {
 				var part string
 				part, rest, more = strings.Cut(rest, ";")
@@ -439,6 +439,9 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 				}
 				code := e.norm(qu.name, part)
 				if j, ok := qu.code(code); ok {
+					if listSet[j] {
+						twice = append(twice, qu.codes[j])
+					}
 					listSet[j] = true
 				} else {
 					bad = append(bad, part)
@@ -448,6 +451,10 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 				e.unknownCode(qu, qu.name, raw, bad)
 				r.bad = true
 				return
+			}
+			if len(twice) > 0 {
+				e.issue(CodeRepeatedCode, qu.name, qu.item, raw,
+					"%s is given more than once in %s; a code counts once (write each chosen code once)", strings.Join(twice, ", "), show(raw))
 			}
 		}
 	}

@@ -237,16 +237,17 @@ func allowedCodes(codes []string) string {
 	return strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
 }
 
+// rangeText states the whole numbers an integer answer allows: the item's
+// min and max, within int32 (the column's type).
 func rangeText(min, max *int) string {
-	switch {
-	case min != nil && max != nil:
-		return fmt.Sprintf("between %d and %d", *min, *max)
-	case min != nil:
-		return fmt.Sprintf("%d or more", *min)
-	case max != nil:
-		return fmt.Sprintf("%d or less", *max)
+	lo, hi := int64(-1<<31), int64(1<<31-1)
+	if min != nil && int64(*min) > lo {
+		lo = int64(*min)
 	}
-	return fmt.Sprintf("between %d and %d", int64(-1<<31), int64(1<<31-1))
+	if max != nil && int64(*max) < hi {
+		hi = int64(*max)
+	}
+	return fmt.Sprintf("between %d and %d", lo, hi)
 }
 
 // editDistance is the Levenshtein distance of a and b (bytes).
