@@ -105,6 +105,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.StringVar(&cfg.ProcessedDir, "processed", "processed", "output directory for datasets")
 	f.StringVar(&cfg.ReportsDir, "reports", "reports", "output directory for reports")
 	f.BoolVar(&cfg.Quarantine, "quarantine", false, "build from the valid rows of raw responses; rejected rows go to processed/rejects with their reasons")
+	f.BoolVar(&cfg.AllowSymlinks, "allow-symlinks", false, "write outputs through symbolic links under (or as) --processed and --reports; by default such a link fails the build")
 	f.BoolVar(&cfg.Force, "force", false, "rebuild every selected year even if nothing changed")
 	f.StringVar(&reconcileMode, "reconcile", "fail", "an unexplained difference from the published tables: fail the build, or warn (synthetic data, benchmarks)")
 	f.IntSliceVar(&cfg.Years, "year", nil, "build only this survey year (repeatable); other years are left as they are")

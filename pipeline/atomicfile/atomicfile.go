@@ -58,6 +58,11 @@ type Set struct {
 // ErrOutsideRoots marks a path refused by Set.Roots.
 var ErrOutsideRoots = errors.New("output outside the output directories")
 
+// Check reports whether path may be written by the set: an error wrapping
+// ErrOutsideRoots when it is outside s.Roots or reached through a symbolic
+// link under them (see Roots).
+func (s *Set) Check(path string) error { return s.checkPath(filepath.Clean(path)) }
+
 // checkPath checks path against s.Roots: under one of them, and (unless
 // AllowSymlinks) no existing component from the root down is a symbolic
 // link, nor the file itself.
