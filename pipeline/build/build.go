@@ -128,19 +128,6 @@ func Years(dir string) ([]int, error) {
 func Run(cfg Config) (Result, error) {
 	log := cfg.logger()
 	go ToolVersion() // hash the tool binary while the inputs are loaded and hashed
-	if err := cfg.checkOutputRoots(); err != nil {
-		return Result{}, err
-	}
-	held, err := lock(cfg.ProcessedDir)
-	if err != nil {
-		return Result{}, err
-	}
-	defer held.release()
-	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
-		return Result{}, err
-	} else if n > 0 {
-		log.Info("removed leftovers of an interrupted build", "files", n)
-	}
 	years, err := Years(cfg.SchemasDir)
 	if err != nil {
 		return Result{}, err
@@ -160,6 +147,20 @@ func Run(cfg Config) (Result, error) {
 			}
 		}
 		years = slices.DeleteFunc(slices.Clone(years), func(y int) bool { return !slices.Contains(cfg.Years, y) })
+	}
+	// Inputs are read; from here on outputs are written: one build at a time.
+	if err := cfg.checkOutputRoots(); err != nil {
+		return Result{}, err
+	}
+	held, err := lock(cfg.ProcessedDir)
+	if err != nil {
+		return Result{}, err
+	}
+	defer held.release()
+	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
+		return Result{}, err
+	} else if n > 0 {
+		log.Info("removed leftovers of an interrupted build", "files", n)
 	}
 	m := loadManifest(cfg)
 	type pending struct {
