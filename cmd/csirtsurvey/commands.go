@@ -30,7 +30,12 @@ and human-readable reports under reports/.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c.Name() == "build" { // its one summary line, for a flag it could not parse too
+			fmt.Fprintf(c.OutOrStdout(), "csirtsurvey build: failed (exit %d: %s) in 0s; see stderr\n", exitUsage, exitMeaning[exitUsage])
+		}
+		return &usageError{err}
+	})
 	root.AddCommand(newBuildCmd(), newValidateCmd(), newReconstructCmd())
 	root.AddCommand(newCrosstabCmd())
 	root.AddCommand(newScaffoldCmd())

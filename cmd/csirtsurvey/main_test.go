@@ -103,6 +103,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"unknown subcommand", nil, []string{"bild"}, exitUsage, "", `unknown command "bild"`},
 		{"log format", nil, args("--log-format", "xml"), exitUsage, "csirtsurvey build: failed (exit 2: usage error)", `--log-format is text or json, not "xml"`},
 		{"negative batch size", nil, args("--batch-size", "-5"), exitUsage, "failed (exit 2", "--batch-size is a positive number"},
+		{"batch size not a number", nil, args("--batch-size", "many"), exitUsage, "failed (exit 2", `invalid argument "many"`},
 		{"zero limit", nil, args("--max-cell-bytes", "0"), exitUsage, "failed (exit 2", "--max-cell-bytes must be a positive number, or -1"},
 		{"header only", func() { os.WriteFile(responses, []byte(header+"\n"), 0o644) }, args(), exitInvalid,
 			"csirtsurvey build: failed (exit 3: invalid input)", "no_rows"},
