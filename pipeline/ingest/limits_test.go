@@ -16,8 +16,9 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 )
 
-// bounded runs read and fails when it took more than 5 s or allocated more
-// than 256 MiB in all (issue 17: hostile files fail fast in bounded memory).
+// bounded runs read and fails when it took more than 5 s (times slowdown
+// under the race detector) or allocated more than 256 MiB in all (issue 17:
+// hostile files fail fast in bounded memory).
 func bounded(t *testing.T, read func()) {
 	t.Helper()
 	runtime.GC()
@@ -29,7 +30,7 @@ func bounded(t *testing.T, read func()) {
 	runtime.ReadMemStats(&after)
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("took %s, allocated %d MiB", took.Round(time.Millisecond), alloc>>20)
-	if took > 5*time.Second || alloc > 256<<20 {
+	if took > slowdown*5*time.Second || alloc > 256<<20 {
 		t.Errorf("took %s and allocated %d MiB; want under 5 s and 256 MiB", took, alloc>>20)
 	}
 }
