@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 )
 
 // usageError marks errors in the command line itself.
@@ -28,7 +29,12 @@ and human-readable reports under reports/.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c.Name() == "build" { // its one summary line, for a flag it could not parse too
+			fmt.Fprintf(c.OutOrStdout(), "csirtsurvey build: failed (exit %d: %s) in 0s; see stderr\n", exitUsage, exitMeaning[exitUsage])
+		}
+		return &usageError{err}
+	})
 	root.AddCommand(newBuildCmd(), newValidateCmd(), newReconstructCmd())
 	root.AddCommand(newCrosstabCmd(), newAssessCmd())
 	root.AddCommand(newScaffoldCmd())
@@ -52,31 +58,49 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()
-			switch reconcileMode {
-			case "fail":
-			case "warn":
-				cfg.ReconcileWarn = true
-			default:
-				return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
-			}
-			cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
-			if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
-				cfg.Progress = bar
-			}
-			res, err := build.Run(cfg)
+			err := func() error {
+				switch reconcileMode {
+				case "fail":
+				case "warn":
+					cfg.ReconcileWarn = true
+				default:
+					return &usageError{fmt.Errorf("build: --reconcile is fail or warn, not %q", reconcileMode)}
+				}
+				if err := limitFlags(cmd, &cfg.Limits); err != nil {
+					return err
+				}
+				if logFormat != "text" && logFormat != "json" {
+					return &usageError{fmt.Errorf("build: --log-format is text or json, not %q", logFormat)}
+				}
+				if cfg.BatchSize < 0 {
+					return &usageError{fmt.Errorf("build: --batch-size is a positive number of respondents (0: the default, 16384), not %d", cfg.BatchSize)}
+				}
+				cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
+				if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
+					cfg.Progress = bar
+				}
+				res, err := build.Run(cfg)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), summary(res, time.Since(start)))
+				if verbose {
+					for _, p := range res.Written {
+						fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
+					}
+					for _, p := range res.Removed {
+						fmt.Fprintf(cmd.OutOrStdout(), "  removed %s\n", p)
+					}
+				}
+				return nil
+			}()
 			if err != nil {
-				return err
+				// The one summary line of every run, failures included (the
+				// details are on stderr).
+				fmt.Fprintf(cmd.OutOrStdout(), "csirtsurvey build: failed (exit %d: %s) in %s; see stderr\n",
+					exitCode(err), exitMeaning[exitCode(err)], time.Since(start).Round(time.Millisecond))
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), summary(res, time.Since(start)))
-			if verbose {
-				for _, p := range res.Written {
-					fmt.Fprintf(cmd.OutOrStdout(), "  wrote %s\n", p)
-				}
-				for _, p := range res.Removed {
-					fmt.Fprintf(cmd.OutOrStdout(), "  removed %s\n", p)
-				}
-			}
-			return nil
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -85,14 +109,34 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.StringVar(&cfg.ProcessedDir, "processed", "processed", "output directory for datasets")
 	f.StringVar(&cfg.ReportsDir, "reports", "reports", "output directory for reports")
 	f.BoolVar(&cfg.Quarantine, "quarantine", false, "build from the valid rows of raw responses; rejected rows go to processed/rejects with their reasons")
+	f.BoolVar(&cfg.AllowSymlinks, "allow-symlinks", false, "write outputs through symbolic links under (or as) --processed and --reports; by default such a link fails the build")
 	f.BoolVar(&cfg.Force, "force", false, "rebuild every selected year even if nothing changed")
 	f.StringVar(&reconcileMode, "reconcile", "fail", "an unexplained difference from the published tables: fail the build, or warn (synthetic data, benchmarks)")
 	f.IntSliceVar(&cfg.Years, "year", nil, "build only this survey year (repeatable); other years are left as they are")
 	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logs, and list every file written")
 	f.BoolVarP(&quiet, "quiet", "q", false, "only warnings and errors on stderr, no progress bar")
+	d := ingest.DefaultLimits
+	f.Int64Var(&cfg.Limits.XLSXBytes, "max-xlsx-bytes", d.XLSXBytes, "refuse an XLSX workbook whose parts expand to more than this many bytes (-1: no limit)")
+	f.Int64Var(&cfg.Limits.XLSXRatio, "max-xlsx-ratio", d.XLSXRatio, "refuse an XLSX workbook with a part (over 1 MiB) that expands more than this many times (-1: no limit)")
+	f.IntVar(&cfg.Limits.RowBytes, "max-row-bytes", d.RowBytes, "stop reading raw responses at a row longer than this many bytes (-1: no limit)")
+	f.IntVar(&cfg.Limits.CellBytes, "max-cell-bytes", d.CellBytes, "reject a row with a cell longer than this many bytes (-1: no limit)")
+	f.IntVar(&cfg.Limits.Columns, "max-columns", d.Columns, "refuse raw responses with more header columns than this (-1: no limit)")
+	f.IntVar(&cfg.Limits.ColumnNameBytes, "max-column-name-bytes", d.ColumnNameBytes, "refuse raw responses with a column name longer than this many bytes (-1: no limit)")
 	f.IntVar(&cfg.BatchSize, "batch-size", 0, "respondents per record batch and Parquet row group (0: the default, 16384); memory grows with it")
 	return cmd
+}
+
+// limitFlags checks the --max-* flags: a positive number, or -1 for no limit.
+func limitFlags(cmd *cobra.Command, l *ingest.Limits) error {
+	for name, v := range map[string]int64{"max-xlsx-bytes": l.XLSXBytes, "max-xlsx-ratio": l.XLSXRatio,
+		"max-row-bytes": int64(l.RowBytes), "max-cell-bytes": int64(l.CellBytes), "max-columns": int64(l.Columns),
+		"max-column-name-bytes": int64(l.ColumnNameBytes)} {
+		if v == 0 || v < -1 {
+			return &usageError{fmt.Errorf("build: --%s must be a positive number, or -1 for no limit, not %d", name, v)}
+		}
+	}
+	return nil
 }
 
 // summary is the one line a build prints, for people and for cron mail.

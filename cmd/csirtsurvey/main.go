@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -29,6 +30,12 @@ const (
 	exitInvalid  = 3
 	exitMismatch = 4
 )
+
+// exitMeaning says what an exit code means, for the summary line.
+var exitMeaning = map[int]string{
+	exitOK: "success", exitFailure: "internal error", exitUsage: "usage error",
+	exitInvalid: "invalid input", exitMismatch: "reconciliation failure",
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -46,10 +53,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, err)
+	return exitCode(err)
+}
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
 	var usage *usageError
 	var list questionnaire.ErrorList
 	switch {
-	case errors.As(err, &usage):
+	case err == nil:
+		return exitOK
+	case errors.As(err, &usage), strings.HasPrefix(err.Error(), "unknown command "):
+		// cobra reports an unknown subcommand with this plain error.
 		return exitUsage
 	case errors.Is(err, reconcile.ErrUnexplained):
 		return exitMismatch

@@ -64,3 +64,94 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// buildTree copies the 2015 inputs into a temporary tree whose raw
+// responses (or raw/ folders) a test can then spoil.
+func buildTree(t *testing.T) (root string, args func(extra ...string) []string) {
+	t.Helper()
+	root = t.TempDir()
+	for _, dir := range []string{"schemas/2015", "raw/2015"} {
+		src := filepath.Join("..", "..", dir)
+		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			dst := filepath.Join(root, rel)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(dst, data, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root, func(extra ...string) []string {
+		return append([]string{"build", "--schemas", filepath.Join(root, "schemas"), "--raw", filepath.Join(root, "raw"),
+			"--processed", filepath.Join(root, "processed"), "--reports", filepath.Join(root, "reports")}, extra...)
+	}
+}
+
+// Usage errors exit 2; every failing build prints its summary line on
+// stdout; invalid raw inputs exit 3 with a message naming the file.
+func TestExitCodesAndMessages(t *testing.T) {
+	root, args := buildTree(t)
+	responses := filepath.Join(root, "raw", "2015", "responses.csv")
+	full, err := os.ReadFile(responses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(full), "\n")
+	tests := []struct {
+		name   string
+		setup  func()
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"unknown subcommand", nil, []string{"bild"}, exitUsage, "", `unknown command "bild"`},
+		{"log format", nil, args("--log-format", "xml"), exitUsage, "csirtsurvey build: failed (exit 2: usage error)", `--log-format is text or json, not "xml"`},
+		{"negative batch size", nil, args("--batch-size", "-5"), exitUsage, "failed (exit 2", "--batch-size is a positive number"},
+		{"batch size not a number", nil, args("--batch-size", "many"), exitUsage, "failed (exit 2", `invalid argument "many"`},
+		{"zero limit", nil, args("--max-cell-bytes", "0"), exitUsage, "failed (exit 2", "--max-cell-bytes must be a positive number, or -1"},
+		{"header only", func() { os.WriteFile(responses, []byte(header+"\n"), 0o644) }, args(), exitInvalid,
+			"csirtsurvey build: failed (exit 3: invalid input)", "no_rows"},
+		{"quarantine rejects every row", func() {
+			os.WriteFile(responses, []byte(header+"\nr1,reconstructed"+strings.Repeat(",", strings.Count(header, ",")-1)+"\n"), 0o644)
+			// Make the one row invalid: an unknown provenance.
+			os.WriteFile(responses, []byte(header+"\nr1,invented"+strings.Repeat(",", strings.Count(header, ",")-1)+"\n"), 0o644)
+		}, args("--quarantine"), exitInvalid, "failed (exit 3", "all_rejected"},
+		{"raw folder not a year", func() {
+			os.WriteFile(responses, full, 0o644)
+			os.MkdirAll(filepath.Join(root, "raw", "2O16"), 0o755)
+		}, args(), exitInvalid, "failed (exit 3", "raw/2O16 is not a survey year"},
+		{"raw folder fy2016", func() {
+			os.Remove(filepath.Join(root, "raw", "2O16"))
+			os.MkdirAll(filepath.Join(root, "raw", "fy2016"), 0o755)
+		}, args(), exitInvalid, "failed (exit 3", "raw/fy2016 is not a survey year"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup()
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %.2000s", code, tc.code, &stdout, &stderr)
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout %q does not contain %q", &stdout, tc.stdout)
+			}
+			if !strings.Contains(filepath.ToSlash(stderr.String()), tc.stderr) {
+				t.Errorf("stderr %.2000q does not contain %q", &stderr, tc.stderr)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -162,5 +163,95 @@ func TestCommitReportsHashes(t *testing.T) {
 	}
 	if h, ok := res.SHA256[seeked]; ok {
 		t.Errorf("a stream that seeked has a hash %q; it must be read back", h)
+	}
+}
+
+// A rename failing in the middle of a commit puts back every file replaced
+// before it: the outputs are all old (issue 17: a failed build had replaced
+// 11 of its files).
+func TestCommitAllRollsBack(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"a", "b", "c", "d", "e"}
+	for _, n := range names[:4] {
+		os.WriteFile(filepath.Join(dir, n), []byte("old "+n), 0o644)
+	}
+	var s1, s2 Set
+	for _, n := range names[:3] {
+		s1.Add(filepath.Join(dir, n), []byte("new "+n))
+	}
+	w, err := s2.Create(filepath.Join(dir, "e")) // a new file, streamed
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("new e"))
+	s2.Add(filepath.Join(dir, "d"), []byte("new d"))
+	// The 4th rename (d) fails: its destination became a non-empty directory.
+	beforeRename = func(i int, dst string) {
+		if i == 3 {
+			os.Remove(dst)
+			os.MkdirAll(filepath.Join(dst, "x"), 0o755)
+		}
+	}
+	defer func() { beforeRename = nil }()
+	_, err = CommitAll(&s1, &s2)
+	if err == nil || !strings.Contains(err.Error(), "the 3 file(s) replaced before it were put back") {
+		t.Fatalf("CommitAll = %v", err)
+	}
+	for _, n := range names[:3] {
+		if got, _ := os.ReadFile(filepath.Join(dir, n)); string(got) != "old "+n {
+			t.Errorf("%s = %q after the failed commit, want the old content", n, got)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "e")); err == nil {
+		t.Error("the new file e stayed")
+	}
+	os.RemoveAll(filepath.Join(dir, "d"))
+	assertNoTemps(t, dir)
+}
+
+// An output path that is a directory fails the commit before any rename.
+func TestCommitRefusesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a"), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "z"), 0o755)
+	var s Set
+	s.Add(filepath.Join(dir, "a"), []byte("new"))
+	s.Add(filepath.Join(dir, "z"), []byte("new"))
+	if _, err := s.Commit(); err == nil || !strings.Contains(err.Error(), "it is a directory") {
+		t.Fatalf("Commit = %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "a")); string(got) != "old" {
+		t.Errorf("a = %q", got)
+	}
+	assertNoTemps(t, dir)
+}
+
+// Outputs are not written through a symbolic link under the roots.
+func TestCommitRefusesSymlinks(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(root, "datasets")); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(root, "datasets", "part-0.parquet")
+	s := Set{Roots: []string{root}}
+	if _, err := s.Create(target); !errors.Is(err, ErrOutsideRoots) || !strings.Contains(err.Error(), "is a symbolic link") {
+		t.Errorf("Create = %v", err)
+	}
+	s.Add(target, []byte("x"))
+	if _, err := s.Commit(); !errors.Is(err, ErrOutsideRoots) {
+		t.Errorf("Commit = %v", err)
+	}
+	s = Set{Roots: []string{root}}
+	s.Add(filepath.Join(t.TempDir(), "elsewhere"), []byte("x"))
+	if _, err := s.Commit(); !errors.Is(err, ErrOutsideRoots) {
+		t.Errorf("a path outside the roots: Commit = %v", err)
+	}
+	if ents, _ := os.ReadDir(outside); len(ents) != 0 {
+		t.Errorf("written through the link: %v", ents)
+	}
+	s = Set{Roots: []string{root}, AllowSymlinks: true}
+	s.Add(target, []byte("x"))
+	if _, err := s.Commit(); err != nil {
+		t.Errorf("with AllowSymlinks: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -61,6 +62,13 @@ type Config struct {
 	// and Parquet row group (0: 16384; a batch holds their accepted rows);
 	// memory grows with it, not with the number of respondents.
 	BatchSize int
+	// Limits bound the work a hostile raw responses file can cause (zero
+	// fields: ingest.DefaultLimits).
+	Limits ingest.Limits
+	// AllowSymlinks lets outputs be written through symbolic links under
+	// (or as) ProcessedDir and ReportsDir; by default such a link fails the
+	// build before anything is written.
+	AllowSymlinks bool
 	// Force rebuilds years whose inputs are unchanged.
 	Force bool
 	// Years limits the build to these years (empty: every year).
@@ -122,11 +130,6 @@ func Years(dir string) ([]int, error) {
 func Run(cfg Config) (Result, error) {
 	log := cfg.logger()
 	go ToolVersion() // hash the tool binary while the inputs are loaded and hashed
-	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
-		return Result{}, err
-	} else if n > 0 {
-		log.Info("removed leftovers of an interrupted build", "files", n)
-	}
 	years, err := Years(cfg.SchemasDir)
 	if err != nil {
 		return Result{}, err
@@ -150,6 +153,20 @@ func Run(cfg Config) (Result, error) {
 	profiles, err := loadProfiles(cfg, allYears, qs)
 	if err != nil {
 		return Result{}, err
+	}
+	// Inputs are read; from here on outputs are written: one build at a time.
+	if err := cfg.checkOutputRoots(); err != nil {
+		return Result{}, err
+	}
+	held, err := lock(cfg.ProcessedDir)
+	if err != nil {
+		return Result{}, err
+	}
+	defer held.release()
+	if n, err := removeLeftovers(cfg.ProcessedDir, cfg.ReportsDir); err != nil {
+		return Result{}, err
+	} else if n > 0 {
+		log.Info("removed leftovers of an interrupted build", "files", n)
 	}
 	m := loadManifest(cfg)
 	type pending struct {
@@ -184,7 +201,7 @@ func Run(cfg Config) (Result, error) {
 			}
 		}
 		log.Info("building", "year", y)
-		set := new(atomicfile.Set)
+		set := cfg.newSet()
 		counted[y] = newTrendCounter(qs[y], y, chain)
 		err := buildYear(cfg, y, qs[y], profiles[y], counted[y], set)
 		<-hashed
@@ -201,33 +218,58 @@ func Run(cfg Config) (Result, error) {
 		}
 		return Result{}, err
 	}
+	// Every output of every year and the trends are committed together, all
+	// or nothing (atomicfile.CommitAll).
+	sets := make([]*atomicfile.Set, 0, len(todo)+1)
 	for _, p := range todo {
-		outputs := p.set.Paths()
-		r, err := p.set.Commit()
-		if err != nil {
-			return res, fmt.Errorf("build: %w", err)
+		sets = append(sets, p.set)
+	}
+	trends := cfg.newSet()
+	withTrends := len(todo) > 0 || trendsMissing(cfg, allYears) || !m.trendsUpToDate(cfg, allYears)
+	if withTrends {
+		if err := buildTrends(cfg, allYears, qs, chain, counted, trends); err != nil {
+			trends.Abort()
+			for _, s := range sets {
+				s.Abort()
+			}
+			return res, err
 		}
-		for _, old := range m.stale(cfg, p.year, outputs) {
+		sets = append(sets, trends)
+	}
+	if len(sets) == 0 {
+		return res, writeDataPackage(cfg, qs, &res) // repaired if missing or changed by hand
+	}
+	outputs := make([][]string, len(sets))
+	for i, s := range sets {
+		outputs[i] = s.Paths()
+	}
+	committed, err := atomicfile.CommitAll(sets...)
+	if err != nil {
+		return res, fmt.Errorf("build: %w", err)
+	}
+	for i, p := range todo {
+		r := committed[i]
+		for _, old := range m.stale(cfg, p.year, outputs[i]) {
 			if err := os.Remove(old); err == nil {
 				res.Removed = append(res.Removed, old)
 			}
 		}
-		if err := m.record(cfg, p.year, p.inputs, outputs, r.SHA256); err != nil {
+		if err := m.record(cfg, p.year, p.inputs, outputs[i], r.SHA256); err != nil {
 			return res, err
 		}
 		res.Years = append(res.Years, p.year)
 		res.Written = append(res.Written, r.Written...)
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
 	}
-	if len(todo) > 0 || trendsMissing(cfg, allYears) {
-		var set atomicfile.Set
-		if err := buildTrends(cfg, allYears, qs, chain, counted, &set); err != nil {
-			set.Abort()
-			return res, err
+	if withTrends {
+		r, last := committed[len(sets)-1], outputs[len(sets)-1]
+		for _, old := range m.staleTrends(cfg, last) {
+			if err := os.Remove(old); err == nil {
+				res.Removed = append(res.Removed, old)
+			}
 		}
-		r, err := set.Commit()
-		if err != nil {
-			return res, fmt.Errorf("build: trends: %w", err)
+		if err := m.recordTrends(cfg, allYears, last, r.SHA256); err != nil {
+			return res, err
 		}
 		res.Written = append(res.Written, r.Written...)
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
@@ -235,10 +277,8 @@ func Run(cfg Config) (Result, error) {
 	if err := writeDataPackage(cfg, qs, &res); err != nil {
 		return res, err
 	}
-	if len(todo) > 0 {
-		if err := m.save(cfg); err != nil {
-			return res, fmt.Errorf("build: manifest: %w", err)
-		}
+	if err := m.save(cfg); err != nil {
+		return res, fmt.Errorf("build: manifest: %w", err)
 	}
 	return res, nil
 }
@@ -278,16 +318,21 @@ func trendsMissing(cfg Config, years []int) bool {
 	return false
 }
 
-// checkRawYears fails on a raw/<year>/ without a questionnaire: data that
-// would otherwise be silently ignored.
+// checkRawYears fails on a raw/<year>/ without a questionnaire and on a
+// folder of raw/ that is not named as a year (raw/2O16, raw/fy2016): data
+// that would otherwise be silently ignored.
 func checkRawYears(cfg Config, years []int) error {
 	ents, err := os.ReadDir(cfg.RawDir)
 	if err != nil {
 		return nil // no raw directory: nothing to check
 	}
 	for _, e := range ents {
-		if !e.IsDir() || !yearDir.MatchString(e.Name()) {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
+		}
+		if !yearDir.MatchString(e.Name()) {
+			return fmt.Errorf("build: %s is not a survey year: raw inputs go under %s/<year>/ with the four-digit year (%s/2016), nothing else: %w",
+				filepath.Join(cfg.RawDir, e.Name()), cfg.RawDir, cfg.RawDir, ErrInvalidInput)
 		}
 		y, _ := strconv.Atoi(e.Name())
 		if !slices.Contains(years, y) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 )
 
@@ -29,6 +30,9 @@ const manifestFormat = "csirt-survey/manifest/v1"
 type Manifest struct {
 	Format string                   `json:"format"`
 	Years  map[string]*YearManifest `json:"years"`
+	// Trends is the entry of the trends across years (processed/trends,
+	// reports/trends.*): its input is the list of years.
+	Trends *YearManifest `json:"trends,omitempty"`
 }
 
 // YearManifest is one year's entry: the tool, and content hashes by path
@@ -213,12 +217,67 @@ func (m *Manifest) record(cfg Config, year int, inputs map[string]string, output
 	return nil
 }
 
+// trendsInputs is what the trends of a build depend on beyond the years'
+// own outputs (which rebuild the trends whenever a year is rebuilt).
+func trendsInputs(years []int) map[string]string {
+	ys := make([]string, len(years))
+	for i, y := range years {
+		ys[i] = strconv.Itoa(y)
+	}
+	return map[string]string{"years": strings.Join(ys, ",")}
+}
+
+// trendsUpToDate reports whether the recorded trends still stand: same
+// tool, same years, every recorded output present with its recorded bytes.
+func (m *Manifest) trendsUpToDate(cfg Config, years []int) bool {
+	t := m.Trends
+	if t == nil || t.Tool != ToolVersion() || !mapsEqual(t.Inputs, trendsInputs(years)) || len(t.Outputs) == 0 {
+		return false
+	}
+	for key, want := range t.Outputs {
+		if h, err := hashFile(outputPath(cfg, key)); err != nil || h != want {
+			return false
+		}
+	}
+	return true
+}
+
+// recordTrends stores the entry of the trends with the hashes of outputs
+// (known from writing them, or read back).
+func (m *Manifest) recordTrends(cfg Config, years []int, outputs []string, known map[string]string) error {
+	t := &YearManifest{Tool: ToolVersion(), Inputs: trendsInputs(years), Outputs: map[string]string{}}
+	for _, p := range outputs {
+		h, ok := known[p]
+		if !ok {
+			var err error
+			if h, err = hashFile(p); err != nil {
+				return fmt.Errorf("build: manifest: %w", err)
+			}
+		}
+		t.Outputs[outputKey(cfg, p)] = h
+	}
+	m.Trends = t
+	return nil
+}
+
+// staleTrends lists trends outputs the previous build wrote that this one did not.
+func (m *Manifest) staleTrends(cfg Config, outputs []string) []string {
+	if m.Trends == nil {
+		return nil
+	}
+	return staleOf(cfg, m.Trends, outputs)
+}
+
 // stale lists outputs the previous build of year wrote that this one did not.
 func (m *Manifest) stale(cfg Config, year int, outputs []string) []string {
 	old := m.Years[strconv.Itoa(year)]
 	if old == nil {
 		return nil
 	}
+	return staleOf(cfg, old, outputs)
+}
+
+func staleOf(cfg Config, old *YearManifest, outputs []string) []string {
 	now := map[string]bool{}
 	for _, p := range outputs {
 		now[outputKey(cfg, p)] = true
@@ -231,6 +290,23 @@ func (m *Manifest) stale(cfg Config, year int, outputs []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// newSet returns an empty set of outputs confined to the output directories.
+func (c Config) newSet() *atomicfile.Set {
+	return &atomicfile.Set{Roots: []string{c.ProcessedDir, c.ReportsDir}, AllowSymlinks: c.AllowSymlinks}
+}
+
+// checkOutputRoots refuses output directories that are symbolic links
+// (unless AllowSymlinks), before the lock or anything else is written there.
+func (c Config) checkOutputRoots() error {
+	set := c.newSet()
+	for _, root := range set.Roots {
+		if err := set.Check(root); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	return nil
 }
 
 // removeLeftovers deletes temporary files a killed build left behind.

@@ -36,6 +36,9 @@ type sniffed struct {
 	name  string // Report.Encoding
 	guess string // for kindBad: what the file looks like, for the message
 	value string // for kindBad: the telling bytes, in hex
+	// unsure marks a guess made only because nothing else fits (the
+	// message then says "perhaps").
+	unsure bool
 }
 
 var (
@@ -90,10 +93,38 @@ func sniff(prefix []byte, complete, xlsxName bool) sniffed {
 	if sjisOK {
 		return sniffed{kind: kindSJIS, name: EncodingSJIS}
 	}
-	if n := invalidUTF8Share(p); n < 0.05 {
-		return bad("UTF-8 (damaged)", "UTF-8 with invalid bytes (a damaged or mixed-encoding file)", firstInvalidUTF8(p))
+	// A few bad bytes in a file that is otherwise UTF-8 (or Shift_JIS) are
+	// damaged cells, reported with their row as the file is read, not a
+	// wrong encoding of the whole file. (Text in a single-byte encoding
+	// almost never holds valid multi-byte UTF-8 sequences.)
+	if valid, invalid := utf8Counts(p); valid > 0 && 2*invalid <= valid {
+		return sniffed{kind: kindUTF8, name: EncodingUTF8}
 	}
-	return bad("single-byte", "a single-byte encoding such as Windows-1252 or ISO-8859-1", firstNonASCII(p))
+	if replacedShare(sjis) < 0.05 {
+		return sniffed{kind: kindSJIS, name: EncodingSJIS}
+	}
+	s := bad("single-byte", "a single-byte encoding such as Windows-1252 or ISO-8859-1", firstNonASCII(p))
+	s.unsure = true
+	return s
+}
+
+// replacedShare is the share of replacement characters among the non-ASCII
+// characters of s (a decoding's failures).
+func replacedShare(s string) float64 {
+	bad, all := 0, 0
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		all++
+		if r == utf8.RuneError {
+			bad++
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(bad) / float64(all)
 }
 
 func bad(name, guess string, b []byte) sniffed {
@@ -160,7 +191,7 @@ func validUTF8Prefix(p []byte, complete bool) bool {
 func decodeSJIS(p []byte) (string, bool) {
 	out, err := japanese.ShiftJIS.NewDecoder().Bytes(p)
 	if err != nil {
-		return "", false
+		return string(out), false
 	}
 	return string(out), !bytes.ContainsRune(out, utf8.RuneError)
 }
@@ -220,33 +251,20 @@ func halfwidthKanaShare(s string) float64 {
 	return float64(kana) / float64(all)
 }
 
-func invalidUTF8Share(p []byte) float64 {
-	bad, nonASCII := 0, 0
+// utf8Counts counts the valid multi-byte UTF-8 characters of p and its
+// bytes that are not UTF-8.
+func utf8Counts(p []byte) (valid, invalid int) {
 	for i := 0; i < len(p); {
 		r, n := utf8.DecodeRune(p[i:])
-		if p[i] >= utf8.RuneSelf {
-			nonASCII++
-			if r == utf8.RuneError && n == 1 {
-				bad++
-			}
+		switch {
+		case r == utf8.RuneError && n == 1:
+			invalid++
+		case n > 1:
+			valid++
 		}
 		i += n
 	}
-	if nonASCII == 0 {
-		return 1
-	}
-	return float64(bad) / float64(nonASCII)
-}
-
-func firstInvalidUTF8(p []byte) []byte {
-	for i := 0; i < len(p); {
-		r, n := utf8.DecodeRune(p[i:])
-		if r == utf8.RuneError && n == 1 {
-			return p[i:min(len(p), i+4)]
-		}
-		i += n
-	}
-	return nil
+	return valid, invalid
 }
 
 func firstNonASCII(p []byte) []byte {

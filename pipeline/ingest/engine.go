@@ -50,6 +50,7 @@ type engine struct {
 	cells    []string
 	rowCells []string // a worker's buffer for cells
 	rowASCII bool     // every cell of the row is ASCII (no encoding to check)
+	formulas []formulaCell
 	// scratch of evalMulti
 	listSet, flagSet []bool
 	chosen           []string
@@ -78,8 +79,36 @@ func (e *engine) run() error {
 			break
 		}
 	}
-	e.bindHeader(header)
-	return e.runRows()
+	if over(len(header), e.opt.Limits.Columns) {
+		e.rep.add(Issue{Code: CodeTooManyColumns, Row: e.row, Message: fmt.Sprintf(
+			"the header has %d columns, more than %d (the limit is --max-columns %d); the file was not read further: check that the first row is the header, or raise the limit if the file is genuine",
+			len(header), e.opt.Limits.Columns, e.opt.Limits.Columns)}, true)
+		return nil
+	}
+	if !e.bindHeader(header) {
+		return nil
+	}
+	if err := e.runRows(); err != nil {
+		return err
+	}
+	e.checkRowCount()
+	return nil
+}
+
+// checkRowCount fails a file that gives no respondent to build from: a
+// header without data rows, or (under Quarantine) rows that were all
+// rejected. Either would build empty datasets that look like a survey
+// nobody answered.
+func (e *engine) checkRowCount() {
+	r := e.rep
+	switch {
+	case r.fatal > 0:
+	case r.Rows == 0:
+		r.add(Issue{Code: CodeNoRows, Row: e.row, Message: "the file has a header but no data rows; give one row per respondent"}, true)
+	case r.Quarantine && r.Accepted == 0:
+		r.add(Issue{Code: CodeAllRejected, Message: fmt.Sprintf(
+			"every one of the %d data rows has errors (see the issues above), so there is nothing to build from; correct the file", r.Rows)}, true)
+	}
 }
 
 // sourceFailure books a problem met while reading the header (commitChunk
@@ -111,8 +140,23 @@ func (e *engine) headerIssue(code, col string, it *questionnaire.Item, value, fo
 	e.rep.add(is, Severity(code) == SeverityError)
 }
 
-func (e *engine) bindHeader(header []string) {
+// bindHeader binds the header's columns; it returns false when a column
+// name is over Limits.ColumnNameBytes (the file is not read further).
+func (e *engine) bindHeader(header []string) bool {
 	p := e.p
+	long := false
+	for i, raw := range header {
+		if over(len(raw), e.opt.Limits.ColumnNameBytes) {
+			long = true
+			e.headerIssue(CodeColumnNameTooLong, fmt.Sprintf("#%d", i+1), nil, "",
+				"the name of column %d (%s) is longer than %d bytes (the limit is --max-column-name-bytes %d); check that the first row is the header",
+				i+1, excerpt(raw), e.opt.Limits.ColumnNameBytes, e.opt.Limits.ColumnNameBytes)
+		}
+	}
+	if long {
+		return false
+	}
+	unknown := 0
 	e.ncols = len(header)
 	e.names = make([]string, len(header))
 	e.idCol, e.provCol = -1, -1
@@ -151,8 +195,14 @@ func (e *engine) bindHeader(header []string) {
 				if len(p.ident) > 0 {
 					ident = ", the identifying columns (" + strings.Join(p.ident, ", ") + ")"
 				}
+				// Suggestions cost a comparison with every known column:
+				// only the first few unknown columns get one.
+				hint := ""
+				if unknown++; unknown <= maxSuggestions {
+					hint = e.suggest(name)
+				}
 				e.headerIssue(CodeUnknownColumn, name, nil, "", "column %s is not in the questionnaire%s; allowed are respondent_id, provenance%s and the response columns of the codebook (column)",
-					name, e.suggest(name), ident)
+					name, hint, ident)
 			case !k.accept:
 				e.headerIssue(CodeUnknownColumn, name, k.col.Item, "", "column %s is not a raw column: %s", name, k.hint)
 			default:
@@ -164,7 +214,15 @@ func (e *engine) bindHeader(header []string) {
 		e.headerIssue(CodeMissingID, "respondent_id", nil, "", "the header has no respondent_id column; every row needs a unique, non-empty respondent_id")
 	}
 	e.checkMissing()
+	return true
 }
+
+// maxSuggestions is how many unknown columns get a "did you mean"; names
+// longer than maxSuggestName bytes get none.
+const (
+	maxSuggestions = 5
+	maxSuggestName = 64
+)
 
 func (e *engine) identifying(name string) bool {
 	for _, c := range e.p.ident {
@@ -184,6 +242,9 @@ func (e *engine) itemOf(name string) *questionnaire.Item {
 
 // suggest names the known column closest to a misspelt one.
 func (e *engine) suggest(name string) string {
+	if len(name) > maxSuggestName {
+		return ""
+	}
 	best, dist := "", len(name)/4+2
 	for k := range e.p.known {
 		if d := editDistance(name, k); d < dist || (d == dist && best != "" && k < best) {

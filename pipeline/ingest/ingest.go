@@ -6,7 +6,8 @@
 // # Input
 //
 // CSV in UTF-8 (with or without BOM) or Shift_JIS/CP932, detected from the
-// first 64 KiB (later bytes are checked cell by cell), or the first sheet of
+// first 64 KiB (a few bad bytes there, like any later, are reported cell by
+// cell with their row), or the first sheet of
 // an XLSX workbook (recognised by its content or a .xlsx name), read with
 // excelize's streaming row iterator; XLSX cells are read as displayed, so a
 // year-month stored as an Excel date must be displayed as yyyy/m or
@@ -24,13 +25,20 @@
 // Each problem is an Issue with a stable code, file, row (1-based in the
 // file, the header being row 1; for XLSX the sheet's row number; for CSV the
 // record number, counting blank lines as a spreadsheet does), column (after
-// Mapping), item (printed number), the raw value and a plain English message
-// saying what is allowed. Raw respondent ids and free text are never copied
-// into an issue. Codes (all errors except other_text_without_option):
+// Mapping), item (printed number), the value (as written when it looks like
+// a code, number or date, else masked: see Issue.Value) and a plain English
+// message saying what is allowed. Raw respondent ids, free text and
+// identifying columns are never copied into an issue. Codes (all errors
+// except other_text_without_option, formula_cached_value and repeated_code):
 //
 //	encoding                   file not UTF-8 / Shift_JIS (row 0), or a cell with invalid bytes
 //	xlsx_unreadable            truncated or corrupt workbook (row 0)
 //	csv_syntax                 malformed quoting; reading stops there
+//	xlsx_too_large             a workbook over Limits.XLSXBytes or Limits.XLSXRatio (nothing expanded)
+//	row_too_long               a row over Limits.RowBytes; reading stops there
+//	too_many_columns           a header over Limits.Columns
+//	column_name_too_long       a column name over Limits.ColumnNameBytes
+//	cell_too_long              a cell over Limits.CellBytes (the row is rejected)
 //	missing_id_column          no respondent_id column (or an empty file)
 //	duplicate_column           a column name given twice
 //	unknown_column             a column the questionnaire does not define (with a suggestion),
@@ -50,6 +58,11 @@
 //	conflicting_multi          <id> and its 0/1 columns both given and different
 //	bad_provenance             provenance not collected, reconstructed or synthetic
 //	other_text_without_option  (warning) free text for an option not chosen
+//	formula_without_value      an XLSX cell holding a formula but no saved value (formulas are not evaluated)
+//	no_rows                    a header without data rows
+//	all_rejected               under Quarantine, every data row had errors
+//	repeated_code              (warning) a code given twice in a multi-choice cell (a;a); it counts once
+//	formula_cached_value       (warning) an XLSX formula cell: the value saved with the workbook was used
 //
 // Rows with errors are never emitted. Without Options.Quarantine any error
 // makes Report.Err non-nil and the caller must discard what was emitted;
@@ -129,6 +142,9 @@ type Options struct {
 	BatchSize int
 	// Mem allocates the records (default memory.DefaultAllocator).
 	Mem memory.Allocator
+	// Limits bound the work a hostile or broken file can cause (zero
+	// fields: DefaultLimits).
+	Limits Limits
 	// Order lists pairs of year_month items, by printed number, whose first
 	// must not be later than the second (code start_after_end); the build
 	// passes the date_order rules of the year's survey.yaml.
@@ -155,6 +171,7 @@ func (o Options) withDefaults(q *questionnaire.Questionnaire) Options {
 	if o.Mem == nil {
 		o.Mem = memory.DefaultAllocator
 	}
+	o.Limits = o.Limits.withDefaults()
 	return o
 }
 
@@ -188,7 +205,14 @@ func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(ar
 		return nil, fmt.Errorf("ingest: %s: %w", path, perr)
 	}
 	s := sniff(prefix, perr == io.EOF, isXLSXName(path))
-	return read(p, path, s, opt, emit, br, func() (*excelize.File, error) { return excelize.OpenFile(path) })
+	return read(p, path, s, opt, emit, br, func() (*excelize.File, map[int][]formulaCell, error) {
+		forms, err := prepareXLSXFile(path, opt.Limits)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := excelize.OpenFile(path)
+		return f, forms, err
+	})
 }
 
 // Parse is Read for a file held in memory; name is the file name used in
@@ -202,8 +226,13 @@ func Parse(q *questionnaire.Questionnaire, name string, data []byte, opt Options
 	}
 	prefix := data[:min(len(data), sniffSize)]
 	s := sniff(prefix, len(prefix) == len(data), isXLSXName(name))
-	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, error) {
-		return excelize.OpenReader(bytes.NewReader(data))
+	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, map[int][]formulaCell, error) {
+		forms, err := prepareXLSX(bytes.NewReader(data), int64(len(data)), opt.Limits)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		return f, forms, err
 	})
 }
 
@@ -211,17 +240,21 @@ func isXLSXName(name string) bool {
 	return strings.EqualFold(filepath.Ext(name), ".xlsx")
 }
 
-func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, error)) (*Report, error) {
+func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, map[int][]formulaCell, error)) (*Report, error) {
 	rep := newReport(name, opt)
 	rep.Encoding = s.name
 	var src source
 	switch s.kind {
 	case kindBad:
+		looks := "it looks like " + s.guess
+		if s.unsure {
+			looks = "it may be " + s.guess
+		}
 		rep.add(Issue{Code: CodeEncoding, Value: s.value, Message: fmt.Sprintf(
-			"the file is not UTF-8 or Shift_JIS: it looks like %s; save it as CSV UTF-8, CSV (Shift_JIS) or XLSX", s.guess)}, true)
+			"the file is not UTF-8 or Shift_JIS: %s; save it as CSV UTF-8, CSV (Shift_JIS) or XLSX", looks)}, true)
 		return rep, nil
 	case kindXLSX:
-		x, err := openXLSX(openXLSXFile)
+		x, err := openXLSX(openXLSXFile, opt.Limits)
 		if err != nil {
 			se := err.(*sourceError)
 			rep.add(Issue{Code: se.code, Message: se.msg}, true)
@@ -232,9 +265,9 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 		if _, err := io.CopyN(io.Discard, r, int64(len(bomUTF8))); err != nil {
 			return nil, fmt.Errorf("ingest: %s: %w", name, err)
 		}
-		src = newCSVSource(r, s.kind)
+		src = newCSVSource(r, s.kind, opt.Limits)
 	default:
-		src = newCSVSource(r, s.kind)
+		src = newCSVSource(r, s.kind, opt.Limits)
 	}
 	// This engine reads the header and the rows and books them; the rows
 	// are evaluated by its workers (runRows), each with its own row state.

@@ -306,6 +306,7 @@ func TestTotalsCompleteWhenCapped(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		b.WriteString("r" + itoa(i) + ",z,,,x,,,,,,,\n") // unknown_code and not_integer per row
 	}
+	b.WriteString("good,a,,,,,,,,,,\n") // one row to build from (all rejected is an error)
 	res := readWith(t, q, Options{MaxIssues: 3, Quarantine: true}, func(o Options, emit func(arrow.Record) error) (*Report, error) {
 		return Parse(q, "dir/capped.csv", []byte(b.String()), o, emit)
 	})

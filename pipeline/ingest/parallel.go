@@ -27,6 +27,8 @@ import (
 type rowIn struct {
 	row, n int // row number in the file, data row number (pseudonym)
 	cells  int // number of cells; they follow the previous row's in chunk.ends
+	// formulas are the row's formula cells (XLSX; nil for almost every row).
+	formulas []formulaCell
 }
 
 // rowOut is one evaluated row, for commit.
@@ -135,7 +137,7 @@ func (e *engine) readChunks(work, order chan<- *chunk) {
 			c.text = append(c.text, cell...)
 			c.ends = append(c.ends, uint32(len(c.text)))
 		}
-		c.rows = append(c.rows, rowIn{row: row, n: e.n, cells: len(cells)})
+		c.rows = append(c.rows, rowIn{row: row, n: e.n, cells: len(cells), formulas: e.src.formulas(row)})
 		if len(c.rows) == size {
 			send()
 			c = newChunk()
@@ -191,7 +193,7 @@ func (e *engine) evalChunk(c *chunk, fatal bool) {
 			k++
 		}
 		e.rowCells = cells
-		e.row, e.n, e.cells = r.row, r.n, cells
+		e.row, e.n, e.cells, e.formulas = r.row, r.n, cells, r.formulas
 		e.rowASCII = isASCII(c.text[rowStart:start])
 		rowStart = start
 		id, dupAt := e.eval()

@@ -22,7 +22,8 @@ const (
 )
 
 // Issue codes. Each code has one severity: every code is an error except
-// CodeOtherTextWithoutOption, which is a warning.
+// CodeOtherTextWithoutOption, CodeFormulaCachedValue and CodeRepeatedCode,
+// which are warnings.
 const (
 	// File-level codes: nothing of the file can be used (even under Quarantine).
 	CodeEncoding       = "encoding"        // not UTF-8 / Shift_JIS (whole file, row 0), or a cell with invalid bytes (row-level)
@@ -32,6 +33,13 @@ const (
 	CodeDuplicateCol   = "duplicate_column"
 	CodeUnknownColumn  = "unknown_column" // header (row 1); a blank-named column holding a value (row-level)
 	CodeMissingColumn  = "missing_column"
+	// Limits (Options.Limits): the file is not read further.
+	CodeXLSXTooLarge      = "xlsx_too_large"       // the workbook expands beyond Limits.XLSXBytes or Limits.XLSXRatio
+	CodeRowTooLong        = "row_too_long"         // a row beyond Limits.RowBytes; reading stops there
+	CodeTooManyColumns    = "too_many_columns"     // a header beyond Limits.Columns
+	CodeColumnNameTooLong = "column_name_too_long" // a column name beyond Limits.ColumnNameBytes
+	CodeNoRows            = "no_rows"              // a header and no data row
+	CodeAllRejected       = "all_rejected"         // under Quarantine, every data row had errors
 
 	// Row-level codes: the row is rejected (Quarantine) or the read fails.
 	CodeEmptyID                = "empty_id"
@@ -47,6 +55,10 @@ const (
 	CodeNotAsked               = "not_asked"
 	CodeBadFlag                = "bad_flag"
 	CodeConflictingMulti       = "conflicting_multi"
+	CodeCellTooLong            = "cell_too_long" // a cell beyond Limits.CellBytes
+	CodeFormulaWithoutValue    = "formula_without_value"
+	CodeFormulaCachedValue     = "formula_cached_value" // warning: the value saved with the workbook was used
+	CodeRepeatedCode           = "repeated_code"        // warning: a code given twice in a multi-choice cell (a;a)
 	CodeBadProvenance          = "bad_provenance"
 	CodeOtherTextWithoutOption = "other_text_without_option" // warning
 	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated
@@ -54,7 +66,8 @@ const (
 
 // Severity returns the severity of an issue code.
 func Severity(code string) string {
-	if code == CodeOtherTextWithoutOption || code == CodeIssuesTruncated {
+	switch code {
+	case CodeOtherTextWithoutOption, CodeIssuesTruncated, CodeFormulaCachedValue, CodeRepeatedCode:
 		return SeverityWarning
 	}
 	return SeverityError
@@ -70,8 +83,13 @@ type Issue struct {
 	Row    int
 	Column string // column name as in the header (after Mapping); empty for whole-file problems
 	Item   string // printed item number ("1.5"); empty when the column belongs to no item
-	// Value is the raw value. Free text and respondent ids are never
-	// copied here (they must not reach processed/); their Value is empty.
+	// Value is the value as written when it looks like a code, number or
+	// date, else a masked excerpt (its shape and length: "xxxx@xxxxxxx.xx
+	// (masked, 15 characters)"), so that a name, e-mail address or phone
+	// number typed into the wrong column never reaches an output; at most
+	// maxEcho characters. Free text, identifying columns and respondent ids
+	// are never copied here at all; their Value is empty. Messages quote
+	// values the same way.
 	Value   string
 	Message string // plain English, saying what is allowed
 }
@@ -132,7 +150,8 @@ func newReport(file string, opt Options) *Report {
 func (r *Report) add(is Issue, fatal bool) {
 	is.Severity = Severity(is.Code)
 	is.File = r.File
-	is.Value = clean(is.Value)
+	is.Value = excerpt(is.Value)
+	is.Column = excerpt(is.Column)
 	r.Totals[is.Code]++
 	if is.Severity == SeverityError {
 		r.errors++

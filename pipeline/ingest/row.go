@@ -5,13 +5,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
 // issue records a problem of the current row.
 func (e *engine) issue(code, col string, it *questionnaire.Item, value, format string, args ...any) {
-	is := Issue{Code: code, Row: e.row, Column: col, Value: value, Message: fmt.Sprintf(format, args...)}
+	is := Issue{Code: code, Row: e.row, Column: col, Value: mask(value), Message: fmt.Sprintf(format, args...)}
 	if it != nil {
 		is.Item = it.Number
 	}
@@ -159,20 +161,44 @@ func (e *engine) checkShape() bool {
 		n = e.ncols
 	}
 	if n > e.ncols || (n < e.ncols && e.src.strict()) {
-		e.issue(CodeRaggedRow, "", nil, fmt.Sprintf("%d cells", n),
+		e.issue(CodeRaggedRow, "", nil, "",
 			"the row has %d cells but the header has %d; every row needs one cell per column (quote cells that hold commas)", n, e.ncols)
+		e.issues[len(e.issues)-1].Value = fmt.Sprintf("%d cells", n) // a count, not a respondent's value
 		return false
 	}
 	ok := true
+	for _, f := range e.formulas {
+		ref, _ := excelize.CoordinatesToCellName(f.col+1, e.row)
+		col, value := fmt.Sprintf("#%d", f.col+1), ""
+		if f.col < len(e.names) {
+			col = e.colName(f.col)
+		}
+		if f.col < len(e.cells) {
+			value = e.cells[f.col]
+		}
+		if !f.hasValue {
+			e.issue(CodeFormulaWithoutValue, col, e.itemOf(col), "",
+				"cell %s holds a formula without a saved value, so its answer is unknown (formulas are not evaluated); open the workbook in Excel and save it, or replace the formula by its value", ref)
+			ok = false
+			continue
+		}
+		e.issue(CodeFormulaCachedValue, col, e.itemOf(col), value,
+			"cell %s holds a formula; the value saved with the workbook was used (formulas are not evaluated)", ref)
+	}
+	for i, c := range e.cells {
+		if over(len(c), e.opt.Limits.CellBytes) {
+			e.issue(CodeCellTooLong, e.colName(i), e.itemOf(e.names[i]), c,
+				"the cell holds %d bytes, more than %d (the limit is --max-cell-bytes %d)", len(c), e.opt.Limits.CellBytes, e.opt.Limits.CellBytes)
+			e.cells[i] = ""
+			ok = false
+		}
+	}
 	for i, c := range e.cells {
 		if e.rowASCII {
 			break // ASCII is valid UTF-8 and Shift_JIS
 		}
 		if msg, bad := e.src.badEncoding(c); bad {
-			col := e.names[i]
-			if col == "" {
-				col = fmt.Sprintf("#%d", i+1)
-			}
+			col := e.colName(i)
 			e.issue(CodeEncoding, col, e.itemOf(col), "", "%s", msg)
 			e.cells[i] = ""
 			ok = false
@@ -185,6 +211,14 @@ func (e *engine) checkShape() bool {
 		}
 	}
 	return ok
+}
+
+// colName names raw column i in an issue: its header name, or #i+1.
+func (e *engine) colName(i int) string {
+	if e.names[i] == "" {
+		return fmt.Sprintf("#%d", i+1)
+	}
+	return e.names[i]
 }
 
 // evalMeta checks respondent_id and provenance; it returns the id to check
@@ -360,7 +394,7 @@ func (e *engine) unknownCode(qu *question, col, value string, bad []string) {
 func quoteList(vs []string) string {
 	q := make([]string, len(vs))
 	for i, v := range vs {
-		q[i] = fmt.Sprintf("%q", v)
+		q[i] = show(v)
 	}
 	return strings.Join(q, ", ")
 }
@@ -395,7 +429,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 			e.listSet = slices.Grow(e.listSet[:0], n)[:n]
 			listSet = e.listSet
 			clear(listSet)
-			var bad []string
+			var bad, twice []string
 			for rest, more := strings.ReplaceAll(fold(raw), "；", ";"), true; more; {
 				var part string
 				part, rest, more = strings.Cut(rest, ";")
@@ -405,6 +439,9 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 				}
 				code := e.norm(qu.name, part)
 				if j, ok := qu.code(code); ok {
+					if listSet[j] {
+						twice = append(twice, qu.codes[j])
+					}
 					listSet[j] = true
 				} else {
 					bad = append(bad, part)
@@ -414,6 +451,10 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 				e.unknownCode(qu, qu.name, raw, bad)
 				r.bad = true
 				return
+			}
+			if len(twice) > 0 {
+				e.issue(CodeRepeatedCode, qu.name, qu.item, raw,
+					"%s is given more than once in %s; a code counts once (write each chosen code once)", strings.Join(twice, ", "), show(raw))
 			}
 		}
 	}
@@ -437,7 +478,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 			case "0":
 				flagsGiven = true
 			default:
-				e.issue(CodeBadFlag, col, qu.item, e.raw(f), "a 0/1 column holds 1 (chosen), 0 (not chosen) or blank, not %q", v)
+				e.issue(CodeBadFlag, col, qu.item, e.raw(f), "a 0/1 column holds 1 (chosen), 0 (not chosen) or blank, not %s", show(v))
 				r.bad = true
 			}
 		}
@@ -535,13 +576,13 @@ func (e *engine) evalNumber(qu *question, r *qres) {
 		n, ok := parseInt(v)
 		if !ok {
 			e.issue(CodeNotInteger, qu.name, qu.item, raw,
-				"%q is not a whole number; allowed: a whole number %s (full-width digits are accepted)%s, or blank / NA for no answer",
-				raw, rangeText(qu.min, qu.max), e.codedHint(qu))
+				"%s is not a whole number; allowed: a whole number %s (full-width digits are accepted)%s, or blank / NA for no answer",
+				show(raw), rangeText(qu.min, qu.max), e.codedHint(qu))
 			r.bad = true
 			return
 		}
 		if (qu.min != nil && n < int64(*qu.min)) || (qu.max != nil && n > int64(*qu.max)) || n < -1<<31 || n > 1<<31-1 {
-			e.issue(CodeOutOfRange, qu.name, qu.item, raw, "%s is out of range; allowed: a whole number %s", v, rangeText(qu.min, qu.max))
+			e.issue(CodeOutOfRange, qu.name, qu.item, raw, "%s is out of range; allowed: a whole number %s", show(v), rangeText(qu.min, qu.max))
 			r.bad = true
 			return
 		}
@@ -555,8 +596,8 @@ func (e *engine) evalNumber(qu *question, r *qres) {
 		if ok {
 			why = fmt.Sprintf("has month %d (months are 1-12)", month)
 		}
-		e.issue(CodeBadYearMonth, qu.name, qu.item, raw, "%q %s; allowed: 2014-05, 2014/5 or 2014年5月 (full-width digits are accepted)%s, or blank / NA for no answer",
-			raw, why, e.codedHint(qu))
+		e.issue(CodeBadYearMonth, qu.name, qu.item, raw, "%s %s; allowed: 2014-05, 2014/5 or 2014年5月 (full-width digits are accepted)%s, or blank / NA for no answer",
+			show(raw), why, e.codedHint(qu))
 		r.bad = true
 		return
 	}
@@ -596,7 +637,7 @@ func (e *engine) evalExtra(ex *rowExtra) {
 				}
 			} else {
 				e.issue(CodeUnknownCode, ex.codedName, ex.item, e.raw(ex.rawCoded),
-					"%q is not a coded category of item %s row %s; allowed: %s, or blank for none", v, ex.item.Number, ex.row, allowedCodes(ex.coded))
+					"%s is not a coded category of item %s row %s; allowed: %s, or blank for none", show(v), ex.item.Number, ex.row, allowedCodes(ex.coded))
 			}
 		}
 	}

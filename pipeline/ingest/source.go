@@ -25,6 +25,8 @@ type source interface {
 	// badEncoding reports whether a cell holds bytes the detected encoding
 	// does not allow, and says what.
 	badEncoding(cell string) (string, bool)
+	// formulas returns the formula cells of a row (XLSX).
+	formulas(row int) []formulaCell
 	close()
 }
 
@@ -40,23 +42,32 @@ func (e *sourceError) Error() string { return e.msg }
 // csvSource reads CSV in UTF-8 or Shift_JIS, decoding as it goes.
 type csvSource struct {
 	r       *csv.Reader
+	lim     *limitReader
 	sjis    bool
 	row     int // row number of the last record
 	endLine int // line the last record ended on
 }
 
-func newCSVSource(r io.Reader, kind fileKind) *csvSource {
+func newCSVSource(r io.Reader, kind fileKind, l Limits) *csvSource {
 	if kind == kindSJIS {
 		r = transform.NewReader(r, japanese.ShiftJIS.NewDecoder())
 	}
-	cr := csv.NewReader(r)
+	lim := &limitReader{r: r, max: l.RowBytes}
+	cr := csv.NewReader(lim)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return &csvSource{r: cr, sjis: kind == kindSJIS}
+	return &csvSource{r: cr, lim: lim, sjis: kind == kindSJIS}
 }
 
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.r.Read()
+	s.lim.reset()
+	if errors.Is(err, errRowTooLong) {
+		row := s.row + 1
+		return nil, row, &sourceError{code: CodeRowTooLong, row: row, msg: fmt.Sprintf(
+			"row %d is longer than %d bytes (the limit is --max-row-bytes %d); the rest of the file was not read: check the quoting (an unclosed quote makes the rest of the file one cell), or raise the limit if the file is genuine",
+			row, s.lim.max, s.lim.max)}
+	}
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -101,22 +112,33 @@ func (s *csvSource) badEncoding(cell string) (string, bool) {
 
 func (s *csvSource) close() {}
 
+func (s *csvSource) formulas(int) []formulaCell { return nil }
+
 // xlsxSource reads the first sheet of a workbook with excelize's streaming
 // row iterator. Cells are read as displayed (number formats applied).
 type xlsxSource struct {
 	f    *excelize.File
 	rows *excelize.Rows
 	row  int
+	lim  Limits
+	// forms are the sheet's formula cells by row (nil: none).
+	forms map[int][]formulaCell
 }
 
+func (s *xlsxSource) formulas(row int) []formulaCell { return s.forms[row] }
+
 // openXLSX opens a workbook; a corrupt one gives a *sourceError.
-func openXLSX(open func() (*excelize.File, error)) (src *xlsxSource, err error) {
+func openXLSX(open func() (*excelize.File, map[int][]formulaCell, error), lim Limits) (src *xlsxSource, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			src, err = nil, &sourceError{code: CodeXLSXUnreadable, msg: fmt.Sprintf("the XLSX file is corrupt (%v); open and save it again in Excel, or export it as CSV", p)}
 		}
 	}()
-	f, err := open()
+	f, forms, err := open()
+	var se *sourceError
+	if errors.As(err, &se) {
+		return nil, se
+	}
 	if err != nil {
 		return nil, &sourceError{code: CodeXLSXUnreadable, msg: fmt.Sprintf(
 			"the file cannot be read as an XLSX workbook (%v); it may be truncated or damaged: copy it again, or export it as CSV", err)}
@@ -131,7 +153,7 @@ func openXLSX(open func() (*excelize.File, error)) (src *xlsxSource, err error) 
 		f.Close()
 		return nil, &sourceError{code: CodeXLSXUnreadable, msg: fmt.Sprintf("the first sheet %q of the XLSX workbook cannot be read (%v); it may be truncated or damaged", sheets[0], err)}
 	}
-	return &xlsxSource{f: f, rows: rows}, nil
+	return &xlsxSource{f: f, rows: rows, lim: lim, forms: forms}, nil
 }
 
 func (s *xlsxSource) next() (cells []string, row int, err error) {
@@ -153,6 +175,15 @@ func (s *xlsxSource) next() (cells []string, row int, err error) {
 	if err != nil {
 		return nil, s.row, &sourceError{code: CodeXLSXUnreadable, row: s.row,
 			msg: fmt.Sprintf("the XLSX sheet cannot be read at row %d (%v); the rest of the file was not read", s.row, err)}
+	}
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	if over(n, s.lim.RowBytes) {
+		return nil, s.row, &sourceError{code: CodeRowTooLong, row: s.row, msg: fmt.Sprintf(
+			"row %d holds %d bytes, more than %d (the limit is --max-row-bytes %d); the rest of the file was not read",
+			s.row, n, s.lim.RowBytes, s.lim.RowBytes)}
 	}
 	return cells, s.row, nil
 }

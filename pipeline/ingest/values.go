@@ -1,10 +1,12 @@
 package ingest
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -129,17 +131,99 @@ func latestYearMonth(q *questionnaire.Questionnaire, year int) (int, string) {
 
 func formatYM(ym int) string { return fmt.Sprintf("%04d-%02d", ym/12, ym%12+1) }
 
-// maxValueLen caps the raw values copied into issues.
-const maxValueLen = 200
+// maxEcho caps the characters of any value or name copied into an issue or
+// its message: a longer one is cut, with its length and a short hash so that
+// two long values can still be told apart.
+const maxEcho = 64
 
-// clean makes a value safe to store: valid UTF-8, at most maxValueLen characters.
-func clean(v string) string {
-	v = strings.ToValidUTF8(v, "\uFFFD")
-	if utf8.RuneCountInString(v) > maxValueLen {
-		r := []rune(v)
-		v = string(r[:maxValueLen]) + "…"
+// excerpt makes a value safe to store and print: valid UTF-8, at most
+// maxEcho characters; a longer value keeps its first maxEcho/2 characters and
+// says its length in bytes and the start of its SHA-256. It does not mask:
+// use it for names (columns, files), mask for what a respondent wrote.
+func excerpt(v string) string {
+	if len(v) <= maxEcho || (len(v) <= 4*maxEcho && utf8.RuneCountInString(v) <= maxEcho) {
+		return strings.ToValidUTF8(v, "\uFFFD")
 	}
-	return v
+	sum := sha256.Sum256([]byte(v))
+	head := []rune(strings.ToValidUTF8(v[:min(len(v), 4*maxEcho)], "\uFFFD"))
+	return fmt.Sprintf("%s… (%d bytes, sha256 %x)", string(head[:min(len(head), maxEcho/2)]), len(v), sum[:4])
+}
+
+// codeLike reports whether v (a cell as written) may be echoed as it is: it
+// looks like an attempt at a code, number or date: at most 16 bytes of
+// lower-case ASCII letters, digits and _ ; - / . + or 年月 after folding
+// full-width characters, at most two upper-case letters and then no lower-case one (A, NA), no space,
+// no @ and fewer than seven digits. Anything else may be a name, an e-mail
+// address or a phone number typed into the wrong column, and is masked.
+func codeLike(v string) bool {
+	v = fold(v)
+	if len(v) > 16 {
+		return false
+	}
+	upper, lower, digits := 0, 0, 0
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower++
+		case r >= 'A' && r <= 'Z':
+			if upper++; upper > 2 {
+				return false
+			}
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("_;-/.+年月", r):
+		default:
+			return false
+		}
+	}
+	return digits < 7 && (upper == 0 || lower == 0)
+}
+
+// mask returns what of a respondent's value may be echoed: the value itself
+// when codeLike, else its shape (letters as x, digits as 9, other characters
+// as *, punctuation kept; at most 16 characters) and its length, so that the
+// message still tells "a phone number in a choice column" without copying it.
+func mask(v string) string {
+	if v == "" || codeLike(v) {
+		return strings.ToValidUTF8(v, "\uFFFD")
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range v {
+		if n == 16 {
+			b.WriteString("…")
+			break
+		}
+		n++
+		switch {
+		case unicode.IsDigit(r):
+			b.WriteByte('9')
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			b.WriteByte('x')
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case r < utf8.RuneSelf && unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('*')
+		}
+	}
+	fmt.Fprintf(&b, " (masked, %d characters", utf8.RuneCountInString(v))
+	if len(v) > maxEcho {
+		sum := sha256.Sum256([]byte(v))
+		fmt.Fprintf(&b, ", sha256 %x", sum[:4])
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// show quotes a respondent's value for a message: "v" when it may be echoed,
+// its mask otherwise.
+func show(v string) string {
+	if codeLike(v) {
+		return fmt.Sprintf("%q", v)
+	}
+	return mask(v)
 }
 
 // allowedCodes lists codes for a message: "a, b or mixed".
@@ -153,16 +237,17 @@ func allowedCodes(codes []string) string {
 	return strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
 }
 
+// rangeText states the whole numbers an integer answer allows: the item's
+// min and max, within int32 (the column's type).
 func rangeText(min, max *int) string {
-	switch {
-	case min != nil && max != nil:
-		return fmt.Sprintf("between %d and %d", *min, *max)
-	case min != nil:
-		return fmt.Sprintf("%d or more", *min)
-	case max != nil:
-		return fmt.Sprintf("%d or less", *max)
+	lo, hi := int64(-1<<31), int64(1<<31-1)
+	if min != nil && int64(*min) > lo {
+		lo = int64(*min)
 	}
-	return fmt.Sprintf("between %d and %d", int64(-1<<31), int64(1<<31-1))
+	if max != nil && int64(*max) < hi {
+		hi = int64(*max)
+	}
+	return fmt.Sprintf("between %d and %d", lo, hi)
 }
 
 // editDistance is the Levenshtein distance of a and b (bytes).
