@@ -461,7 +461,7 @@ func TestAuditRepeatedCounts(t *testing.T) {
 	if f.Kind != FindRepeatedCounts || !slices.Equal(f.Tables, []string{"2.15", "3.3"}) || !strings.Contains(f.MessageEN, "(22, 52, 90)") {
 		t.Errorf("finding = %+v", f)
 	}
-	if run := longestCommonRun([]int64{1, 2, 3, -1, 4}, []int64{9, 2, 3, -1, 4}); !slices.Equal(run, []int64{2, 3}) {
-		t.Errorf("longestCommonRun = %v, want [2 3] (a lost count breaks a run)", run)
+	if run, ia, ib := longestCommonRun([]int64{1, 2, 3, -1, 4}, []int64{9, 9, 2, 3, -1, 4}); !slices.Equal(run, []int64{2, 3}) || ia != 1 || ib != 2 {
+		t.Errorf("longestCommonRun = %v at %d, %d; want [2 3] at 1, 2 (a lost count breaks a run)", run, ia, ib)
 	}
 }

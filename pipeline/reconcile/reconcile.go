@@ -3,8 +3,10 @@
 //
 // A cell matches, mismatches, was lost in the extraction (nothing to compare;
 // the note says what was computed and what other numbers imply), or is
-// inconsistent in the report itself: a mismatch the audit of the report
-// explains. Any other mismatch is unexplained and fails the build.
+// inconsistent in the report itself: a mismatch in a cell (a count, or a
+// table's N) that a warning of the audit of the report names. Any other
+// mismatch, even in a table the audit finds fault with elsewhere, is
+// unexplained and fails the build.
 package reconcile
 
 import (
@@ -55,13 +57,18 @@ func Compare(pub *published.Set, computed []aggregate.Row, findings []published.
 	for _, r := range computed {
 		comp[key{r.TableKey, r.RowNo}] = r
 	}
-	explained := map[string][]string{} // table -> audit findings that say it is inconsistent
+	// A mismatch is explained only by a warning that names its cell (or its
+	// table's N): a finding elsewhere in the same table explains nothing.
+	explained := map[key][]string{} // cell -> audit findings that say it is inconsistent
 	for _, f := range findings {
 		if f.Severity != published.SevWarning || f.Kind == published.FindTypeMismatch {
 			continue
 		}
-		for _, t := range f.Tables {
-			explained[t] = append(explained[t], f.ID+" "+f.Kind)
+		for _, c := range f.Cells {
+			k := key{c.Table, c.Row}
+			if id := f.ID + " " + f.Kind; !slices.Contains(explained[k], id) {
+				explained[k] = append(explained[k], id)
+			}
 		}
 	}
 	var out []Row
@@ -72,13 +79,13 @@ func Compare(pub *published.Set, computed []aggregate.Row, findings []published.
 		if ok {
 			nComputed = &first.N
 		}
-		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[spec.Key]))
+		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[key{spec.Key, 0}]))
 		for _, e := range entries {
 			var c *int64
 			if r, ok := comp[key{e.TableKey, e.RowNo}]; ok {
 				c = &r.Count
 			}
-			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[e.TableKey]))
+			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[key{e.TableKey, e.RowNo}]))
 		}
 	}
 	return out
@@ -107,7 +114,7 @@ func judge(table string, row int, code string, printed published.Number, inferre
 		r.Status = Match
 	case len(explained) > 0:
 		r.Status = Inconsistent
-		r.Note = fmt.Sprintf("printed %d, computed %d; the report contradicts itself here (audit %s)", printed.Value, *computed, strings.Join(slices.Compact(explained), ", "))
+		r.Note = fmt.Sprintf("printed %d, computed %d; the report contradicts itself here (audit %s)", printed.Value, *computed, strings.Join(explained, ", "))
 	default:
 		r.Status = Mismatch
 		r.Note = fmt.Sprintf("printed %d, computed %d", printed.Value, *computed)

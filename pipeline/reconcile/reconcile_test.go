@@ -3,6 +3,7 @@ package reconcile
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,5 +114,62 @@ func TestCheckPassesWhenAllExplained(t *testing.T) {
 	rows := Compare(set, computedFrom(set)[1:], set.Audit())
 	if err := Check(rows); err == nil || !strings.Contains(err.Error(), "not computed") {
 		t.Errorf("missing computed row: Check = %v", err)
+	}
+}
+
+// A wrong count in a table the audit finds fault with elsewhere is not
+// excused: 1.2's row 1 (7 > N 6) is a warning of the audit, row 2 and the N
+// are not named by it.
+func TestMismatchBesideUnrelatedFinding(t *testing.T) {
+	set := fixture(t)
+	findings := set.Audit()
+	var named []published.Cell
+	for _, f := range findings {
+		if f.Severity == published.SevWarning && slices.Contains(f.Tables, "1.2") {
+			named = append(named, f.Cells...)
+		}
+	}
+	if !slices.Contains(named, published.Cell{Table: "1.2", Row: 1}) || slices.Contains(named, published.Cell{Table: "1.2", Row: 2}) {
+		t.Fatalf("fixture: the audit's warnings on 1.2 name %v; want row 1 and not row 2", named)
+	}
+	for _, tc := range []struct {
+		name   string
+		row    int    // the row made wrong (0: N)
+		status string // of that cell
+	}{
+		{"named cell", 1, Inconsistent},
+		{"other row of the same table", 2, Mismatch},
+		{"N of the same table", 0, Mismatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			computed := computedFrom(set)
+			for i := range computed {
+				if computed[i].TableKey != "1.2" {
+					continue
+				}
+				if tc.row == 0 {
+					computed[i].N++
+				} else if computed[i].RowNo == tc.row {
+					computed[i].Count++
+				}
+			}
+			rows := Compare(set, computed, findings)
+			var got Row
+			for _, r := range rows {
+				if r.TableKey == "1.2" && r.RowNo == tc.row {
+					got = r
+				}
+			}
+			if got.Status != tc.status {
+				t.Errorf("1.2 row %d: %s (%s), want %s", tc.row, got.Status, got.Note, tc.status)
+			}
+			err := Check(rows)
+			if tc.status == Mismatch && !errors.Is(err, ErrUnexplained) {
+				t.Errorf("Check = %v, want the unexplained mismatch to fail", err)
+			}
+			if tc.status == Inconsistent && err != nil {
+				t.Errorf("Check = %v, want nil (the audit names the cell)", err)
+			}
+		})
 	}
 }
