@@ -79,7 +79,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	}
 	// Batches are released by every sink when done: their buffers go back to
 	// the pool for the next ones.
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: p.DateOrder(), BatchSize: batch, Mem: columnar.Pool}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: p.DateOrder(), BatchSize: batch, Mem: columnar.Pool,
+		AdvisoryRouting: p.Fielding.Routing == survey.RoutingAdvisory}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
@@ -279,6 +280,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		return err
 	}
 	rec := reconcile.Compare(pub, rows, in.Findings)
+	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
 	in.Reconciliation = rec
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()

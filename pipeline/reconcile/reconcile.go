@@ -122,6 +122,41 @@ func judge(table string, row int, code string, printed published.Number, inferre
 	return r
 }
 
+// NoteSkipped says, on the N of every table of a follow-up that respondents
+// answered although its routing skipped them (skipped: item number → answers
+// kept, ingest.Report.SkippedAnswered; a paper form's advisory routing), how
+// many such answers the computed N holds and what base the report used.
+func NoteSkipped(rows []Row, pub *published.Set, skipped map[string]int) {
+	for i := range rows {
+		r := &rows[i]
+		if r.RowNo != 0 {
+			continue
+		}
+		spec := pub.Spec(r.TableKey)
+		if spec == nil || spec.Base != published.BaseAsked || skipped[spec.Item] == 0 {
+			continue
+		}
+		k := int64(skipped[spec.Item])
+		note := fmt.Sprintf("%d answers from respondents the routing of %s skipped are kept and counted (advisory routing: a paper form; processed/validation, code answered_when_skipped)", k, spec.Item)
+		if r.Computed != nil {
+			note = fmt.Sprintf("computed %d = %d asked by the routing + %s", *r.Computed, *r.Computed-k, note)
+		}
+		switch {
+		case r.Published == nil:
+		case r.Computed != nil && *r.Published == *r.Computed:
+			note += fmt.Sprintf("; the report's base is the same %d: it counts them too", *r.Published)
+		case r.Computed != nil && *r.Published == *r.Computed-k:
+			note += fmt.Sprintf("; the report's base, %d, is only those asked", *r.Published)
+		default:
+			note += fmt.Sprintf("; the report prints N = %d", *r.Published)
+		}
+		if r.Note != "" {
+			note = r.Note + "; " + note
+		}
+		r.Note = note
+	}
+}
+
 // Check returns an error listing every unexplained mismatch, or nil.
 func Check(rows []Row) error {
 	var bad []string

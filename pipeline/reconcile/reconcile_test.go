@@ -173,3 +173,41 @@ func TestMismatchBesideUnrelatedFinding(t *testing.T) {
 		})
 	}
 }
+
+// Under advisory routing the N of a follow-up's table says how many answers
+// came from respondents the routing skipped, and what base the report used.
+func TestNoteSkipped(t *testing.T) {
+	set := fixture(t)
+	for _, tc := range []struct {
+		name     string
+		computed int64 // N computed for 1.2 (printed 6)
+		want     string
+	}{
+		{"report counts them", 6, "computed 6 = 4 asked by the routing + 2 answers from respondents the routing of 1.2 skipped are kept and counted (advisory routing: a paper form; processed/validation, code answered_when_skipped); the report's base is the same 6: it counts them too"},
+		{"report counts only those asked", 8, "computed 8 = 6 asked by the routing + 2 answers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			computed := computedFrom(set)
+			for i := range computed {
+				if computed[i].TableKey == "1.2" {
+					computed[i].N = tc.computed
+				}
+			}
+			rows := Compare(set, computed, set.Audit())
+			NoteSkipped(rows, set, map[string]int{"1.2": 2})
+			for _, r := range rows {
+				switch {
+				case r.TableKey == "1.2" && r.RowNo == 0:
+					if !strings.Contains(r.Note, tc.want) {
+						t.Errorf("N(1.2) note %q, want %q", r.Note, tc.want)
+					}
+					if tc.computed == 8 && !strings.Contains(r.Note, "the report's base, 6, is only those asked") {
+						t.Errorf("N(1.2) note %q does not say the report's base is those asked", r.Note)
+					}
+				case r.RowNo == 0 && strings.Contains(r.Note, "routing"):
+					t.Errorf("%s: note %q, but only 1.2 has answers the routing skipped", r.TableKey, r.Note)
+				}
+			}
+		})
+	}
+}
