@@ -270,6 +270,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		return nil
 	}
 	rows := counter.Rows()
+	rec := reconcile.Compare(pub, rows, in.Findings)
+	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
+	if p.Data.Responses == survey.RowsReconstructed {
+		reconcile.MarkChosen(rec)
+	}
+	reconcile.SetBases(rows, rec)
 	in.Frequencies = rows
 	freq := aggregate.FrequenciesRecord(mem, rows)
 	defer freq.Release()
@@ -279,8 +285,6 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
 		return err
 	}
-	rec := reconcile.Compare(pub, rows, in.Findings)
-	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
 	in.Reconciliation = rec
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()

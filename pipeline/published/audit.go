@@ -294,8 +294,8 @@ func (s *Set) Audit() []Finding {
 			e := s.Entries[idx]
 			if e.Count.Status() == StatusLost {
 				nums := fmt.Sprintf("row %d (%s): lost", e.RowNo, e.LabelJA)
-				ja := fmt.Sprintf("表 %s (%s) %d行目「%s」の回答数が抽出時に欠落", e.TableKey, t.citeJA(), e.RowNo, e.LabelJA)
-				en := fmt.Sprintf("Table %s (%s) row %d (%s): the count was lost in the extraction", e.TableKey, t.Cite(), e.RowNo, e.LabelEN)
+				ja := fmt.Sprintf("表 %s (%s) %d行目「%s」の回答数は報告書に印刷されているが、テキスト抽出時に欠落 (原本 %s で読める)", e.TableKey, t.citeJA(), e.RowNo, e.LabelJA, t.citeJA())
+				en := fmt.Sprintf("Table %s (%s) row %d (%s): the count is printed in the report but was lost in the text extraction of the report (original %s; a person can read it there and fill it in with read_from_original)", e.TableKey, t.Cite(), e.RowNo, e.LabelEN, t.Cite())
 				if e.Inferred != nil {
 					nums += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
 					ja += fmt.Sprintf("。%d と推定 (%s)", *e.Inferred, e.Inference)

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -31,6 +32,20 @@ const (
 	Inconsistent = "inconsistent_in_report"
 )
 
+// Bases of a computed count (count_basis): what the number the pipeline
+// computes rests on, so that a reader can tell a reproduced printed number
+// from one the reconstruction had to choose.
+const (
+	BasisPrinted      = "printed"      // the report prints it and the computed count equals it
+	BasisInferred     = "inferred"     // lost in the text extraction; other printed numbers or the prose imply it, and the computed count equals that
+	BasisChosen       = "chosen"       // lost in the text extraction, nothing implies it: a value the reconstruction chose (reconstructed responses only)
+	BasisLost         = "lost"         // lost in the text extraction, nothing implies it: computed from the responses, nothing to check it against
+	BasisContradicted = "contradicted" // printed, but the report contradicts itself here and the computed count differs (inconsistent_in_report)
+	BasisMismatch     = "mismatch"     // printed and different, unexplained (fails the build)
+	BasisNotReported  = "not_reported" // the source does not quote it
+	BasisNotComputed  = "not_computed" // no computed count
+)
+
 // ErrUnexplained is returned (wrapped) when computed numbers differ from
 // printed ones for a reason the audit does not explain.
 var ErrUnexplained = errors.New("unexplained mismatch between published and computed tables")
@@ -44,6 +59,8 @@ type Row struct {
 	Computed  *int64
 	Status    string
 	Note      string
+	// Basis is what the computed count rests on (Basis* constants).
+	Basis string
 }
 
 // Compare reconciles the published set with computed rows; findings are the
@@ -79,19 +96,32 @@ func Compare(pub *published.Set, computed []aggregate.Row, findings []published.
 		if ok {
 			nComputed = &first.N
 		}
-		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[key{spec.Key, 0}]))
+		where := original(entries[0])
+		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[key{spec.Key, 0}], where))
 		for _, e := range entries {
 			var c *int64
 			if r, ok := comp[key{e.TableKey, e.RowNo}]; ok {
 				c = &r.Count
 			}
-			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[key{e.TableKey, e.RowNo}]))
+			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[key{e.TableKey, e.RowNo}], where))
 		}
 	}
 	return out
 }
 
-func judge(table string, row int, code string, printed published.Number, inferred *int64, rule string, computed *int64, explained []string) Row {
+// original names where a person can read a table's numbers in the original
+// document ("original p. 18"; the source's id when it gives no page).
+func original(e published.Entry) string {
+	switch {
+	case e.Page > 0:
+		return fmt.Sprintf("original p. %d", e.Page)
+	case e.Source != "":
+		return "original: " + e.Source
+	}
+	return "original"
+}
+
+func judge(table string, row int, code string, printed published.Number, inferred *int64, rule string, computed *int64, explained []string, where string) Row {
 	r := Row{TableKey: table, RowNo: row, Code: code, Computed: computed}
 	if !printed.Lost {
 		v := printed.Value
@@ -99,27 +129,73 @@ func judge(table string, row int, code string, printed published.Number, inferre
 	}
 	switch {
 	case computed == nil:
-		r.Status, r.Note = Mismatch, "not computed"
+		r.Status, r.Note, r.Basis = Mismatch, "not computed", BasisNotComputed
+	case printed.NotReported:
+		r.Status, r.Basis = Lost, BasisNotReported
+		r.Note = fmt.Sprintf("not quoted by the source (%s); computed %d", where, *computed)
 	case printed.Lost:
-		r.Status = Lost
-		r.Note = fmt.Sprintf("printed number lost; computed %d", *computed)
+		r.Status, r.Basis = Lost, BasisLost
+		r.Note = fmt.Sprintf("printed in the report, lost in the text extraction of the report (%s); computed %d", where, *computed)
 		if inferred != nil {
 			rel := "equals"
 			if *inferred != *computed {
 				rel = "differs from"
+			} else {
+				r.Basis = BasisInferred
 			}
 			r.Note += fmt.Sprintf(", which %s the inferred %d (%s)", rel, *inferred, rule)
 		}
 	case printed.Value == *computed:
-		r.Status = Match
+		r.Status, r.Basis = Match, BasisPrinted
 	case len(explained) > 0:
-		r.Status = Inconsistent
+		r.Status, r.Basis = Inconsistent, BasisContradicted
 		r.Note = fmt.Sprintf("printed %d, computed %d; the report contradicts itself here (audit %s)", printed.Value, *computed, strings.Join(explained, ", "))
 	default:
-		r.Status = Mismatch
+		r.Status, r.Basis = Mismatch, BasisMismatch
 		r.Note = fmt.Sprintf("printed %d, computed %d", printed.Value, *computed)
 	}
 	return r
+}
+
+// MarkChosen marks, for a year whose responses were reconstructed from the
+// published tables, every computed count with nothing printed or inferred
+// behind it (basis lost) as chosen: the number is one the reconstruction had
+// to choose (raw/<year>/RECONSTRUCTION.md lists the choice and its reason).
+func MarkChosen(rows []Row) {
+	for i := range rows {
+		if rows[i].Basis == BasisLost {
+			rows[i].Basis = BasisChosen
+			rows[i].Note += "; the count is a choice of the reconstruction (RECONSTRUCTION.md)"
+		}
+	}
+}
+
+// BasisNotPublished is the basis of a computed count no published table
+// prints a row for.
+const BasisNotPublished = "not_published"
+
+// Bases maps (table key, row) to the basis of its computed count, for the
+// frequencies dataset.
+func Bases(rows []Row) map[string]string {
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[BasisKey(r.TableKey, r.RowNo)] = r.Basis
+	}
+	return out
+}
+
+// BasisKey is the key of Bases: "<table>#<row>".
+func BasisKey(table string, row int) string { return table + "#" + strconv.Itoa(row) }
+
+// SetBases copies the basis of each reconciled count onto the computed
+// frequency rows (not_published where no published row matches).
+func SetBases(freq []aggregate.Row, rows []Row) {
+	bases := Bases(rows)
+	for i := range freq {
+		if freq[i].CountBasis = bases[BasisKey(freq[i].TableKey, freq[i].RowNo)]; freq[i].CountBasis == "" {
+			freq[i].CountBasis = BasisNotPublished
+		}
+	}
 }
 
 // NoteSkipped says, on the N of every table of a follow-up that respondents
@@ -180,6 +256,7 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "status", Type: arrow.BinaryTypes.String},
 	{Name: "note", Type: arrow.BinaryTypes.String},
 	{Name: "code", Type: arrow.BinaryTypes.String},
+	{Name: "count_basis", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // Record converts reconciled rows to an Arrow record; the caller releases it.
@@ -201,6 +278,7 @@ func Record(mem memory.Allocator, rows []Row) arrow.Record {
 		b.Field(4).(*array.StringBuilder).Append(r.Status)
 		b.Field(5).(*array.StringBuilder).Append(r.Note)
 		b.Field(6).(*array.StringBuilder).Append(r.Code)
+		b.Field(7).(*array.StringBuilder).Append(r.Basis)
 	}
 	return b.NewRecord()
 }

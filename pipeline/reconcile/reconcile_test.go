@@ -92,6 +92,30 @@ func TestCompare(t *testing.T) {
 			t.Errorf("%s: %s %q, want %s containing %q", tc.key, r.Status, r.Note, tc.status, tc.note)
 		}
 	}
+	// What each computed count rests on.
+	for key, want := range map[string]string{"1.1/0": BasisPrinted, "1.1/1": BasisMismatch, "1.1/2": BasisInferred,
+		"1.3/1": BasisContradicted, "1.4/2": BasisLost, "1.5/0": BasisInferred} {
+		if got := byKey[key].Basis; got != want {
+			t.Errorf("%s: basis %q, want %q", key, got, want)
+		}
+	}
+	if n := byKey["1.1/2"].Note; !strings.Contains(n, "lost in the text extraction of the report (original p. 10)") {
+		t.Errorf("1.1/2 note %q does not say the count was lost in the text extraction and where to read it", n)
+	}
+	chosen := slices.Clone(rows)
+	MarkChosen(chosen)
+	for i, r := range chosen {
+		want := rows[i].Basis
+		if want == BasisLost {
+			want = BasisChosen
+		}
+		if r.Basis != want {
+			t.Errorf("after MarkChosen %s row %d: basis %q, want %q", r.TableKey, r.RowNo, r.Basis, want)
+		}
+	}
+	if b := Bases(chosen)[BasisKey("1.4", 2)]; b != BasisChosen {
+		t.Errorf("Bases[1.4#2] = %q, want chosen", b)
+	}
 	err := Check(rows)
 	if !errors.Is(err, ErrUnexplained) || !strings.Contains(err.Error(), "table 1.1 row 1 (a)") || strings.Count(err.Error(), "\n") != 1 {
 		t.Errorf("Check = %v, want exactly the 1.1 row 1 mismatch", err)
