@@ -32,6 +32,10 @@ type Row struct {
 	N        int64
 	Multi    bool   // a respondent may be counted in several rows
 	Base     string // who forms N
+	// CountBasis is what the count rests on compared with the published
+	// table (reconcile.Basis*: printed, inferred, chosen, ...); empty until
+	// the reconciliation sets it.
+	CountBasis string
 }
 
 // Counter computes the frequency tables of a year's specs.

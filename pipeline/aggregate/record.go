@@ -17,6 +17,8 @@ var FrequenciesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "n", Type: arrow.PrimitiveTypes.Int64},
 	{Name: "multi", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "base", Type: arrow.BinaryTypes.String},
+	// count_basis: printed | inferred | chosen | lost | contradicted | not_reported | not_published (see pipeline/reconcile).
+	{Name: "count_basis", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // FrequenciesRecord converts computed rows to an Arrow record; the caller releases it.
@@ -33,6 +35,7 @@ func FrequenciesRecord(mem memory.Allocator, rows []Row) arrow.Record {
 		b.Field(6).(*array.Int64Builder).Append(r.N)
 		b.Field(7).(*array.BooleanBuilder).Append(r.Multi)
 		b.Field(8).(*array.StringBuilder).Append(r.Base)
+		b.Field(9).(*array.StringBuilder).Append(r.CountBasis)
 	}
 	return b.NewRecord()
 }

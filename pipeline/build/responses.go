@@ -79,7 +79,8 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	}
 	// Batches are released by every sink when done: their buffers go back to
 	// the pool for the next ones.
-	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: p.DateOrder(), BatchSize: batch, Mem: columnar.Pool, Limits: cfg.Limits}
+	opt := ingest.Options{Year: year, Quarantine: cfg.Quarantine, Order: p.DateOrder(), BatchSize: batch, Mem: columnar.Pool,
+		Limits: cfg.Limits, AdvisoryRouting: p.Fielding.Routing == survey.RoutingAdvisory}
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
@@ -269,6 +270,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		return nil
 	}
 	rows := counter.Rows()
+	rec := reconcile.Compare(pub, rows, in.Findings)
+	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
+	if p.Data.Responses == survey.RowsReconstructed {
+		reconcile.MarkChosen(rec)
+	}
+	reconcile.SetBases(rows, rec)
 	in.Frequencies = rows
 	freq := aggregate.FrequenciesRecord(mem, rows)
 	defer freq.Release()
@@ -278,7 +285,6 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
 		return err
 	}
-	rec := reconcile.Compare(pub, rows, in.Findings)
 	in.Reconciliation = rec
 	rrec := reconcile.Record(mem, rec)
 	defer rrec.Release()
@@ -405,7 +411,9 @@ func logSummary(log *slog.Logger, r *ingest.Report) {
 		return
 	}
 	for _, is := range r.Issues {
-		level := slog.LevelWarn
+		// Warnings are kept in processed/validation; they are logged at info
+		// so that a quiet (-q) scheduled build of accepted data prints nothing.
+		level := slog.LevelInfo
 		if is.Severity == "error" {
 			level = slog.LevelError
 		}

@@ -109,6 +109,7 @@ var want2015 = map[string]Status{
 	"p25-field-own-almost-all":                      StatusFails, // 62/66 = 0.94, below 0.95
 	"p25-field-other-org-20pct":                     StatusHolds,
 	"p27-authority-advise-90pct":                    StatusHolds,
+	"p27-authority-advise-or-order-90pct":           StatusFails, // the second reading: 64/66 = 0.97, outside 0.85-0.95
 	"p27-authority-stop-10pct":                      StatusHolds,
 	"p28-reactive-incident-handling-most":           StatusHoldsInferred,
 	"p28-proactive-announcements-most":              StatusHoldsInferred,
@@ -196,7 +197,7 @@ func TestLoad2015(t *testing.T) {
 		}
 		kinds[c.Statistic.Kind]++
 	}
-	if want := map[Kind]int{Count: 5, Share: 43, Compare: 19}; !reflect.DeepEqual(kinds, want) {
+	if want := map[Kind]int{Count: 5, Share: 44, Compare: 19}; !reflect.DeepEqual(kinds, want) {
 		t.Errorf("claims by kind = %v, want %v", kinds, want)
 	}
 	if unverifiable != 4 {

@@ -19,7 +19,10 @@ import (
 //   - computed: the recomputed count, share or difference (null when it
 //     cannot be computed);
 //   - status: holds, fails, unknown, holds_inferred, fails_inferred or
-//     unverifiable; note: how it was computed, or why not.
+//     unverifiable; note: how it was computed, or why not;
+//   - claim_note: the claims file's remark on how the sentence is read
+//     (a wrong citation, the reading chosen, what the sentence leaves open),
+//     empty when it has none.
 var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "claim_id", Type: arrow.BinaryTypes.String},
 	{Name: "page", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
@@ -33,6 +36,7 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "status", Type: arrow.BinaryTypes.String},
 	{Name: "note", Type: arrow.BinaryTypes.String},
 	{Name: "source", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "claim_note", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // StatisticText returns the statistic column's text for a claim: the
@@ -85,6 +89,7 @@ func Record(mem memory.Allocator, rs []Result) arrow.Record {
 		} else {
 			str(11, c.Source)
 		}
+		str(12, c.Note)
 	}
 	return b.NewRecord()
 }

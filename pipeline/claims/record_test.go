@@ -24,7 +24,7 @@ func TestRecordColumns(t *testing.T) {
 	if !rec.Schema().Equal(Schema) {
 		t.Fatalf("schema = %v, want %v", rec.Schema(), Schema)
 	}
-	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source"}
+	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source", "claim_note"}
 	for i, name := range want {
 		if got := rec.ColumnName(i); got != name {
 			t.Errorf("column %d = %q, want %q", i, got, name)
@@ -84,7 +84,7 @@ func TestParquetReadByDuckDB(t *testing.T) {
 	}
 
 	res := duckdbtest.Query(t, dir, `SELECT year, claim_id, page, text_ja, text_en, tables, statistic, relation,
-		claimed, computed, status, note
+		claimed, computed, status, note, claim_note
 		FROM read_parquet('claims/*/*.parquet', hive_partitioning = true)`)
 	if res.Len() != len(rs) {
 		t.Fatalf("DuckDB reads %d rows, we wrote %d", res.Len(), len(rs))
@@ -99,7 +99,7 @@ func TestParquetReadByDuckDB(t *testing.T) {
 	pages := res.Int64s("page")
 	ids := res.Strings("claim_id")
 	texts := map[string][]string{}
-	for _, col := range []string{"text_ja", "text_en", "statistic", "relation", "claimed", "status", "note"} {
+	for _, col := range []string{"text_ja", "text_en", "statistic", "relation", "claimed", "status", "note", "claim_note"} {
 		texts[col] = res.Strings(col)
 	}
 	tables := res.Column("tables")
@@ -117,7 +117,7 @@ func TestParquetReadByDuckDB(t *testing.T) {
 		}
 		want := map[string]string{
 			"text_ja": c.TextJA, "text_en": c.TextEN, "statistic": StatisticText(c), "relation": string(c.Relation),
-			"claimed": c.Claimed(), "status": string(r.Status), "note": r.Note,
+			"claimed": c.Claimed(), "status": string(r.Status), "note": r.Note, "claim_note": c.Note,
 		}
 		for col, w := range want {
 			if got := texts[col][i]; got != w {

@@ -54,6 +54,7 @@
 //	start_after_end            a pair of Options.Order in the wrong order
 //	exclusive_combined         an exclusive option chosen with others
 //	not_asked                  a value although the relevance rule does not select the respondent
+//	answered_when_skipped      (warning, Options.AdvisoryRouting only) the same, on a paper form: kept and counted
 //	bad_flag                   a 0/1 column holding something else
 //	conflicting_multi          <id> and its 0/1 columns both given and different
 //	bad_provenance             provenance not collected, reconstructed or synthetic
@@ -150,6 +151,13 @@ type Options struct {
 	// passes the date_order rules of the year's survey.yaml.
 	// A pair naming an item that is not a year_month item of q is an error.
 	Order [][2]string
+	// AdvisoryRouting says the instrument only advised its routing (a paper
+	// form, a survey profile's fielding.routing: advisory): an answer to a
+	// follow-up the routing skipped is kept, its item counts as applying to
+	// the respondent (the __asked column is true), and a warning
+	// (answered_when_skipped) locates it. False (enforced routing, a web
+	// form): such an answer is the error not_asked.
+	AdvisoryRouting bool
 }
 
 // DefaultMaxIssues and DefaultBatchSize are the defaults of Options.

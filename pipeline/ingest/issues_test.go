@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ func TestIssueCodes(t *testing.T) {
 	for _, tc := range []struct {
 		file    string
 		plus    bool // minimal questionnaire with 1.7 ended and Order {1.4, 1.7}
+		advice  bool // Options.AdvisoryRouting (a paper form)
 		want    Issue
 		message string // a part of the message
 		fatal   bool   // fails the read even under Quarantine
@@ -57,6 +59,11 @@ func TestIssueCodes(t *testing.T) {
 			message: "asked only when 1.1 in (a), and here the answer to 1.1 is b"},
 		{file: "not_asked_matrix", want: Issue{Code: CodeNotAsked, Row: 3, Column: "services__a__sourcing", Item: "1.6", Value: "inhouse"},
 			message: "cell provision of row a is not_provided"},
+		// The same rows under advisory routing: kept, with a warning.
+		{file: "not_asked", advice: true, want: Issue{Code: CodeAnsweredWhenSkipped, Row: 3, Column: "sources", Item: "1.2", Value: "a"},
+			message: "the routing skips it when not 1.1 in (a), and here the answer to 1.1 is b, but it is answered"},
+		{file: "not_asked_matrix", advice: true, want: Issue{Code: CodeAnsweredWhenSkipped, Row: 3, Column: "services__a__sourcing", Item: "1.6", Value: "inhouse"},
+			message: "cell sourcing of item 1.6: the routing skips it when provision not in (provided)"},
 		{file: "bad_flag", want: Issue{Code: CodeBadFlag, Row: 3, Column: "sources__a", Item: "1.2", Value: "2"},
 			message: "1 (chosen), 0 (not chosen) or blank"},
 		{file: "conflicting_multi", want: Issue{Code: CodeConflictingMulti, Row: 3, Column: "sources", Item: "1.2", Value: "a"},
@@ -69,7 +76,7 @@ func TestIssueCodes(t *testing.T) {
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			q := loadMinimal(t)
-			var opt Options
+			opt := Options{AdvisoryRouting: tc.advice}
 			if tc.plus {
 				q = loadMinimalPlus(t)
 				opt.Order = [][2]string{{"1.4", "1.7"}}
@@ -235,4 +242,27 @@ func xlsxFromCSV(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return []byte(buf.String())
+}
+
+// Under advisory routing the answer to a skipped follow-up is kept and the
+// item applies to the respondent (__asked true), so that the tables counting
+// those asked count it; under enforced routing the row is an error.
+func TestAdvisoryRoutingKeepsAnswer(t *testing.T) {
+	q := loadMinimal(t)
+	path := filepath.Join("testdata", "bad", "not_asked.csv")
+	res := readFile(t, q, path, Options{AdvisoryRouting: true})
+	if err := res.rep.Err(); err != nil || len(res.rows) != 2 {
+		t.Fatalf("Err() = %v, %d rows; want nil and 2", err, len(res.rows))
+	}
+	if res.rep.SkippedAnswered["1.2"] != 1 || len(res.rep.SkippedAnswered) != 1 {
+		t.Errorf("SkippedAnswered = %v, want 1.2: 1", res.rep.SkippedAnswered)
+	}
+	got := res.rows[1]
+	if got["kind"] != "b" || got["sources__asked"] != true || !slices.Equal(got["sources"].([]string), []string{"a"}) || got["sources__a"] != true {
+		t.Errorf("row 2 = %v; want kind b, sources [a] kept and sources__asked true", got)
+	}
+	enforced := readFile(t, q, path, Options{Quarantine: true})
+	if len(enforced.rows) != 1 || enforced.rep.Totals[CodeNotAsked] != 1 {
+		t.Errorf("enforced: %d rows, totals %v; want 1 row and one not_asked", len(enforced.rows), enforced.rep.Totals)
+	}
 }

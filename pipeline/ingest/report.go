@@ -22,8 +22,8 @@ const (
 )
 
 // Issue codes. Each code has one severity: every code is an error except
-// CodeOtherTextWithoutOption, CodeFormulaCachedValue and CodeRepeatedCode,
-// which are warnings.
+// CodeOtherTextWithoutOption, CodeFormulaCachedValue, CodeRepeatedCode and
+// CodeAnsweredWhenSkipped, which are warnings.
 const (
 	// File-level codes: nothing of the file can be used (even under Quarantine).
 	CodeEncoding       = "encoding"        // not UTF-8 / Shift_JIS (whole file, row 0), or a cell with invalid bytes (row-level)
@@ -61,13 +61,16 @@ const (
 	CodeRepeatedCode           = "repeated_code"        // warning: a code given twice in a multi-choice cell (a;a)
 	CodeBadProvenance          = "bad_provenance"
 	CodeOtherTextWithoutOption = "other_text_without_option" // warning
-	CodeIssuesTruncated        = "issues_truncated"          // only in ValidationRecord, when Report.Truncated
+	// CodeAnsweredWhenSkipped (warning): under Options.AdvisoryRouting, an
+	// answer to a follow-up the routing skipped; it is kept and counted.
+	CodeAnsweredWhenSkipped = "answered_when_skipped"
+	CodeIssuesTruncated     = "issues_truncated" // only in ValidationRecord, when Report.Truncated
 )
 
 // Severity returns the severity of an issue code.
 func Severity(code string) string {
 	switch code {
-	case CodeOtherTextWithoutOption, CodeIssuesTruncated, CodeFormulaCachedValue, CodeRepeatedCode:
+	case CodeOtherTextWithoutOption, CodeIssuesTruncated, CodeFormulaCachedValue, CodeRepeatedCode, CodeAnsweredWhenSkipped:
 		return SeverityWarning
 	}
 	return SeverityError
@@ -135,6 +138,10 @@ type Report struct {
 	Truncated                bool           // Issues lists fewer than the Totals count
 	Rejects                  []Reject       // under Quarantine: every rejected row
 	Quarantine               bool           // the read was made with Options.Quarantine
+	// SkippedAnswered counts, per item number, the answers kept under
+	// Options.AdvisoryRouting although the routing skipped the respondent
+	// (code answered_when_skipped); complete even when Issues is truncated.
+	SkippedAnswered map[string]int
 
 	maxIssues int
 	errors    int // error-severity issues
@@ -153,6 +160,12 @@ func (r *Report) add(is Issue, fatal bool) {
 	is.Value = excerpt(is.Value)
 	is.Column = excerpt(is.Column)
 	r.Totals[is.Code]++
+	if is.Code == CodeAnsweredWhenSkipped {
+		if r.SkippedAnswered == nil {
+			r.SkippedAnswered = map[string]int{}
+		}
+		r.SkippedAnswered[is.Item]++
+	}
 	if is.Severity == SeverityError {
 		r.errors++
 		if fatal {

@@ -305,8 +305,22 @@ func (e *engine) evalQuestion(qi int) {
 		e.vals[qu.outAsked] = outVal{valid: true, b: asked}
 	}
 	if !asked {
-		e.notAsked(qi, known)
-		return
+		col, value, given := e.firstGiven(qi)
+		if !known || !e.opt.AdvisoryRouting || !given {
+			e.notAsked(qi, known)
+			return
+		}
+		// Advisory routing (paper): nothing stopped the respondent answering
+		// a follow-up the routing skipped. The answer is kept, the item
+		// applies to the respondent (__asked true, so the tables that count
+		// those asked count it), and a warning says so.
+		e.issue(CodeAnsweredWhenSkipped, col, qu.item, value,
+			"%s: the routing skips it when %s, and here %s %s, but it is answered; the survey's routing is advisory (a paper form), so the answer is kept and counted",
+			e.skippedSubject(qu), e.skippedRule(qu), e.relSubject(qu), e.answerText(qu.relTarget))
+		asked, r.asked = true, true
+		if qu.outAsked >= 0 {
+			e.vals[qu.outAsked] = outVal{valid: true, b: true}
+		}
 	}
 	switch qu.typ {
 	case questionnaire.Single:
@@ -337,6 +351,33 @@ func (e *engine) evalQuestion(qi int) {
 	}
 }
 
+// skippedSubject and skippedRule name a follow-up and its relevance rule in
+// the messages about answers the rule did not ask for.
+func (e *engine) skippedSubject(qu *question) string {
+	if qu.rel.Cell != "" {
+		return fmt.Sprintf("cell %s of item %s", qu.cell, qu.item.Number)
+	}
+	return "item " + qu.item.Number
+}
+
+func (e *engine) skippedRule(qu *question) string {
+	if qu.rel.Cell != "" {
+		return fmt.Sprintf("%s not in (%s)", qu.rel.Cell, strings.Join(qu.rel.AnyOf, ", "))
+	}
+	return "not " + qu.rel.String()
+}
+
+// firstGiven returns the first column of question qi that holds a value in
+// the current row, and the value; given is false when there is none.
+func (e *engine) firstGiven(qi int) (col, value string, given bool) {
+	e.eachGiven(e.p.questions[qi], func(name, v string) {
+		if !given {
+			col, value, given = name, v, true
+		}
+	})
+	return col, value, given
+}
+
 // notAsked reports every value given to a question its respondent was not asked.
 func (e *engine) notAsked(qi int, known bool) {
 	qu := e.p.questions[qi]
@@ -345,16 +386,22 @@ func (e *engine) notAsked(qi int, known bool) {
 		r.bad = true // the rule could not be evaluated; the row has an error already
 		return
 	}
-	report := func(name string, value string) {
-		subject, rule := "item "+qu.item.Number, qu.rel.String()
-		if qu.rel.Cell != "" {
-			subject = fmt.Sprintf("cell %s of item %s", qu.cell, qu.item.Number)
-			rule = fmt.Sprintf("%s in (%s)", qu.rel.Cell, strings.Join(qu.rel.AnyOf, ", "))
-		}
+	subject, rule := "item "+qu.item.Number, qu.rel.String()
+	if qu.rel.Cell != "" {
+		subject = fmt.Sprintf("cell %s of item %s", qu.cell, qu.item.Number)
+		rule = fmt.Sprintf("%s in (%s)", qu.rel.Cell, strings.Join(qu.rel.AnyOf, ", "))
+	}
+	e.eachGiven(qu, func(name, value string) {
 		e.issue(CodeNotAsked, name, qu.item, value, "%s is asked only when %s, and here %s %s; leave this column blank",
 			subject, rule, e.relSubject(qu), e.answerText(qu.relTarget))
 		r.bad = true
-	}
+	})
+}
+
+// eachGiven calls report with every column of qu that holds a value in the
+// current row, and the value (empty for free text, which never reaches an
+// output).
+func (e *engine) eachGiven(qu *question, report func(name, value string)) {
 	if v := e.raw(qu.rawAnswer); e.norm(qu.name, v) != "" {
 		value := v
 		if qu.typ == questionnaire.Text {

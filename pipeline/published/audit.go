@@ -29,12 +29,31 @@ const (
 	SevWarning = "warning" // the report contradicts itself
 )
 
+// Cell names one number of a published table: a row's count, or the
+// table's N (Row 0).
+type Cell struct {
+	Table string
+	Row   int
+}
+
+// String is "N(7.1)" for an N, "7.1 row 3" for a count.
+func (c Cell) String() string {
+	if c.Row == 0 {
+		return "N(" + c.Table + ")"
+	}
+	return fmt.Sprintf("%s row %d", c.Table, c.Row)
+}
+
 // Finding is one observation of the audit of the published report.
 type Finding struct {
-	ID        string
-	Kind      string
-	Severity  string
-	Tables    []string
+	ID       string
+	Kind     string
+	Severity string
+	Tables   []string
+	// Cells are the numbers the finding is about (for a relation that does
+	// not hold, every number in it): a warning explains a mismatch between a
+	// printed and a computed number only in these cells.
+	Cells     []Cell
 	Pages     []int
 	Numbers   string // the numbers involved, as text
 	MessageJA string
@@ -275,8 +294,8 @@ func (s *Set) Audit() []Finding {
 			e := s.Entries[idx]
 			if e.Count.Status() == StatusLost {
 				nums := fmt.Sprintf("row %d (%s): lost", e.RowNo, e.LabelJA)
-				ja := fmt.Sprintf("表 %s (%s) %d行目「%s」の回答数が抽出時に欠落", e.TableKey, t.citeJA(), e.RowNo, e.LabelJA)
-				en := fmt.Sprintf("Table %s (%s) row %d (%s): the count was lost in the extraction", e.TableKey, t.Cite(), e.RowNo, e.LabelEN)
+				ja := fmt.Sprintf("表 %s (%s) %d行目「%s」の回答数は報告書に印刷されているが、テキスト抽出時に欠落 (原本 %s で読める)", e.TableKey, t.citeJA(), e.RowNo, e.LabelJA, t.citeJA())
+				en := fmt.Sprintf("Table %s (%s) row %d (%s): the count is printed in the report but was lost in the text extraction of the report (original %s; a person can read it there and fill it in with read_from_original)", e.TableKey, t.Cite(), e.RowNo, e.LabelEN, t.Cite())
 				if e.Inferred != nil {
 					nums += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
 					ja += fmt.Sprintf("。%d と推定 (%s)", *e.Inferred, e.Inference)
@@ -295,7 +314,7 @@ func (s *Set) Audit() []Finding {
 					MessageEN: fmt.Sprintf("Table %s (%s) row %d: digits of the label were lost (%q; the row counts %s)", e.TableKey, t.Cite(), e.RowNo, e.PrintedLabelJA, e.LabelEN)})
 			}
 			if t.Multi && !t.N.Lost && !e.Count.Lost && e.Count.Value > t.N.Value {
-				add(Finding{Kind: FindAboveN, Severity: SevWarning, Tables: []string{t.Key}, Pages: t.pages(),
+				add(Finding{Kind: FindAboveN, Severity: SevWarning, Tables: []string{t.Key}, Cells: []Cell{{t.Key, e.RowNo}}, Pages: t.pages(),
 					Numbers:   fmt.Sprintf("row %d count %d > N %d", e.RowNo, e.Count.Value, t.N.Value),
 					MessageJA: fmt.Sprintf("表 %s (%s) %d行目の回答数 %d が N=%d を超える", t.Key, t.citeJA(), e.RowNo, e.Count.Value, t.N.Value),
 					MessageEN: fmt.Sprintf("Table %s (%s) row %d counts %d, more than N = %d", t.Key, t.Cite(), e.RowNo, e.Count.Value, t.N.Value)})
@@ -327,7 +346,11 @@ func (s *Set) Audit() []Finding {
 			kind = FindConflict // an inferred number makes the relation fail: the inference is unsafe
 		}
 		pages := s.pages(eq.tables)
-		add(Finding{Kind: kind, Severity: sev, Tables: eq.tables, Pages: pages,
+		cells := make([]Cell, len(eq.terms))
+		for i, t := range eq.terms {
+			cells[i] = Cell{t.key, t.row}
+		}
+		add(Finding{Kind: kind, Severity: sev, Tables: eq.tables, Cells: cells, Pages: pages,
 			Numbers:   strings.Join(parts, ", ") + fmt.Sprintf(" (off by %d)", sum),
 			MessageJA: fmt.Sprintf("%s の数値が整合しない (%s: 差 %d)", strings.Join(eq.tables, " / "), eq.rule, sum),
 			MessageEN: fmt.Sprintf("Tables %s disagree: %s, but the printed numbers are off by %d", strings.Join(eq.tables, " / "), eq.rule, sum)})
@@ -360,7 +383,7 @@ func (s *Set) auditRepeats(add func(Finding)) {
 	for i, a := range s.Tables {
 		ca := counts(a)
 		for _, b := range s.Tables[i+1:] {
-			run := longestCommonRun(ca, counts(b))
+			run, ia, ib := longestCommonRun(ca, counts(b))
 			if len(run) < minRepeat || a.N.Lost || b.N.Lost {
 				continue
 			}
@@ -376,7 +399,14 @@ func (s *Set) auditRepeats(add func(Finding)) {
 				nums[k] = strconv.FormatInt(v, 10)
 			}
 			list := strings.Join(nums, ", ")
-			add(Finding{Kind: FindRepeatedCounts, Severity: SevWarning, Tables: []string{a.Key, b.Key}, Pages: append(a.pages(), b.pages()...),
+			var cells []Cell
+			for k := range run {
+				cells = append(cells, Cell{a.Key, ia + k + 1})
+			}
+			for k := range run {
+				cells = append(cells, Cell{b.Key, ib + k + 1})
+			}
+			add(Finding{Kind: FindRepeatedCounts, Severity: SevWarning, Tables: []string{a.Key, b.Key}, Cells: cells, Pages: append(a.pages(), b.pages()...),
 				Numbers:   fmt.Sprintf("%s: %s; %s: %s", a.Key, list, b.Key, list),
 				MessageJA: fmt.Sprintf("表 %s (%s) と表 %s (%s) が同じ数の並び (%s) を示す。一方のグラフの読み違いの可能性があるため、原典で確認が必要 (数値は出典のまま、訂正はしていない)", a.Key, a.citeJA(), b.Key, b.citeJA(), list),
 				MessageEN: fmt.Sprintf("Tables %s (%s) and %s (%s) print the same run of counts (%s): one chart may have been read for the other. Check against the original; both are kept as their source prints them, not corrected", a.Key, a.Cite(), b.Key, b.Cite(), list)})
@@ -385,9 +415,9 @@ func (s *Set) auditRepeats(add func(Finding)) {
 }
 
 // longestCommonRun returns the longest run of consecutive values that a and b
-// share in the same order (negative values never match).
-func longestCommonRun(a, b []int64) []int64 {
-	var best []int64
+// share in the same order (negative values never match), and where it starts
+// in a and in b.
+func longestCommonRun(a, b []int64) (best []int64, ia, ib int) {
 	for i := range a {
 		for j := range b {
 			k := 0
@@ -395,11 +425,11 @@ func longestCommonRun(a, b []int64) []int64 {
 				k++
 			}
 			if k > len(best) {
-				best = a[i : i+k]
+				best, ia, ib = a[i:i+k], i, j
 			}
 		}
 	}
-	return best
+	return best, ia, ib
 }
 
 func (s *Set) pages(keys []string) []int {

@@ -197,6 +197,8 @@ func TestTranscriptionErrors(t *testing.T) {
 		{"duplicate table", `key: "1.2"`, `key: "1.1"`, yamlsrc.ErrDuplicate, `key: "1.1"`, "transcribed twice"},
 		{"no page or source", "    page: 10\n", "", yamlsrc.ErrMissing, `key: "1.1"`, "page is required (the page number printed in the report), or a source"},
 		{"bad page", "    page: 10\n", "    page: -3\n", yamlsrc.ErrInvalid, "page: -3", "page -3 must be a positive page number"},
+		{"read from the original without the number", "{no: 2, label_ja: その他, count: lost}", "{no: 2, label_ja: その他, count: lost, read_from_original: \"p. 10\"}", yamlsrc.ErrInvalid, "read_from_original", "read_from_original needs the number read (count: 12), not lost"},
+		{"read from the original, nowhere", "{no: 2, label_ja: その他, count: lost}", "{no: 2, label_ja: その他, count: 2, read_from_original: \" \"}", yamlsrc.ErrMissing, "read_from_original", "read_from_original must say where the count was read"},
 		{"adjacent on not reported", "{no: 2, label_ja: その他, count: lost}", "{no: 2, label_ja: その他, count: not_reported, adjacent: 1}", yamlsrc.ErrInvalid, "adjacent: 1", "adjacent is for a lost count only"},
 	}
 	for _, tc := range tests {
@@ -461,7 +463,52 @@ func TestAuditRepeatedCounts(t *testing.T) {
 	if f.Kind != FindRepeatedCounts || !slices.Equal(f.Tables, []string{"2.15", "3.3"}) || !strings.Contains(f.MessageEN, "(22, 52, 90)") {
 		t.Errorf("finding = %+v", f)
 	}
-	if run := longestCommonRun([]int64{1, 2, 3, -1, 4}, []int64{9, 2, 3, -1, 4}); !slices.Equal(run, []int64{2, 3}) {
-		t.Errorf("longestCommonRun = %v, want [2 3] (a lost count breaks a run)", run)
+	if run, ia, ib := longestCommonRun([]int64{1, 2, 3, -1, 4}, []int64{9, 9, 2, 3, -1, 4}); !slices.Equal(run, []int64{2, 3}) || ia != 1 || ib != 2 {
+		t.Errorf("longestCommonRun = %v at %d, %d; want [2 3] at 1, 2 (a lost count breaks a run)", run, ia, ib)
+	}
+}
+
+// A count a person read in the original (the text extraction lost it) is
+// printed: no lost_count finding, no inferred value, and the note says where
+// it was read.
+func TestReadFromOriginal(t *testing.T) {
+	q, specs, tables := fixture(t)
+	base, err := os.ReadFile(filepath.Join("testdata", "published", "a.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "{no: 2, label_ja: その他, count: lost}"
+	if !strings.Contains(string(base), old) {
+		t.Fatalf("fixture lacks %q", old)
+	}
+	doc := strings.Replace(string(base), old, `{no: 2, label_ja: その他, count: 2, read_from_original: "p. 10, printed PDF"}`, 1)
+	read, err := ParseTranscription("a.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tb := range tables {
+		for _, r := range read {
+			if r.Key == tb.Key {
+				tables[i] = r
+			}
+		}
+	}
+	set, err := Join(q, specs, tables, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range set.TableEntries("1.1") {
+		if e.RowNo != 2 {
+			continue
+		}
+		if e.Count.Status() != StatusPrinted || e.Count.Value != 2 || e.Inferred != nil ||
+			!strings.Contains(e.Note, "count read from the original (p. 10, printed PDF)") {
+			t.Errorf("1.1 row 2 = %+v; want printed 2, nothing inferred, a note saying where it was read", e)
+		}
+	}
+	for _, f := range set.Audit() {
+		if f.Kind == FindLostCount && strings.Contains(f.Numbers, "row 2 (その他)") && slices.Contains(f.Tables, "1.1") {
+			t.Errorf("the audit still calls 1.1 row 2 lost: %+v", f)
+		}
 	}
 }

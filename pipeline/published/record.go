@@ -115,6 +115,8 @@ var AuditSchema = arrow.NewSchema([]arrow.Field{
 	str("numbers"),
 	str("message_ja"),
 	str("message_en"),
+	// cells: the numbers the finding is about, "N(7.1)" or "7.1 row 3".
+	{Name: "cells", Type: arrow.ListOf(arrow.BinaryTypes.String)},
 }, nil)
 
 // AuditRecord converts findings to an Arrow record with AuditSchema. The
@@ -137,6 +139,11 @@ func AuditRecord(mem memory.Allocator, fs []Finding) arrow.Record {
 		b.Field(5).(*array.StringBuilder).Append(f.Numbers)
 		b.Field(6).(*array.StringBuilder).Append(f.MessageJA)
 		b.Field(7).(*array.StringBuilder).Append(f.MessageEN)
+		cb := b.Field(8).(*array.ListBuilder)
+		cb.Append(true)
+		for _, c := range f.Cells {
+			cb.ValueBuilder().(*array.StringBuilder).Append(c.String())
+		}
 	}
 	return b.NewRecord()
 }

@@ -109,7 +109,11 @@ type Row struct {
 	// would be, but whose attribution the extraction leaves uncertain. It is
 	// never used as the count; it becomes an inferred count (lowest priority).
 	Adjacent *int64 `yaml:"adjacent"`
-	Note     string `yaml:"note"`
+	// ReadFromOriginal says where a person read Count in the original
+	// document ("p. 18, printed PDF") when the text extraction lost it: the
+	// count is then printed, and the note says where it was read.
+	ReadFromOriginal string `yaml:"read_from_original"`
+	Note             string `yaml:"note"`
 
 	yamlsrc.Located `yaml:"-"`
 }
@@ -235,6 +239,20 @@ func checkTable(c *yamlsrc.Collector, t *Table, seen map[string]bool) {
 		}
 		if _, ok := r.Keys["count"]; !ok {
 			c.Add(r.At, ctx, yamlsrc.ErrMissing, "row %d: count is required (a number, lost or not_reported)", i+1)
+		}
+		if _, ok := r.Keys["read_from_original"]; ok {
+			switch {
+			case strings.TrimSpace(r.ReadFromOriginal) == "":
+				c.Add(r.KeyPos("read_from_original"), ctx, yamlsrc.ErrMissing, "row %d: read_from_original must say where the count was read (\"p. 18, printed PDF\")", i+1)
+			case r.Count.Lost:
+				c.Add(r.KeyPos("read_from_original"), ctx, yamlsrc.ErrInvalid, "row %d: read_from_original needs the number read (count: 12), not %s", i+1, r.Count.Status())
+			default:
+				what := fmt.Sprintf("count read from the original (%s); the text extraction lost it", strings.TrimSpace(r.ReadFromOriginal))
+				if t.Rows[i].Note != "" {
+					what = t.Rows[i].Note + "; " + what
+				}
+				t.Rows[i].Note = what
+			}
 		}
 		if r.Adjacent != nil && (r.Count.Status() != StatusLost || *r.Adjacent < 0) {
 			c.Add(r.KeyPos("adjacent"), ctx, yamlsrc.ErrInvalid, "row %d: adjacent is for a lost count only, and must not be negative", i+1)

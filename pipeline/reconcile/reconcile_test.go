@@ -3,6 +3,7 @@ package reconcile
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,6 +92,30 @@ func TestCompare(t *testing.T) {
 			t.Errorf("%s: %s %q, want %s containing %q", tc.key, r.Status, r.Note, tc.status, tc.note)
 		}
 	}
+	// What each computed count rests on.
+	for key, want := range map[string]string{"1.1/0": BasisPrinted, "1.1/1": BasisMismatch, "1.1/2": BasisInferred,
+		"1.3/1": BasisContradicted, "1.4/2": BasisLost, "1.5/0": BasisInferred} {
+		if got := byKey[key].Basis; got != want {
+			t.Errorf("%s: basis %q, want %q", key, got, want)
+		}
+	}
+	if n := byKey["1.1/2"].Note; !strings.Contains(n, "lost in the text extraction of the report (original p. 10)") {
+		t.Errorf("1.1/2 note %q does not say the count was lost in the text extraction and where to read it", n)
+	}
+	chosen := slices.Clone(rows)
+	MarkChosen(chosen)
+	for i, r := range chosen {
+		want := rows[i].Basis
+		if want == BasisLost {
+			want = BasisChosen
+		}
+		if r.Basis != want {
+			t.Errorf("after MarkChosen %s row %d: basis %q, want %q", r.TableKey, r.RowNo, r.Basis, want)
+		}
+	}
+	if b := Bases(chosen)[BasisKey("1.4", 2)]; b != BasisChosen {
+		t.Errorf("Bases[1.4#2] = %q, want chosen", b)
+	}
 	err := Check(rows)
 	if !errors.Is(err, ErrUnexplained) || !strings.Contains(err.Error(), "table 1.1 row 1 (a)") || strings.Count(err.Error(), "\n") != 1 {
 		t.Errorf("Check = %v, want exactly the 1.1 row 1 mismatch", err)
@@ -113,5 +138,100 @@ func TestCheckPassesWhenAllExplained(t *testing.T) {
 	rows := Compare(set, computedFrom(set)[1:], set.Audit())
 	if err := Check(rows); err == nil || !strings.Contains(err.Error(), "not computed") {
 		t.Errorf("missing computed row: Check = %v", err)
+	}
+}
+
+// A wrong count in a table the audit finds fault with elsewhere is not
+// excused: 1.2's row 1 (7 > N 6) is a warning of the audit, row 2 and the N
+// are not named by it.
+func TestMismatchBesideUnrelatedFinding(t *testing.T) {
+	set := fixture(t)
+	findings := set.Audit()
+	var named []published.Cell
+	for _, f := range findings {
+		if f.Severity == published.SevWarning && slices.Contains(f.Tables, "1.2") {
+			named = append(named, f.Cells...)
+		}
+	}
+	if !slices.Contains(named, published.Cell{Table: "1.2", Row: 1}) || slices.Contains(named, published.Cell{Table: "1.2", Row: 2}) {
+		t.Fatalf("fixture: the audit's warnings on 1.2 name %v; want row 1 and not row 2", named)
+	}
+	for _, tc := range []struct {
+		name   string
+		row    int    // the row made wrong (0: N)
+		status string // of that cell
+	}{
+		{"named cell", 1, Inconsistent},
+		{"other row of the same table", 2, Mismatch},
+		{"N of the same table", 0, Mismatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			computed := computedFrom(set)
+			for i := range computed {
+				if computed[i].TableKey != "1.2" {
+					continue
+				}
+				if tc.row == 0 {
+					computed[i].N++
+				} else if computed[i].RowNo == tc.row {
+					computed[i].Count++
+				}
+			}
+			rows := Compare(set, computed, findings)
+			var got Row
+			for _, r := range rows {
+				if r.TableKey == "1.2" && r.RowNo == tc.row {
+					got = r
+				}
+			}
+			if got.Status != tc.status {
+				t.Errorf("1.2 row %d: %s (%s), want %s", tc.row, got.Status, got.Note, tc.status)
+			}
+			err := Check(rows)
+			if tc.status == Mismatch && !errors.Is(err, ErrUnexplained) {
+				t.Errorf("Check = %v, want the unexplained mismatch to fail", err)
+			}
+			if tc.status == Inconsistent && err != nil {
+				t.Errorf("Check = %v, want nil (the audit names the cell)", err)
+			}
+		})
+	}
+}
+
+// Under advisory routing the N of a follow-up's table says how many answers
+// came from respondents the routing skipped, and what base the report used.
+func TestNoteSkipped(t *testing.T) {
+	set := fixture(t)
+	for _, tc := range []struct {
+		name     string
+		computed int64 // N computed for 1.2 (printed 6)
+		want     string
+	}{
+		{"report counts them", 6, "computed 6 = 4 asked by the routing + 2 answers from respondents the routing of 1.2 skipped are kept and counted (advisory routing: a paper form; processed/validation, code answered_when_skipped); the report's base is the same 6: it counts them too"},
+		{"report counts only those asked", 8, "computed 8 = 6 asked by the routing + 2 answers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			computed := computedFrom(set)
+			for i := range computed {
+				if computed[i].TableKey == "1.2" {
+					computed[i].N = tc.computed
+				}
+			}
+			rows := Compare(set, computed, set.Audit())
+			NoteSkipped(rows, set, map[string]int{"1.2": 2})
+			for _, r := range rows {
+				switch {
+				case r.TableKey == "1.2" && r.RowNo == 0:
+					if !strings.Contains(r.Note, tc.want) {
+						t.Errorf("N(1.2) note %q, want %q", r.Note, tc.want)
+					}
+					if tc.computed == 8 && !strings.Contains(r.Note, "the report's base, 6, is only those asked") {
+						t.Errorf("N(1.2) note %q does not say the report's base is those asked", r.Note)
+					}
+				case r.RowNo == 0 && strings.Contains(r.Note, "routing"):
+					t.Errorf("%s: note %q, but only 1.2 has answers the routing skipped", r.TableKey, r.Note)
+				}
+			}
+		})
 	}
 }

@@ -59,6 +59,10 @@ type Decisions struct {
 	// NGaps explain printed Ns that differ from the base the questionnaire's
 	// routing gives.
 	NGaps []NGap `yaml:"n_gaps"`
+	// SkippedAnswers are answers to a single-answer follow-up from
+	// respondents its routing skipped, which a paper form (advisory routing)
+	// does not prevent and a printed table counts.
+	SkippedAnswers []SkippedAnswers `yaml:"skipped_answers"`
 	// Dates are the (start, end) pairs of the year_month items.
 	Dates *DatePlan `yaml:"dates"`
 	// WrittenIn says how the written-in row of the matrix item is filled.
@@ -96,6 +100,19 @@ type CountDecision struct {
 type NGap struct {
 	Table           string `yaml:"table"`
 	Reason          string `yaml:"reason"`
+	yamlsrc.Located `yaml:"-"`
+}
+
+// SkippedAnswers says that respondents whom the routing of a table's
+// follow-up skipped answered it anyway (the year's routing must be
+// advisory): Answers gives how many gave each answer (option code → count);
+// they are chosen among those whose answer to the routing item is one of
+// From ("" is no answer).
+type SkippedAnswers struct {
+	Table           string           `yaml:"table"`
+	Answers         map[string]int64 `yaml:"answers"`
+	From            []string         `yaml:"from"`
+	Reason          string           `yaml:"reason"`
 	yamlsrc.Located `yaml:"-"`
 }
 
@@ -192,7 +209,7 @@ func LoadDecisions(path string) (*Decisions, error) {
 }
 
 var format = yamlsrc.Format{
-	Keys:          "format, year, method, shared_reasons, counts, n_gaps, dates, written_in",
+	Keys:          "format, year, method, shared_reasons, counts, n_gaps, skipped_answers, dates, written_in",
 	Guide:         Guide,
 	DuplicateKeys: true,
 }
@@ -226,6 +243,7 @@ func locate(d *Decisions, doc *yaml.Node) {
 	d.Method.Locate(f["method"])
 	yamlsrc.LocateEach(f["counts"], len(d.Counts), func(i int) *yamlsrc.Located { return &d.Counts[i].Located })
 	yamlsrc.LocateEach(f["n_gaps"], len(d.NGaps), func(i int) *yamlsrc.Located { return &d.NGaps[i].Located })
+	yamlsrc.LocateEach(f["skipped_answers"], len(d.SkippedAnswers), func(i int) *yamlsrc.Located { return &d.SkippedAnswers[i].Located })
 	if p := d.Dates; p != nil {
 		df := yamlsrc.Fields(f["dates"])
 		p.Locate(f["dates"])
@@ -322,6 +340,29 @@ func validate(c *yamlsrc.Collector, d *Decisions) {
 			c.Add(ng.At, ctx, ErrDuplicate, "table %s is already explained at line %d", ng.Table, at.Line)
 		} else {
 			gaps[ng.Table] = ng.At
+		}
+	}
+	skipped := map[string]yamlsrc.Pos{}
+	for i := range d.SkippedAnswers {
+		sa := &d.SkippedAnswers[i]
+		ctx := "skipped_answers table " + sa.Table
+		required(c, sa.Located, ctx, "table", sa.Table, "the key of the follow-up's table")
+		required(c, sa.Located, ctx, "reason", sa.Reason, "why these respondents answered a follow-up they were told to skip")
+		if len(sa.Answers) == 0 {
+			c.Add(sa.KeyPos("answers"), ctx, ErrMissing, "answers is required (option code: how many skipped respondents gave it)")
+		}
+		for code, n := range sa.Answers {
+			if n < 1 {
+				c.Add(sa.KeyPos("answers"), ctx, ErrInvalid, "answers: %s is counted %d times; give a count of 1 or more", code, n)
+			}
+		}
+		if len(sa.From) == 0 {
+			c.Add(sa.KeyPos("from"), ctx, ErrMissing, "from is required (the answers to the routing item of those who answered anyway; \"\" for no answer)")
+		}
+		if at, dup := skipped[sa.Table]; dup && sa.Table != "" {
+			c.Add(sa.At, ctx, ErrDuplicate, "table %s is already given at line %d", sa.Table, at.Line)
+		} else {
+			skipped[sa.Table] = sa.At
 		}
 	}
 	if p := d.Dates; p != nil {
@@ -458,6 +499,37 @@ func (d *Decisions) Check(q *questionnaire.Questionnaire, set *published.Set) er
 	}
 	for _, ng := range d.NGaps {
 		table(ng.Located, "n_gaps table "+ng.Table, ng.Table)
+	}
+	for _, sa := range d.SkippedAnswers {
+		ctx := "skipped_answers table " + sa.Table
+		if table(sa.Located, ctx, sa.Table) == nil {
+			continue
+		}
+		spec := set.Spec(sa.Table)
+		var it *questionnaire.Item
+		if spec != nil {
+			it = q.Item(spec.Item)
+		}
+		if it == nil || it.Relevance == nil || it.Relevance.Item == "" {
+			c.Add(sa.KeyPos("table"), ctx, ErrInvalid, "table %s does not report a follow-up routed by another item's answer", sa.Table)
+			continue
+		}
+		for code := range sa.Answers {
+			if !slices.ContainsFunc(spec.Categories, func(cat published.Category) bool { return cat.Code == code && cat.Kind != published.KindMissing }) {
+				c.Add(sa.KeyPos("answers"), ctx, ErrUnknownRef, "%q is not an answer counted by a row of table %s", code, sa.Table)
+			}
+		}
+		parent := q.Item(it.Relevance.Item)
+		for _, code := range sa.From {
+			if code == "" || parent == nil {
+				continue
+			}
+			if slices.Contains(it.Relevance.AnyOf, code) {
+				c.Add(sa.KeyPos("from"), ctx, ErrInvalid, "%q routes to item %s: those who answer %s with it are asked, not skipped", code, it.Number, parent.Number)
+			} else if !slices.ContainsFunc(parent.Choices(), func(o questionnaire.Option) bool { return o.Code == code }) {
+				c.Add(sa.KeyPos("from"), ctx, ErrUnknownRef, "%q is not an option of item %s", code, parent.Number)
+			}
+		}
 	}
 	if p := d.Dates; p != nil {
 		items := map[string]*questionnaire.Item{}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -258,6 +259,9 @@ func TestCheckErrors(t *testing.T) {
       row: 0`, `    - table: "X"
       row: 0`, ErrUnknownRef, `dates note 1: no published table has key "X"`, `table: "X"`},
 		{"year of another questionnaire", "year: 2099", "year: 2098", ErrInvalid, "year is 2098, but the questionnaire's survey year is 2099", "year: 2098"},
+		{"skipped answers to an item without routing", "n_gaps:", "skipped_answers: [{table: \"1.1\", answers: {a: 1}, from: [b], reason: r}]\nn_gaps:", ErrInvalid, "table 1.1 does not report a follow-up routed by another item's answer", "skipped_answers:"},
+		{"skipped answers from those asked", "n_gaps:", "skipped_answers: [{table: \"1.2\", answers: {y: 1}, from: [a], reason: r}]\nn_gaps:", ErrInvalid, `"a" routes to item 1.2`, "skipped_answers:"},
+		{"skipped answers not a row", "n_gaps:", "skipped_answers: [{table: \"1.2\", answers: {z: 1}, from: [b], reason: r}]\nn_gaps:", ErrUnknownRef, `"z" is not an answer counted by a row of table 1.2`, "skipped_answers:"},
 		{"written-in row without a matrix", "n_gaps:", "written_in: {row: w, sourcing_reason: r, blank_reason: b}\nn_gaps:", ErrUnknownRef, `no matrix item has a written-in row "w"`, "written_in:"},
 	}
 	for _, tc := range tests {
@@ -336,3 +340,59 @@ func TestGenerateErrors(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A follow-up whose printed N counts respondents the routing skipped (a
+// paper form): with skipped_answers instead of a contradiction and an N gap,
+// every printed count of the table is reproduced, and the skipped
+// respondents answered the routing item with an answer of from.
+func TestGenerateSkippedAnswers(t *testing.T) {
+	base := readFixtureDecisions(t)
+	q, set := loadFixtureInputs(t)
+	doc := base
+	for _, r := range [][2]string{
+		{"  - table: \"1.2\"\n    row: 2\n    value: 1\n    contradiction: true\n    reason: \"Only 4 are asked 1.2; printed 3 cannot be reproduced beside 2 and 1.\"\n", ""},
+		{"n_gaps:\n  - table: \"1.2\"\n    reason: \"Printed N = 6, but 1.2 is asked only of the 4 who chose 1.1 (a).\"\n",
+			"skipped_answers:\n  - {table: \"1.2\", answers: {y: 2}, from: [b, \"\"], reason: \"Two who chose 1.1 (b) answered anyway.\"}\n"},
+	} {
+		if !strings.Contains(doc, r[0]) {
+			t.Fatalf("fixture does not contain %q", r[0])
+		}
+		doc = strings.Replace(doc, r[0], r[1], 1)
+	}
+	d, err := ParseDecisions("reconstruction.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Generate(q, set, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Gaps) != 0 {
+		t.Errorf("gaps %+v, want none: every printed number of 1.2 is reproduced", res.Gaps)
+	}
+	col := map[string]int{}
+	for j, h := range res.Header {
+		col[h] = j
+	}
+	got := map[string]int{}
+	skipped := 0
+	for _, row := range res.Rows {
+		v := row[col["detail"]]
+		if v == "" && row[col["kind"]] != "a" {
+			continue
+		}
+		got[v]++
+		if row[col["kind"]] != "a" {
+			skipped++
+			if v != "y" {
+				t.Errorf("%s: skipped respondent answers 1.2 with %q, want y", row[0], v)
+			}
+		}
+	}
+	if want := map[string]int{"x": 2, "y": 3, "": 1}; !maps.Equal(got, want) || skipped != 2 {
+		t.Errorf("1.2 answers %v (%d from skipped respondents), want %v (2)", got, skipped, want)
+	}
+	if !strings.Contains(string(res.Markdown()), "answered it anyway: 2 `y` (row 2)") {
+		t.Errorf("RECONSTRUCTION.md does not record the decision:\n%s", res.Markdown())
+	}
+}

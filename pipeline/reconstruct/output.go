@@ -108,8 +108,8 @@ func (r *Result) Markdown() []byte {
 	p(". Only the one-way tables are the report's data.\n\n")
 
 	p("## Choices for counts lost in the extraction\n\n")
-	p("The PDF extraction lost these printed counts. Each value below is consistent with the table's N, with the number\n")
-	p("printed next to the row (`adjacent`, used as the count), with what the pipeline infers (`inferred_count` of\n")
+	p("The PDF extraction lost these printed counts (the report prints them; a person can read them in the original).\n")
+	p("Each value below is consistent with the table's N, with what the pipeline infers (`inferred_count` of\n")
 	p("`processed/published`), and with the report's prose.\n\n")
 	p("| table | row | code | label | value | reason |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.LostChoices() {

@@ -353,6 +353,11 @@ func (g *gen) unusedDecisions() error {
 			return fmt.Errorf("%s: reconstruct: decision for table %s row %d was never used (no such lost or contradicted count)", g.d.at(c.At), c.Table, c.Row)
 		}
 	}
+	for _, sa := range g.d.SkippedAnswers {
+		if !g.used[[2]any{"skipped", sa.Table}] {
+			return fmt.Errorf("%s: reconstruct: skipped_answers entry for table %s was never used (only a single-answer follow-up takes answers from respondents its routing skipped)", g.d.at(sa.At), sa.Table)
+		}
+	}
 	for _, ng := range g.d.NGaps {
 		if !g.used[[2]any{"n", ng.Table}] {
 			return fmt.Errorf("%s: reconstruct: n_gaps entry for table %s was never used (its printed N is reproduced, or unknown)", g.d.at(ng.At), ng.Table)
@@ -414,14 +419,87 @@ func (g *gen) single(it *questionnaire.Item) error {
 	if err != nil {
 		return err
 	}
-	if err := g.checkN(s.Key, len(members)); err != nil {
+	skipped, answers, err := g.skippedAnswers(it, s, members)
+	if err != nil {
+		return err
+	}
+	if err := g.checkN(s.Key, len(members)+len(skipped)); err != nil {
 		return err
 	}
 	counts, err := g.targets(s.Key)
 	if err != nil {
 		return err
 	}
+	if skipped != nil {
+		for j := range counts {
+			if counts[j] -= answers[j]; counts[j] < 0 {
+				return fmt.Errorf("table %s: skipped_answers gives %s %d answers, more than the row counts", s.Key, s.Categories[j].Code, answers[j])
+			}
+		}
+		if err := assign(g.column(it.ID), it.ID+"/skipped", skipped, s.Categories, answers); err != nil {
+			return err
+		}
+	}
 	return assign(g.column(it.ID), it.ID, members, s.Categories, counts)
+}
+
+// skippedAnswers returns the respondents the year's decisions say answered
+// a follow-up although its routing skipped them (a paper form: advisory
+// routing), and the answers they give, per row of table s: the first ones,
+// in the order of "<item>/skipped", of the respondents not asked whose answer
+// to the routing item is one of From. Without such a decision it returns nil.
+func (g *gen) skippedAnswers(it *questionnaire.Item, s *published.Spec, asked []int) ([]int, []int64, error) {
+	key := s.Key
+	var sa *SkippedAnswers
+	for i := range g.d.SkippedAnswers {
+		if g.d.SkippedAnswers[i].Table == key {
+			sa = &g.d.SkippedAnswers[i]
+		}
+	}
+	if sa == nil {
+		return nil, nil, nil
+	}
+	g.markUsed("skipped", key)
+	answers := make([]int64, len(s.Categories))
+	count := 0
+	var given []string
+	for j, cat := range s.Categories {
+		if n := sa.Answers[cat.Code]; n > 0 {
+			answers[j] = n
+			count += int(n)
+			given = append(given, fmt.Sprintf("%d `%s` (row %d)", n, cat.Code, j+1))
+		}
+	}
+	parent := g.column(g.q.Item(it.Relevance.Item).ID)
+	var pool []int
+	for i := 0; i < g.n; i++ {
+		if !slices.Contains(asked, i) && slices.Contains(sa.From, parent[i]) {
+			pool = append(pool, i)
+		}
+	}
+	if len(pool) < count {
+		return nil, nil, fmt.Errorf("%s: table %s: %d answers from skipped respondents, but only %d respondents answered %s with %s",
+			g.d.at(sa.KeyPos("answers")), key, count, len(pool), it.Relevance.Item, quoted(sa.From))
+	}
+	skipped := order(it.ID+"/skipped", pool)[:count]
+	slices.Sort(skipped)
+	g.note(key, 0, "", fmt.Sprintf("%d answers beside the %d asked", count, len(asked)),
+		fmt.Sprintf("%d respondents who answered %s with %s, so that the routing skipped %s, answered it anyway: %s (advisory routing, a paper form: the build keeps and counts these answers, each with the warning answered_when_skipped). %s",
+			count, it.Relevance.Item, quoted(sa.From), it.Number, strings.Join(given, ", "), sa.Reason))
+	return skipped, answers, nil
+}
+
+// quoted lists codes as `a`, `b` (no answer for "").
+func quoted(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		if c == "" {
+			out[i] = "no answer"
+		} else {
+			out[i] = "`" + c + "`"
+		}
+	}
+	return strings.Join(out, " or ")
 }
 
 // cyclic lays out the counts of codes over members (in order), continuing

@@ -78,7 +78,8 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	}
 	maturity := aggregate.NewMaturity(mem, q)
 	defer maturity.Release()
-	rep, err := ingest.Read(q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: prof.DateOrder()},
+	rep, err := ingest.Read(q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: prof.DateOrder(),
+		AdvisoryRouting: prof.Fielding.Routing == survey.RoutingAdvisory},
 		func(rec arrow.Record) error {
 			maturity.Add(rec)
 			return counter.Add(rec)
@@ -94,5 +95,10 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	in.Maturity = maturity.Record()
 	tb.Cleanup(in.Maturity.Release)
 	in.Reconciliation = reconcile.Compare(pub, in.Frequencies, in.Findings)
+	reconcile.NoteSkipped(in.Reconciliation, pub, rep.SkippedAnswered)
+	if prof.Data.Responses == survey.RowsReconstructed {
+		reconcile.MarkChosen(in.Reconciliation)
+	}
+	reconcile.SetBases(in.Frequencies, in.Reconciliation)
 	return in
 }
