@@ -239,6 +239,23 @@ func Run(cfg Config) (Result, error) {
 	if len(sets) == 0 {
 		return res, writeDataPackage(cfg, qs, &res) // repaired if missing or changed by hand
 	}
+	// The datapackage describes the partitions as they will be: committed
+	// with them, all or nothing.
+	trendsIdx := len(sets) - 1
+	var planned []string
+	for _, s := range sets {
+		planned = append(planned, s.Paths()...)
+	}
+	dp, err := dataPackage(cfg.ProcessedDir, qs, planned)
+	if err != nil {
+		for _, s := range sets {
+			s.Abort()
+		}
+		return res, fmt.Errorf("build: %s: %w", DataPackageFile, err)
+	}
+	dpSet := cfg.newSet()
+	dpSet.Add(filepath.Join(cfg.ProcessedDir, DataPackageFile), dp)
+	sets = append(sets, dpSet)
 	outputs := make([][]string, len(sets))
 	for i, s := range sets {
 		outputs[i] = s.Paths()
@@ -262,7 +279,7 @@ func Run(cfg Config) (Result, error) {
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
 	}
 	if withTrends {
-		r, last := committed[len(sets)-1], outputs[len(sets)-1]
+		r, last := committed[trendsIdx], outputs[trendsIdx]
 		for _, old := range m.staleTrends(cfg, last) {
 			if err := os.Remove(old); err == nil {
 				res.Removed = append(res.Removed, old)
@@ -274,9 +291,8 @@ func Run(cfg Config) (Result, error) {
 		res.Written = append(res.Written, r.Written...)
 		res.Unchanged = append(res.Unchanged, r.Unchanged...)
 	}
-	if err := writeDataPackage(cfg, qs, &res); err != nil {
-		return res, err
-	}
+	res.Written = append(res.Written, committed[len(sets)-1].Written...)
+	res.Unchanged = append(res.Unchanged, committed[len(sets)-1].Unchanged...)
 	if err := m.save(cfg); err != nil {
 		return res, fmt.Errorf("build: manifest: %w", err)
 	}
@@ -286,7 +302,7 @@ func Run(cfg Config) (Result, error) {
 // writeDataPackage (re)writes processed/datapackage.json from the declared
 // datasets and the partitions on disk; an unchanged descriptor is left alone.
 func writeDataPackage(cfg Config, qs map[int]*questionnaire.Questionnaire, res *Result) error {
-	data, err := dataPackage(cfg.ProcessedDir, qs)
+	data, err := dataPackage(cfg.ProcessedDir, qs, nil)
 	if err != nil {
 		return fmt.Errorf("build: %s: %w", DataPackageFile, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -157,12 +158,41 @@ const DataPackageFile = "datapackage.json"
 
 var partitionDir = regexp.MustCompile(`^year=([0-9]{4})$`)
 
-// dataPackage describes the datasets found under processedDir as a
+// dataPackage describes the datasets found under processedDir (and the
+// partitions planned, about to be committed) as a
 // Frictionless Data Package (https://specs.frictionlessdata.io/data-package/):
 // one resource per declared dataset with at least one year, its Parquet
 // files (Hive paths), a Table Schema, and the years it has. The responses
 // schema is the union of the years' questionnaire columns.
-func dataPackage(processedDir string, qs map[int]*questionnaire.Questionnaire) ([]byte, error) {
+func dataPackage(processedDir string, qs map[int]*questionnaire.Questionnaire, planned []string) ([]byte, error) {
+	will := map[string]bool{}
+	for _, p := range planned {
+		will[filepath.Clean(p)] = true
+	}
+	exists := func(p string) bool { return will[filepath.Clean(p)] || fileExists(p) }
+	years := func(name string) []int {
+		seen := map[int]bool{}
+		if ents, err := os.ReadDir(filepath.Join(processedDir, name)); err == nil {
+			for _, e := range ents {
+				if m := partitionDir.FindStringSubmatch(e.Name()); m != nil {
+					y, _ := strconv.Atoi(m[1])
+					seen[y] = true
+				}
+			}
+		}
+		for p := range will {
+			rel, err := filepath.Rel(filepath.Join(processedDir, name), p)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			if m := partitionDir.FindStringSubmatch(strings.Split(filepath.ToSlash(rel), "/")[0]); m != nil {
+				y, _ := strconv.Atoi(m[1])
+				seen[y] = true
+			}
+		}
+		out := slices.Sorted(maps.Keys(seen))
+		return slices.DeleteFunc(out, func(y int) bool { return !exists(columnar.PartitionPath(processedDir, name, y)) })
+	}
 	type field struct {
 		Name        string         `json:"name"`
 		Type        string         `json:"type"`
@@ -187,23 +217,10 @@ func dataPackage(processedDir string, qs map[int]*questionnaire.Questionnaire) (
 	}
 	var res []resource
 	for _, d := range Datasets {
-		ents, err := os.ReadDir(filepath.Join(processedDir, d.Name))
-		if err != nil {
-			continue // not built: no year has its inputs
-		}
-		var years []int
+		years := years(d.Name)
 		var paths []string
-		for _, e := range ents {
-			m := partitionDir.FindStringSubmatch(e.Name())
-			if m == nil {
-				continue
-			}
-			y, _ := strconv.Atoi(m[1])
-			if !fileExists(columnar.PartitionPath(processedDir, d.Name, y)) {
-				continue
-			}
-			years = append(years, y)
-			paths = append(paths, filepath.ToSlash(filepath.Join(d.Name, e.Name(), "part-0.parquet")))
+		for _, y := range years {
+			paths = append(paths, d.Name+"/year="+strconv.Itoa(y)+"/part-0.parquet")
 		}
 		if len(years) == 0 {
 			continue
