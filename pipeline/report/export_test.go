@@ -12,6 +12,7 @@ type ChartCase struct {
 	Stacks [][2]any `json:"stacks,omitempty"` // label, counts
 	SVG    string   `json:"svg"`
 	Text   string   `json:"text"`
+	HTML   string   `json:"html"` // the notebooks' text/html output of the chart
 }
 
 // ChartCases returns every chart of both notebooks.
@@ -28,6 +29,7 @@ func ChartCases(in Inputs) ([]ChartCase, error) {
 		if m.maturity != nil {
 			title, legend, st := ui["maturityChart"].in(l), levelLegend(l), m.maturity.stacks()
 			c := ChartCase{Kind: "stacked", Title: title, Legend: legend, SVG: stackedSVG(title, legend, st), Text: stackedText(title, legend, st)}
+			c.HTML = chartHTML(c.SVG, c.Text)
 			for _, s := range st {
 				c.Stacks = append(c.Stacks, [2]any{s.Label, s.Counts})
 			}
@@ -43,6 +45,7 @@ type Bar = bar
 // BarCase draws one bar chart.
 func BarCase(title string, bars []Bar) ChartCase {
 	c := ChartCase{Kind: "bar", Title: title, SVG: barSVG(title, bars), Text: barText(title, bars)}
+	c.HTML = chartHTML(c.SVG, c.Text)
 	for _, b := range bars {
 		var v, p any
 		if b.Value != nil {

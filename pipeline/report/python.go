@@ -45,6 +45,8 @@ rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
 // pySVG are the chart helpers: standard library only, the twins of svg.go.
 const pySVG = `# Charts as SVG written without a plotting library: the same bytes as the
 # pre-rendered outputs (pipeline/report/svg.go is the twin of this cell).
+import base64
+
 FONT = "` + fontFamily + `"
 WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
         (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x1F300, 0x1FAFF), (0x20000, 0x3FFFD))
@@ -60,6 +62,13 @@ class Chart:
 
     def _repr_svg_(self):
         return self.svg
+
+    def _repr_html_(self):
+        # the SVG as a data-URI <img>: nbconvert < 7.7 empties inline SVG
+        # (see chartHTML in pipeline/report/notebook.go)
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        alt = esc(self.text.split("\n", 1)[0])
+        return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
 
     def __repr__(self):
         return self.text

@@ -435,10 +435,11 @@ out = []
 for c in json.load(sys.stdin):
     if c["kind"] == "bar":
         bars = [tuple(b) for b in c["bars"]]
-        out.append([bar_svg(c["title"], bars), bar_text(c["title"], bars)])
+        ch = Chart(bar_svg(c["title"], bars), bar_text(c["title"], bars))
     else:
         rows = [tuple(s) for s in c["stacks"]]
-        out.append([stacked_svg(c["title"], c["legend"], rows), stacked_text(c["title"], c["legend"], rows)])
+        ch = Chart(stacked_svg(c["title"], c["legend"], rows), stacked_text(c["title"], c["legend"], rows))
+    out.append([ch.svg, ch.text, ch._repr_html_()])
 sys.stdout.write(json.dumps(out))
 `
 	dir := t.TempDir()
@@ -446,7 +447,7 @@ sys.stdout.write(json.dumps(out))
 	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var got [][2]string
+	var got [][3]string
 	if err := json.Unmarshal(run(t, dir, input, py, path), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -459,6 +460,9 @@ sys.stdout.write(json.dumps(out))
 		}
 		if got[i][1] != c.Text {
 			t.Errorf("chart %q: Python's text differs:\npython: %q\ngo:     %q", c.Title, got[i][1], c.Text)
+		}
+		if got[i][2] != c.HTML {
+			t.Errorf("chart %q: Python's text/html differs:\npython: %s\ngo:     %s", c.Title, firstDiff(got[i][2], c.HTML), firstDiff(c.HTML, got[i][2]))
 		}
 	}
 }
