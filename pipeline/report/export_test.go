@@ -70,3 +70,9 @@ var TableID = tableID
 
 // Pct is the % the reports show.
 var Pct = pct
+
+// RoundHalfUp is the reports' rounding.
+var RoundHalfUp = roundHalfUp
+
+// PythonSetup is the source of the notebooks' setup cell (load, half_up, rnd).
+const PythonSetup = pySetup

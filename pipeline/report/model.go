@@ -217,7 +217,7 @@ func (m *model) buildTables() error {
 	return nil
 }
 
-// pctPtr is 100 * count / n rounded as pandas does; nil when n is 0
+// pctPtr is 100 * count / n rounded half up; nil when n is 0
 // (pandas would give NaN or inf).
 func pctPtr(count, n int64) *float64 {
 	if n == 0 {
@@ -293,9 +293,9 @@ func (t *ptable) grid(l lang) *grid {
 		if t.Computed {
 			st := strCell(statusText(r.Status, l))
 			st.Class = statusClass(r.Status)
-			g.Rows = append(g.Rows, append(head, optInt(r.Count), optDec(r.Pct, 1), optInt(r.Published), st))
+			g.Rows = append(g.Rows, append(head, optInt(r.Count), optPct(r.Pct), optInt(r.Published), st))
 		} else {
-			g.Rows = append(g.Rows, append(head, optInt(r.Published), optDec(r.Pct, 1)))
+			g.Rows = append(g.Rows, append(head, optInt(r.Published), optPct(r.Pct)))
 		}
 		g.RowClass = append(g.RowClass, "")
 	}

@@ -302,7 +302,7 @@ func equivalents(m *model, l lang) string {
 		"t = (scan(\"published\").select(\"row_no\", \"code\", %q, pl.col(\"count\").alias(\"published\"))\n"+
 		"     .join(scan(\"frequencies\").select(\"row_no\", \"count\", \"n\"), on=\"row_no\", how=\"left\")\n"+
 		"     .join(scan(\"reconciliation\").select(\"row_no\", \"status\"), on=\"row_no\", how=\"left\")\n"+
-		"     .with_columns((100 * pl.col(\"count\") / pl.col(\"n\")).round(1).alias(\"pct\"))\n"+
+		"     .with_columns((100 * pl.col(\"count\") / pl.col(\"n\")).round(1, mode=\"half_away_from_zero\").alias(\"pct\"))\n"+
 		"     .sort(\"row_no\")\n"+
 		"     .collect())\n```", m.in.Year, key, label)
 	return b.String()

@@ -21,6 +21,7 @@ processed = "../../processed"`, year, l.code())
 
 // pySetup loads the datasets.
 const pySetup = `import os
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from IPython.display import display
@@ -36,6 +37,17 @@ def load(dataset):
     if not os.path.isdir(path):
         return None
     return pd.read_parquet(path, engine="pyarrow", dtype_backend="numpy_nullable")
+
+
+def half_up(x, d):
+    """x rounded half up to d decimals (四捨五入), as the printed report rounds:
+    31.25 -> 31.3 where round() and Series.round give 31.2."""
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
+
+
+def rnd(s, d):
+    """A Series rounded half up; missing values stay missing."""
+    return s.map(lambda x: half_up(x, d), na_action="ignore").astype("Float64")
 
 
 pub = load("published")          # the printed tables, one row per printed row
@@ -200,11 +212,11 @@ def table(key):
         f = freq[freq.table_key == key][["row_no", "count", "n"]]
         r = rec[rec.table_key == key][["row_no", "status"]]
         t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
-        t["pct"] = (100 * t["count"] / t["n"]).round(1)
+        t["pct"] = rnd(100 * t["count"] / t["n"], 1)
         n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
         cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
     else:
-        t["pct"] = (100 * t["published"] / n_printed).round(1)
+        t["pct"] = rnd(100 * t["published"] / n_printed, 1)
         cols = ["row_no", "code", "label", "published", "pct"]
     t = pd.concat([t[cols].astype({"row_no": str}), pd.DataFrame([n_row])[cols]], ignore_index=True)
     if "status" in t:
@@ -249,7 +261,7 @@ question = cb[cb.kind == "item"].set_index("item")[f"label_{lang}"]
 dist.insert(0, "question", question.reindex(dist.index))
 dist.insert(0, "sim3", info["sim3"])
 dist["n"] = dist[LEVEL_COLS[:5]].sum(axis=1)
-dist["mean"] = info["mean"].round(2)
+dist["mean"] = rnd(info["mean"], 2)
 dist["coarse"] = info["coarse"]
 display(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"]))
 
@@ -264,7 +276,7 @@ func pyRespondents() string {
 	return fmt.Sprintf(`R_COLS = %s
 per = m.groupby("respondent_id").agg(answered=("sim3_level", "count"), mean=("sim3_level", "mean"),
                                      min=("sim3_level", "min"), max=("sim3_level", "max"))
-per["mean"] = per["mean"].round(2)
+per["mean"] = rnd(per["mean"], 2)
 display(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"]))`, pyDict(respondentCols))
 }
 
@@ -304,7 +316,7 @@ func pyClaims() string {
 CLAIM_STATUS = %s
 cl = load("claims")
 cl["tables"] = [", ".join(v) for v in cl["tables"]]
-cl["computed"] = cl["computed"].round(3)
+cl["computed"] = rnd(cl["computed"], 3)
 cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
 cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
 display(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"]))`,

@@ -348,13 +348,18 @@ func TestWorkbook(t *testing.T) {
 		col  string
 		text string
 	}{
-		{header + 1, "件数 / count", "10"}, {header + 1, "%", "21.7"}, {header + 1, "公表値 / published", "10"},
+		{header + 1, "件数 / count", "10"}, {header + 1, "%", "0.217"}, {header + 1, "公表値 / published", "10"},
 		{header + 5, "件数 / count", "46"}, {header + 5, "公表値 / published", "66"},
 	} {
 		v, typ := cell(want.row, want.col)
 		if v != want.text || (typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber) {
 			t.Errorf("sheet 2.14.3 row %d %s = %q (type %v), want the number %s", want.row+1, want.col, v, typ, want.text)
 		}
+	}
+	// the % is the fraction, shown by its number format as Excel users expect
+	ref, _ := excelize.CoordinatesToCellName(cols["%"]+1, header+2)
+	if v, _ := book.GetCellValue("2.14.3", ref); v != "21.7%" {
+		t.Errorf("sheet 2.14.3 %s shows %q, want 21.7%%", ref, v)
 	}
 	if v, _ := cell(header+5, "照合"); v != "報告書内で不整合" {
 		t.Errorf("sheet 2.14.3: N check = %q, want 報告書内で不整合", v)
@@ -489,7 +494,7 @@ func TestDuckDBEquivalent(t *testing.T) {
 		}
 		want[r.TableKey][r.RowNo] = r
 	}
-	for _, key := range []string{"1.1", "1.4", "2.14.3", "2.9.a", "S1"} {
+	for _, key := range []string{"1.1", "1.4", "2.4.1", "2.14.3", "2.9.a", "S1"} {
 		res := duckdbtest.Query(t, filepath.Join(repoRoot, "reports", "2015"), report.EquivalentSQL("../../processed", 2015, key, "label_ja"))
 		if len(res.Rows) != len(want[key])-1 {
 			t.Errorf("table %s: DuckDB gives %d rows, want %d", key, len(res.Rows), len(want[key])-1)
@@ -504,6 +509,12 @@ func TestDuckDBEquivalent(t *testing.T) {
 			}
 			if fmt.Sprint(row[3]) != strconv.FormatInt(*w.Computed, 10) || fmt.Sprint(row[5]) != pub || row[6] != w.Status {
 				t.Errorf("table %s row %d: DuckDB gives count %v, published %v, status %v; want %d, %s, %s", key, no, row[3], row[5], row[6], *w.Computed, pub, w.Status)
+			}
+			// DuckDB's round goes half away from zero, like the reports' half up
+			if n := want[key][0].Computed; n != nil && *n > 0 {
+				if p := strconv.FormatFloat(report.Pct(*w.Computed, *n), 'f', -1, 64); fmt.Sprint(row[4]) != p {
+					t.Errorf("table %s row %d: DuckDB gives %% %v, the reports %s", key, no, row[4], p)
+				}
 			}
 		}
 	}
@@ -551,7 +562,8 @@ func TestPct(t *testing.T) {
 	for _, c := range []struct {
 		count, n int64
 		want     float64
-	}{{56, 66, 84.8}, {1, 66, 1.5}, {33, 66, 50}, {2, 3, 66.7}, {1, 8, 12.5}, {46, 46, 100}} {
+	}{{56, 66, 84.8}, {1, 66, 1.5}, {33, 66, 50}, {2, 3, 66.7}, {1, 8, 12.5}, {46, 46, 100},
+		{15, 48, 31.3}, {1, 16, 6.3}, {3, 80, 3.8}, {1, 2000, 0.1}} { // ties round half up (四捨五入)
 		if got := report.Pct(c.count, c.n); got != c.want {
 			t.Errorf("Pct(%d, %d) = %v, want %v", c.count, c.n, got, c.want)
 		}
