@@ -76,3 +76,6 @@ var RoundHalfUp = roundHalfUp
 
 // PythonSetup is the source of the notebooks' setup cell (load, half_up, rnd).
 const PythonSetup = pySetup
+
+// PythonTables is the source of the notebooks' table() cell.
+var PythonTables = pyTables

@@ -63,8 +63,9 @@ type grid struct {
 	RowClass []string
 }
 
-// naText is how a missing value prints: pandas' pd.NA.
-const naText = "<NA>"
+// naText is how a missing value prints: an en dash, as the notebooks' shown()
+// displays pandas' pd.NA (which pandas itself prints as <NA>).
+const naText = "–"
 
 func strCell(s string) cell { return cell{V: s, S: s} }
 

@@ -20,11 +20,18 @@ processed = "../../processed"`, year, l.code())
 }
 
 // pySetup loads the datasets.
-const pySetup = `import os
+const pySetup = `import importlib.util
+import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from IPython.display import display
+
+# read_parquet(dtype_backend=...) needs pandas 2 and pyarrow
+if int(pd.__version__.split(".")[0]) < 2 or importlib.util.find_spec("pyarrow") is None:
+    raise ImportError(f"these cells need pandas >= 2 with pyarrow; found pandas {pd.__version__}, pyarrow "
+                      + ("installed" if importlib.util.find_spec("pyarrow") else "missing")
+                      + " (pip install 'pandas>=2' pyarrow, or conda install 'pandas>=2' pyarrow)")
 
 pd.set_option("display.max_rows", 500)
 pd.set_option("display.max_colwidth", None)
@@ -39,6 +46,28 @@ def load(dataset):
     return pd.read_parquet(path, engine="pyarrow", dtype_backend="numpy_nullable")
 
 
+def years(dataset="published"):
+    """The years processed/<dataset> holds."""
+    path = f"{processed}/{dataset}"
+    if not os.path.isdir(path):
+        return []
+    return sorted(int(n.removeprefix("year=")) for n in os.listdir(path) if n.startswith("year="))
+
+
+def need(dataset):
+    """load(dataset), or a clear error when the year has no such dataset."""
+    df = load(dataset)
+    if df is None:
+        raise LookupError(f"processed/{dataset} holds no data for year {year} (it holds {years(dataset)}): "
+                          f"this cell shows what only those years have")
+    return df
+
+
+def shown(df):
+    """df as the tables show it: a missing value as – (rather than <NA>)."""
+    return df.astype(object).where(df.notna(), "–")
+
+
 def half_up(x, d):
     """x rounded half up to d decimals (四捨五入), as the printed report rounds:
     31.25 -> 31.3 where round() and Series.round give 31.2."""
@@ -50,6 +79,8 @@ def rnd(s, d):
     return s.map(lambda x: half_up(x, d), na_action="ignore").astype("Float64")
 
 
+if year not in years():
+    raise ValueError(f"year = {year}: processed/ holds the years {years()}; set year to one of them")
 pub = load("published")          # the printed tables, one row per printed row
 freq = load("frequencies")       # the same tables computed from the responses
 rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
@@ -205,6 +236,9 @@ def table(key):
     printed counts and their % of the printed N."""
     c = COLS[lang]
     p = pub[pub.table_key == key].sort_values("row_no")
+    if p.empty:
+        raise KeyError(f"table {key} is not among the published tables of {year} ({', '.join(pub.table_key.unique())}); "
+                       f"reports/{year}/report.ipynb shows that year's tables")
     t = p[["row_no", "code", f"label_{lang}", "count"]].rename(columns={f"label_{lang}": "label", "count": "published"})
     n_printed, base = p["n"].iloc[0], p["base"].iloc[0]
     n_row = {"row_no": "N", "code": "", "label": f"N ({base_text(base)})", "pct": pd.NA, "published": n_printed}
@@ -238,12 +272,12 @@ def chart(t, key):
 // pyTable is the code cell of one published table.
 func pyTable(key string) string {
 	k := strconv.Quote(key)
-	return "t = table(" + k + ")\ndisplay(t)\ndisplay(chart(t, " + k + "))"
+	return "t = table(" + k + ")\ndisplay(shown(t))\ndisplay(chart(t, " + k + "))"
 }
 
 const pyOverview = `resp = load("responses")
 if resp is not None:
-    display(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents"))`
+    display(shown(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents")))`
 
 func pyMaturity() string {
 	var b strings.Builder
@@ -252,8 +286,8 @@ func pyMaturity() string {
 	fmt.Fprintf(&b, "M_TITLE = %s\n", pyDict(map[string]text{"title": ui["maturityChart"]}))
 	b.WriteString(`LEVEL_COLS = ["L0", "L1", "L2", "L3", "L4", "NA"]
 
-m = load("maturity")
-cb = load("codebook")
+m = need("maturity")
+cb = need("codebook")
 m["level"] = ["NA" if pd.isna(v) else f"L{v}" for v in m["sim3_level"]]
 dist = pd.crosstab(m["item"], m["level"]).reindex(index=m["item"].unique(), columns=LEVEL_COLS, fill_value=0)
 info = m.groupby("item", sort=False).agg(sim3=("sim3", "first"), coarse=("coarse", "any"), mean=("sim3_level", "mean"))
@@ -263,7 +297,7 @@ dist.insert(0, "sim3", info["sim3"])
 dist["n"] = dist[LEVEL_COLS[:5]].sum(axis=1)
 dist["mean"] = rnd(info["mean"], 2)
 dist["coarse"] = info["coarse"]
-display(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"]))
+display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"])))
 
 rows = [(f"{i} {s}" if isinstance(s, str) else i, [int(dist.loc[i, c]) for c in LEVEL_COLS])
         for i, s in zip(dist.index, dist["sim3"])]
@@ -277,49 +311,49 @@ func pyRespondents() string {
 per = m.groupby("respondent_id").agg(answered=("sim3_level", "count"), mean=("sim3_level", "mean"),
                                      min=("sim3_level", "min"), max=("sim3_level", "max"))
 per["mean"] = rnd(per["mean"], 2)
-display(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"]))`, pyDict(respondentCols))
+display(shown(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"])))`, pyDict(respondentCols))
 }
 
 func pyAudit() string {
 	return fmt.Sprintf(`A_COLS = %s
-a = load("audit")
+a = need("audit")
 a["tables"] = [", ".join(v) for v in a["tables"]]
 a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
 a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
-display(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"]))`, pyDict(auditCols))
+display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols))
 }
 
 func pyValidation() string {
 	return fmt.Sprintf(`V_COLS = %s
-v = load("validation")
-display(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
-        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]]))
-display(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang]))`, pyDict(validationCols), maxIssuesShown)
+v = need("validation")
+display(shown(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
+        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]])))
+display(shown(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang])))`, pyDict(validationCols), maxIssuesShown)
 }
 
 func pyInterviews() string {
 	return fmt.Sprintf(`I_COLS = %s
-iv = load("interviews")
+iv = need("interviews")
 cols = ["team", f"organisation_{lang}", f"industry_{lang}", f"form_{lang}", f"size_{lang}", f"department_{lang}",
         f"budget_{lang}", f"constituency_{lang}", "interview_date", "page", "last_page"]
 iv = iv[cols].rename(columns=lambda c: c.removesuffix(f"_{lang}"))
-display(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"]))`, pyDict(interviewCols))
+display(shown(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"])))`, pyDict(interviewCols))
 }
 
-const pyTopics = `it = load("interview_topics")
+const pyTopics = `it = need("interview_topics")
 it["answer"] = [f"{c} ({k})" if isinstance(k, str) else c for c, k in zip(it["code"], it["cadence"])]
 mx = it.groupby(["topic", "team"], sort=False)["answer"].agg(" / ".join).unstack("team")
-display(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique()))`
+display(shown(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique())))`
 
 func pyClaims() string {
 	return fmt.Sprintf(`C_COLS = %s
 CLAIM_STATUS = %s
-cl = load("claims")
+cl = need("claims")
 cl["tables"] = [", ".join(v) for v in cl["tables"]]
 cl["computed"] = rnd(cl["computed"], 3)
 cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
 cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
-display(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"]))`,
+display(shown(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"])))`,
 		pyDict(claimCols), pyDict(claimStatus))
 }
 
