@@ -169,7 +169,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 			b.md(pt.ID+"-about", tableMD(pt, l))
 			bars := pt.bars(l)
 			title := pt.chartTitle(l)
-			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars), barText(title, bars)))
+			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars, ui["chosenMark"].in(l)), barText(title, bars, ui["chosenMark"].in(l))))
 		}
 	}
 

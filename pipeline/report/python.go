@@ -157,24 +157,38 @@ def value_text(v, p):
     return f"{v} ({p:.1f}%)"
 
 
-def bar_svg(title, bars):
-    """One horizontal bar per (label, count, %) on a 0-100 % scale."""
-    out = svg_head(title, 40 + len(bars) * 36 + 8)
-    for i, (label, v, p) in enumerate(bars):
+def bar_svg(title, bars, mark=""):
+    """One horizontal bar per (label, count, %, chosen) on a 0-100 % scale; a
+    chosen count (the reconstruction's value for a lost one) is outlined and
+    marked *, with mark as the legend."""
+    chosen_any = any(b[3] for b in bars)
+    h = 40 + len(bars) * 36 + 8 + (18 if chosen_any else 0)
+    out = svg_head(title, h)
+    for i, (label, v, p, chosen) in enumerate(bars):
         y = 40 + i * 36
         parts = [f"<g><title>{esc(label)}</title>",
                  f'<text x="8" y="{y + 12}" fill="#222222">{esc(fit(label, 704, 12))}</text>',
                  f'<rect x="8" y="{y + 17}" width="560" height="12" fill="#e6ebf2"/>']
         if p is not None:
-            parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
-        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value_text(v, p))}</text></g>')
+            if chosen:
+                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#ffffff" '
+                             'stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"/>')
+            else:
+                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
+        value = value_text(v, p) + (" *" if chosen else "")
+        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value)}</text></g>')
         out.append("".join(parts))
+    if chosen_any:
+        out.append(f'<text x="8" y="{h - 10}" fill="#555555">{esc(fit("* " + mark, 704, 12))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def bar_text(title, bars):
-    return "\n".join([title] + [f"  {label}: {value_text(v, p)}" for label, v, p in bars])
+def bar_text(title, bars, mark=""):
+    lines = [title] + [f"  {label}: {value_text(v, p)}" + (" *" if chosen else "") for label, v, p, chosen in bars]
+    if any(b[3] for b in bars):
+        lines.append("* " + mark)
+    return "\n".join(lines)
 
 
 def stacked_svg(title, legend, rows):
@@ -216,6 +230,7 @@ func pyTables() string {
 	fmt.Fprintf(&b, "COLS = %s\n", pyDict(tableCols))
 	fmt.Fprintf(&b, "STATUS = %s\n", pyDict(statusLabels))
 	fmt.Fprintf(&b, "BASE = %s\n", pyDict(baseShort))
+	fmt.Fprintf(&b, "MARK = %s\n", pyLang(ui["chosenMark"]))
 	b.WriteString(`
 
 def base_text(base):
@@ -246,6 +261,9 @@ def table(key):
         f = freq[freq.table_key == key][["row_no", "count", "n"]]
         r = rec[rec.table_key == key][["row_no", "status"]]
         t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
+        if resp is not None and (resp["provenance"] == "reconstructed").any():
+            # the count of a row whose printed number was lost is the reconstruction's choice
+            t.loc[(t["status"] == "lost") & t["count"].notna(), "status"] = "lost_chosen"
         t["pct"] = rnd(100 * t["count"] / t["n"], 1)
         n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
         cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
@@ -264,8 +282,10 @@ def chart(t, key):
     title = f"{key} " + pub.loc[pub.table_key == key, f"title_{lang}"].iloc[0]
     rows = t.drop(index="N")
     value = c["count"] if c["count"] in rows else c["published"]
-    bars = [(label, na(v), na(p, float)) for label, v, p in zip(rows[c["label"]], rows[value], rows[c["pct"]])]
-    return Chart(bar_svg(title, bars), bar_text(title, bars))`)
+    chosen = rows[c["status"]] == STATUS[lang]["lost_chosen"] if c["status"] in rows else [False] * len(rows)
+    bars = [(label, na(v), na(p, float), bool(ch))
+            for label, v, p, ch in zip(rows[c["label"]], rows[value], rows[c["pct"]], chosen)]
+    return Chart(bar_svg(title, bars, MARK[lang]), bar_text(title, bars, MARK[lang]))`)
 	return b.String()
 }
 
@@ -359,6 +379,13 @@ display(shown(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[
 
 // pyDict writes {"ja": {key: ja, ...}, "en": {key: en, ...}} with the keys
 // in order; every string is a JSON string, which Python reads as a str.
+// pyLang writes one text as {"ja": ..., "en": ...}.
+func pyLang(t text) string {
+	ja, _ := json.Marshal(t.JA)
+	en, _ := json.Marshal(t.EN)
+	return `{"ja": ` + string(ja) + `, "en": ` + string(en) + `}`
+}
+
 func pyDict(m map[string]text) string {
 	keys := sortedKeys(m)
 	var b strings.Builder

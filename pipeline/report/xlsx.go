@@ -35,6 +35,7 @@ func sheetName(key string) string {
 
 type styles struct {
 	title, bold, header, dec1, dec2, pct1, text, wrap int
+	chosen                                            int // a count the reconstruction chose
 }
 
 type book struct {
@@ -172,6 +173,9 @@ func (b *book) writeGrid(sheet string, g *grid, row int) int {
 					style = b.st.dec2
 				}
 			}
+			if c.Class == "chosen" {
+				style = b.st.chosen
+			}
 			if c.Pct {
 				if v, ok := c.V.(float64); ok {
 					b.put(sheet, i+1, row, v/100, b.st.pct1)
@@ -257,7 +261,9 @@ func workbook(m *model) ([]byte, error) {
 		dec2:   newStyle(&excelize.Style{CustomNumFmt: &d2}),
 		pct1:   newStyle(&excelize.Style{CustomNumFmt: &p1}),
 		text:   newStyle(&excelize.Style{CustomNumFmt: &txt}),
-		wrap:   newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
+		chosen: newStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "8A5A00"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF4D6"}},
+			Border: []excelize.Border{{Type: "left", Color: "8A5A00", Style: 3}, {Type: "right", Color: "8A5A00", Style: 3}, {Type: "top", Color: "8A5A00", Style: 3}, {Type: "bottom", Color: "8A5A00", Style: 3}}}),
+		wrap: newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
 	}
 	s := m.q.Survey
 
