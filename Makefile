@@ -25,9 +25,10 @@ test: deps check-fmt vet unit years fuzz
 deps: deps-debian $(DUCKDB_STAMP) $(ASSESS_STAMP)
 	$(GO) mod download
 
-# deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, headless Chromium,
+# deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, openpyxl to read
+# the workbooks back as Excel users' tools do, headless Chromium,
 # and a Japanese font for its screenshots); apt-get runs only when one is missing.
-DEBIAN_PKGS := python3-nbformat python3-pandas jupyter-nbconvert chromium fonts-noto-cjk
+DEBIAN_PKGS := python3-nbformat python3-pandas jupyter-nbconvert python3-openpyxl chromium fonts-noto-cjk
 .PHONY: deps-debian
 deps-debian:
 	@missing=""; for p in $(DEBIAN_PKGS); do \

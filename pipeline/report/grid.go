@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -43,6 +44,7 @@ type cell struct {
 	S     string // the text shown
 	Num   bool   // right-aligned number
 	Class string // CSS class in report.html (status colours, the N row)
+	Pct   bool   // V is a percentage (the workbook stores V/100 with a % format)
 }
 
 // col is a column of a grid.
@@ -61,8 +63,9 @@ type grid struct {
 	RowClass []string
 }
 
-// naText is how a missing value prints: pandas' pd.NA.
-const naText = "<NA>"
+// naText is how a missing value prints: an en dash, as the notebooks' shown()
+// displays pandas' pd.NA (which pandas itself prints as <NA>).
+const naText = "–"
 
 func strCell(s string) cell { return cell{V: s, S: s} }
 
@@ -75,10 +78,10 @@ func optInt(p *int64) cell {
 	return intCell(*p)
 }
 
-// decCell is x rounded to d decimals the way pandas' round does (numpy:
-// multiply, round half to even, divide), shown with d decimals.
+// decCell is x rounded half up to d decimals (roundHalfUp), shown with d
+// decimals.
 func decCell(x float64, d int) cell {
-	r := roundNumpy(x, d)
+	r := roundHalfUp(x, d)
 	return cell{V: r, S: strconv.FormatFloat(r, 'f', d, 64), Num: true}
 }
 
@@ -89,17 +92,51 @@ func optDec(p *float64, d int) cell {
 	return decCell(*p, d)
 }
 
-func naCell() cell { return cell{S: naText} }
-
-// roundNumpy rounds like numpy.round (and so pandas' Series.round).
-func roundNumpy(x float64, d int) float64 {
-	p := math.Pow(10, float64(d))
-	return math.RoundToEven(x*p) / p
+// optPct is a percentage with one decimal.
+func optPct(p *float64) cell {
+	c := optDec(p, 1)
+	c.Pct = p != nil
+	return c
 }
 
-// pct is 100 * count / n as pandas computes it, rounded to one decimal.
+func naCell() cell { return cell{S: naText} }
+
+// roundHalfUp rounds x to d decimals half up (四捨五入, away from zero on a
+// tie), as the printed report rounds, on x's shortest decimal form: 15/48 =
+// 31.25 % gives 31.3, and 100*c/n that is a tie in decimal is one here even
+// when its binary value lies just below it. (numpy and pandas' round go half
+// to even on the binary value: 31.2.) The notebooks' half_up (pySetup) is the
+// twin: Decimal(repr(x)).quantize(..., ROUND_HALF_UP).
+func roundHalfUp(x float64, d int) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) || d < 0 {
+		return x
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) <= d {
+		return x
+	}
+	n, ok := new(big.Int).SetString(whole+frac[:d], 10)
+	if !ok {
+		return x
+	}
+	if frac[d] >= '5' {
+		n.Add(n, big.NewInt(1))
+	}
+	digits := n.String()
+	if len(digits) <= d {
+		digits = strings.Repeat("0", d-len(digits)+1) + digits
+	}
+	r, err := strconv.ParseFloat(digits[:len(digits)-d]+"."+digits[len(digits)-d:], 64)
+	if err != nil {
+		return x
+	}
+	return math.Copysign(r, x)
+}
+
+// pct is 100 * count / n rounded half up to one decimal.
 func pct(count, n int64) float64 {
-	return roundNumpy(float64(100*count)/float64(n), 1)
+	return roundHalfUp(float64(100*count)/float64(n), 1)
 }
 
 // isWide reports whether r takes two columns in a terminal (and about one em

@@ -76,7 +76,7 @@ func edition(m *model, l lang) htmlEdition {
 		e.Tables = append(e.Tables, htmlTable{
 			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item,
 			QuestionJA: pt.Question.JA, QuestionEN: pt.Question.EN, Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
-			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l))),
+			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l), ui["chosenMark"].in(l))),
 		})
 	}
 	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
@@ -178,6 +178,8 @@ table.dataframe tr.n-row td { background: #f7f9fc; font-weight: bold; }
 table.dataframe td.empty { color: #666; font-style: italic; }
 .st-match { color: #1b6e2d; }
 .st-lost { color: #8a5a00; }
+.st-lost-chosen { color: #8a5a00; font-weight: bold; }
+td.chosen { font-style: italic; background: #fff4d6; outline: 1px dashed #8a5a00; outline-offset: -3px; }
 .st-inconsistent-in-report, .st-mismatch, .sev-warning, .cl-fails, .cl-fails-inferred { color: #b3261e; font-weight: bold; }
 .cl-holds, .cl-holds-inferred { color: #1b6e2d; }
 figure { margin: 8px 0 0; }

@@ -22,7 +22,8 @@ var tableCols = map[string]text{
 var statusLabels = map[string]text{
 	"match":                  {"一致", "match"},
 	"mismatch":               {"不一致", "mismatch"},
-	"lost":                   {"公表値欠落", "lost in print"},
+	"lost":                   {"抽出で欠落", "lost in the text extraction"},
+	"lost_chosen":            {"抽出で欠落: 件数は再構成の選択値", "lost in the text extraction: count chosen by the reconstruction"},
 	"inconsistent_in_report": {"報告書内で不整合", "inconsistent in the report"},
 }
 
@@ -132,7 +133,8 @@ var ui = map[string]text{
 	"tablesCount":        {"公表集計表", "Published tables"},
 	"source":             {"出典", "Source"},
 	"setup":              {"準備", "Setup"},
-	"setupText":          {"以下のコードセルは processed/ の Parquet データセットを pandas (pyarrow) で読み込み、各表を再計算します。グラフの補助関数 (SVG を直接書くもの) のセルは JupyterLab では折りたたまれています。`parameters` タグのセルで年度・言語・パスを変更できます (papermill / Quarto)。", "The code cells below load the Parquet datasets of processed/ with pandas (pyarrow) and rebuild every table. The cells of the chart helpers (which write the SVG directly) are collapsed in JupyterLab. The cell tagged `parameters` sets the year, the language and the path (papermill / Quarto)."},
+	"chosenMark":         {"白抜きの棒 = 抽出で欠落した件数 (再構成が選んだ値、実際の回答ではない)", "outlined bar = a count lost in the text extraction (the value the reconstruction chose, not an answer)"},
+	"setupText":          {"以下のコードセルは processed/ の Parquet データセットを pandas (pyarrow) で読み込み、各表を再計算します。グラフの補助関数 (SVG を直接書くもの) のセルは JupyterLab では折りたたまれています。`parameters` タグのセルで年度・言語・パスを変更できます (papermill / Quarto)。実行には pandas 2 以上と pyarrow が必要です (pip install 'pandas>=2' pyarrow)。ほかの年度を指定すると、その年度にない表や集計のセルはその旨を示して止まります。欠損値は – で表示します。", "The code cells below load the Parquet datasets of processed/ with pandas (pyarrow) and rebuild every table. The cells of the chart helpers (which write the SVG directly) are collapsed in JupyterLab. The cell tagged `parameters` sets the year, the language and the path (papermill / Quarto). Running them needs pandas 2 or later with pyarrow (pip install 'pandas>=2' pyarrow). With another year, a cell whose table or dataset that year lacks stops with a message saying so. Missing values show as –."},
 	"equivalents":        {"DuckDB と polars での同じ表", "The same table with DuckDB and polars"},
 	"equivText":          {"表 %s を DuckDB (SQL) と polars で作る例です。N は reconciliation の row_no = 0 の行にあります。", "Table %s built with DuckDB (SQL) and with polars. N is the row_no = 0 row of reconciliation."},
 	"tables":             {"集計表", "Tables"},
@@ -197,7 +199,7 @@ var ui = map[string]text{
 	"provRecon":          {"重要: この年度の回答データ (%d 行) は公表された集計表から再構成 (RECONSTRUCTED) したものであり、実在するいずれの組織の回答でもありません。設問ごとの集計は報告書の数値を再現しますが、設問をまたぐ組み合わせ (クロス集計や回答者別の値) には意味がありません。", "Important: the respondent rows of this year (%d rows) are RECONSTRUCTED from the published tables; they are not the real answers of any organisation. The tables per item reproduce the report's numbers, but any combination across items (crosstabs, per-respondent values) means nothing."},
 	"provSynthetic":      {"重要: この年度の回答データ (%d 行) は合成データ (SYNTHETIC) であり、実在の回答ではありません。", "Important: the respondent rows of this year (%d rows) are SYNTHETIC, not real answers."},
 	"provNone":           {"この年度には回答データがありません。公表集計表のみを示します。", "This year has no respondent rows; only the published tables are shown."},
-	"reconSummary":       {"%d 表、照合したセル %d (一致 %d、公表値欠落 %d、報告書内で不整合 %d、不一致 %d)", "%d tables, %d cells reconciled (%d match, %d lost in print, %d inconsistent in the report, %d mismatch)"},
+	"reconSummary":       {"%d 表、照合したセル %d (一致 %d、抽出で欠落 %d、報告書内で不整合 %d、不一致 %d)", "%d tables, %d cells reconciled (%d match, %d lost in the text extraction, %d inconsistent in the report, %d mismatch)"},
 	"pubOnlySummary":     {"%d 表", "%d tables"},
 	"rowsLine":           {"%d 行 (provenance = %s)", "%d rows (provenance = %s)"},
 	"methodUnknown":      {"(調査の概要 survey.yaml に記載なし)", "(not recorded in the survey profile)"},

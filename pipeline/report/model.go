@@ -53,6 +53,9 @@ type prow struct {
 	Pct       *float64
 	Published *int64 // printed (nil: lost)
 	Status    string
+	// Chosen: the printed count was lost in the text extraction and the
+	// count shown is the value the reconstruction chose for it.
+	Chosen bool
 }
 
 func newModel(in Inputs) (*model, error) {
@@ -196,6 +199,7 @@ func (m *model) buildTables() error {
 			}
 			if r, ok := rec[key{e.TableKey, e.RowNo}]; ok {
 				row.Status = r.Status
+				row.Chosen = r.Status == reconcile.Lost && m.in.Provenance == Reconstructed && row.Count != nil
 				if r.Status != reconcile.Match && r.Note != "" {
 					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
 				}
@@ -217,7 +221,7 @@ func (m *model) buildTables() error {
 	return nil
 }
 
-// pctPtr is 100 * count / n rounded as pandas does; nil when n is 0
+// pctPtr is 100 * count / n rounded half up; nil when n is 0
 // (pandas would give NaN or inf).
 func pctPtr(count, n int64) *float64 {
 	if n == 0 {
@@ -291,11 +295,16 @@ func (t *ptable) grid(l lang) *grid {
 	for _, r := range t.Rows {
 		head := []cell{strCell(strconv.Itoa(r.No)), strCell(r.Code), strCell(r.Label.in(l))}
 		if t.Computed {
-			st := strCell(statusText(r.Status, l))
-			st.Class = statusClass(r.Status)
-			g.Rows = append(g.Rows, append(head, optInt(r.Count), optDec(r.Pct, 1), optInt(r.Published), st))
+			status := r.Status
+			count := optInt(r.Count)
+			if r.Chosen {
+				status, count.Class = "lost_chosen", "chosen"
+			}
+			st := strCell(statusText(status, l))
+			st.Class = statusClass(status)
+			g.Rows = append(g.Rows, append(head, count, optPct(r.Pct), optInt(r.Published), st))
 		} else {
-			g.Rows = append(g.Rows, append(head, optInt(r.Published), optDec(r.Pct, 1)))
+			g.Rows = append(g.Rows, append(head, optInt(r.Published), optPct(r.Pct)))
 		}
 		g.RowClass = append(g.RowClass, "")
 	}
@@ -322,7 +331,7 @@ func (t *ptable) bars(l lang) []bar {
 		if !t.Computed {
 			v = r.Published
 		}
-		out[i] = bar{Label: r.Label.in(l), Value: v, Pct: r.Pct}
+		out[i] = bar{Label: r.Label.in(l), Value: v, Pct: r.Pct, Chosen: r.Chosen}
 	}
 	return out
 }

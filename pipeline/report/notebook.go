@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -87,8 +88,28 @@ func gridOut(g *grid) output {
 	return output{"text/html": g.html(), "text/plain": g.plain()}
 }
 
+// svgOut is a chart's output: the SVG, the same SVG as an <img> in
+// text/html (chartHTML), and the plain-text summary.
 func svgOut(svg, plain string) output {
-	return output{"image/svg+xml": svg, "text/plain": plain}
+	return output{"text/html": chartHTML(svg, plain), "image/svg+xml": svg, "text/plain": plain}
+}
+
+// chartHTML shows an SVG chart as an <img> whose source is the SVG in a
+// base64 data URI, with the chart's title (the first line of plain) as its
+// alternative text.
+//
+// nbconvert before 7.7 passes image/svg+xml outputs through lxml's HTML
+// cleaner, which drops every SVG element it does not know as HTML (rect, text,
+// g): the exported page keeps an empty <svg>. text/html comes before
+// image/svg+xml in nbconvert's display priority and is not cleaned unless
+// --sanitize-html is given, so the chart survives as this <img> (the form
+// nbconvert 7.7 itself adopted for SVG, jupyter/nbconvert#2018). JupyterLab
+// and VS Code show the <img> too; the image/svg+xml output stays for tools
+// that read it. The notebooks' Chart class (pySVG) writes the same bytes.
+func chartHTML(svg, plain string) string {
+	title, _, _ := strings.Cut(plain, "\n")
+	return `<img src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString([]byte(svg)) +
+		`" alt="` + escXML(title) + `" style="max-width:100%;height:auto">`
 }
 
 // mdEsc escapes data for a Markdown cell: HTML is shown as text, and
@@ -148,7 +169,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 			b.md(pt.ID+"-about", tableMD(pt, l))
 			bars := pt.bars(l)
 			title := pt.chartTitle(l)
-			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars), barText(title, bars)))
+			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars, ui["chosenMark"].in(l)), barText(title, bars, ui["chosenMark"].in(l))))
 		}
 	}
 
@@ -281,7 +302,7 @@ func equivalents(m *model, l lang) string {
 		"t = (scan(\"published\").select(\"row_no\", \"code\", %q, pl.col(\"count\").alias(\"published\"))\n"+
 		"     .join(scan(\"frequencies\").select(\"row_no\", \"count\", \"n\"), on=\"row_no\", how=\"left\")\n"+
 		"     .join(scan(\"reconciliation\").select(\"row_no\", \"status\"), on=\"row_no\", how=\"left\")\n"+
-		"     .with_columns((100 * pl.col(\"count\") / pl.col(\"n\")).round(1).alias(\"pct\"))\n"+
+		"     .with_columns((100 * pl.col(\"count\") / pl.col(\"n\")).round(1, mode=\"half_away_from_zero\").alias(\"pct\"))\n"+
 		"     .sort(\"row_no\")\n"+
 		"     .collect())\n```", m.in.Year, key, label)
 	return b.String()

@@ -20,10 +20,18 @@ processed = "../../processed"`, year, l.code())
 }
 
 // pySetup loads the datasets.
-const pySetup = `import os
+const pySetup = `import importlib.util
+import os
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from IPython.display import display
+
+# read_parquet(dtype_backend=...) needs pandas 2 and pyarrow
+if int(pd.__version__.split(".")[0]) < 2 or importlib.util.find_spec("pyarrow") is None:
+    raise ImportError(f"these cells need pandas >= 2 with pyarrow; found pandas {pd.__version__}, pyarrow "
+                      + ("installed" if importlib.util.find_spec("pyarrow") else "missing")
+                      + " (pip install 'pandas>=2' pyarrow, or conda install 'pandas>=2' pyarrow)")
 
 pd.set_option("display.max_rows", 500)
 pd.set_option("display.max_colwidth", None)
@@ -38,6 +46,41 @@ def load(dataset):
     return pd.read_parquet(path, engine="pyarrow", dtype_backend="numpy_nullable")
 
 
+def years(dataset="published"):
+    """The years processed/<dataset> holds."""
+    path = f"{processed}/{dataset}"
+    if not os.path.isdir(path):
+        return []
+    return sorted(int(n.removeprefix("year=")) for n in os.listdir(path) if n.startswith("year="))
+
+
+def need(dataset):
+    """load(dataset), or a clear error when the year has no such dataset."""
+    df = load(dataset)
+    if df is None:
+        raise LookupError(f"processed/{dataset} holds no data for year {year} (it holds {years(dataset)}): "
+                          f"this cell shows what only those years have")
+    return df
+
+
+def shown(df):
+    """df as the tables show it: a missing value as – (rather than <NA>)."""
+    return df.astype(object).where(df.notna(), "–")
+
+
+def half_up(x, d):
+    """x rounded half up to d decimals (四捨五入), as the printed report rounds:
+    31.25 -> 31.3 where round() and Series.round give 31.2."""
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
+
+
+def rnd(s, d):
+    """A Series rounded half up; missing values stay missing."""
+    return s.map(lambda x: half_up(x, d), na_action="ignore").astype("Float64")
+
+
+if year not in years():
+    raise ValueError(f"year = {year}: processed/ holds the years {years()}; set year to one of them")
 pub = load("published")          # the printed tables, one row per printed row
 freq = load("frequencies")       # the same tables computed from the responses
 rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
@@ -45,6 +88,8 @@ rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
 // pySVG are the chart helpers: standard library only, the twins of svg.go.
 const pySVG = `# Charts as SVG written without a plotting library: the same bytes as the
 # pre-rendered outputs (pipeline/report/svg.go is the twin of this cell).
+import base64
+
 FONT = "` + fontFamily + `"
 WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
         (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x1F300, 0x1FAFF), (0x20000, 0x3FFFD))
@@ -60,6 +105,13 @@ class Chart:
 
     def _repr_svg_(self):
         return self.svg
+
+    def _repr_html_(self):
+        # the SVG as a data-URI <img>: nbconvert < 7.7 empties inline SVG
+        # (see chartHTML in pipeline/report/notebook.go)
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        alt = esc(self.text.split("\n", 1)[0])
+        return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
 
     def __repr__(self):
         return self.text
@@ -105,24 +157,38 @@ def value_text(v, p):
     return f"{v} ({p:.1f}%)"
 
 
-def bar_svg(title, bars):
-    """One horizontal bar per (label, count, %) on a 0-100 % scale."""
-    out = svg_head(title, 40 + len(bars) * 36 + 8)
-    for i, (label, v, p) in enumerate(bars):
+def bar_svg(title, bars, mark=""):
+    """One horizontal bar per (label, count, %, chosen) on a 0-100 % scale; a
+    chosen count (the reconstruction's value for a lost one) is outlined and
+    marked *, with mark as the legend."""
+    chosen_any = any(b[3] for b in bars)
+    h = 40 + len(bars) * 36 + 8 + (18 if chosen_any else 0)
+    out = svg_head(title, h)
+    for i, (label, v, p, chosen) in enumerate(bars):
         y = 40 + i * 36
         parts = [f"<g><title>{esc(label)}</title>",
                  f'<text x="8" y="{y + 12}" fill="#222222">{esc(fit(label, 704, 12))}</text>',
                  f'<rect x="8" y="{y + 17}" width="560" height="12" fill="#e6ebf2"/>']
         if p is not None:
-            parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
-        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value_text(v, p))}</text></g>')
+            if chosen:
+                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#ffffff" '
+                             'stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"/>')
+            else:
+                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
+        value = value_text(v, p) + (" *" if chosen else "")
+        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value)}</text></g>')
         out.append("".join(parts))
+    if chosen_any:
+        out.append(f'<text x="8" y="{h - 10}" fill="#555555">{esc(fit("* " + mark, 704, 12))}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
-def bar_text(title, bars):
-    return "\n".join([title] + [f"  {label}: {value_text(v, p)}" for label, v, p in bars])
+def bar_text(title, bars, mark=""):
+    lines = [title] + [f"  {label}: {value_text(v, p)}" + (" *" if chosen else "") for label, v, p, chosen in bars]
+    if any(b[3] for b in bars):
+        lines.append("* " + mark)
+    return "\n".join(lines)
 
 
 def stacked_svg(title, legend, rows):
@@ -164,6 +230,7 @@ func pyTables() string {
 	fmt.Fprintf(&b, "COLS = %s\n", pyDict(tableCols))
 	fmt.Fprintf(&b, "STATUS = %s\n", pyDict(statusLabels))
 	fmt.Fprintf(&b, "BASE = %s\n", pyDict(baseShort))
+	fmt.Fprintf(&b, "MARK = %s\n", pyLang(ui["chosenMark"]))
 	b.WriteString(`
 
 def base_text(base):
@@ -184,6 +251,9 @@ def table(key):
     printed counts and their % of the printed N."""
     c = COLS[lang]
     p = pub[pub.table_key == key].sort_values("row_no")
+    if p.empty:
+        raise KeyError(f"table {key} is not among the published tables of {year} ({', '.join(pub.table_key.unique())}); "
+                       f"reports/{year}/report.ipynb shows that year's tables")
     t = p[["row_no", "code", f"label_{lang}", "count"]].rename(columns={f"label_{lang}": "label", "count": "published"})
     n_printed, base = p["n"].iloc[0], p["base"].iloc[0]
     n_row = {"row_no": "N", "code": "", "label": f"N ({base_text(base)})", "pct": pd.NA, "published": n_printed}
@@ -191,11 +261,14 @@ def table(key):
         f = freq[freq.table_key == key][["row_no", "count", "n"]]
         r = rec[rec.table_key == key][["row_no", "status"]]
         t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
-        t["pct"] = (100 * t["count"] / t["n"]).round(1)
+        if resp is not None and (resp["provenance"] == "reconstructed").any():
+            # the count of a row whose printed number was lost is the reconstruction's choice
+            t.loc[(t["status"] == "lost") & t["count"].notna(), "status"] = "lost_chosen"
+        t["pct"] = rnd(100 * t["count"] / t["n"], 1)
         n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
         cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
     else:
-        t["pct"] = (100 * t["published"] / n_printed).round(1)
+        t["pct"] = rnd(100 * t["published"] / n_printed, 1)
         cols = ["row_no", "code", "label", "published", "pct"]
     t = pd.concat([t[cols].astype({"row_no": str}), pd.DataFrame([n_row])[cols]], ignore_index=True)
     if "status" in t:
@@ -209,20 +282,22 @@ def chart(t, key):
     title = f"{key} " + pub.loc[pub.table_key == key, f"title_{lang}"].iloc[0]
     rows = t.drop(index="N")
     value = c["count"] if c["count"] in rows else c["published"]
-    bars = [(label, na(v), na(p, float)) for label, v, p in zip(rows[c["label"]], rows[value], rows[c["pct"]])]
-    return Chart(bar_svg(title, bars), bar_text(title, bars))`)
+    chosen = rows[c["status"]] == STATUS[lang]["lost_chosen"] if c["status"] in rows else [False] * len(rows)
+    bars = [(label, na(v), na(p, float), bool(ch))
+            for label, v, p, ch in zip(rows[c["label"]], rows[value], rows[c["pct"]], chosen)]
+    return Chart(bar_svg(title, bars, MARK[lang]), bar_text(title, bars, MARK[lang]))`)
 	return b.String()
 }
 
 // pyTable is the code cell of one published table.
 func pyTable(key string) string {
 	k := strconv.Quote(key)
-	return "t = table(" + k + ")\ndisplay(t)\ndisplay(chart(t, " + k + "))"
+	return "t = table(" + k + ")\ndisplay(shown(t))\ndisplay(chart(t, " + k + "))"
 }
 
 const pyOverview = `resp = load("responses")
 if resp is not None:
-    display(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents"))`
+    display(shown(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents")))`
 
 func pyMaturity() string {
 	var b strings.Builder
@@ -231,8 +306,8 @@ func pyMaturity() string {
 	fmt.Fprintf(&b, "M_TITLE = %s\n", pyDict(map[string]text{"title": ui["maturityChart"]}))
 	b.WriteString(`LEVEL_COLS = ["L0", "L1", "L2", "L3", "L4", "NA"]
 
-m = load("maturity")
-cb = load("codebook")
+m = need("maturity")
+cb = need("codebook")
 m["level"] = ["NA" if pd.isna(v) else f"L{v}" for v in m["sim3_level"]]
 dist = pd.crosstab(m["item"], m["level"]).reindex(index=m["item"].unique(), columns=LEVEL_COLS, fill_value=0)
 info = m.groupby("item", sort=False).agg(sim3=("sim3", "first"), coarse=("coarse", "any"), mean=("sim3_level", "mean"))
@@ -240,9 +315,9 @@ question = cb[cb.kind == "item"].set_index("item")[f"label_{lang}"]
 dist.insert(0, "question", question.reindex(dist.index))
 dist.insert(0, "sim3", info["sim3"])
 dist["n"] = dist[LEVEL_COLS[:5]].sum(axis=1)
-dist["mean"] = info["mean"].round(2)
+dist["mean"] = rnd(info["mean"], 2)
 dist["coarse"] = info["coarse"]
-display(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"]))
+display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"])))
 
 rows = [(f"{i} {s}" if isinstance(s, str) else i, [int(dist.loc[i, c]) for c in LEVEL_COLS])
         for i, s in zip(dist.index, dist["sim3"])]
@@ -255,55 +330,62 @@ func pyRespondents() string {
 	return fmt.Sprintf(`R_COLS = %s
 per = m.groupby("respondent_id").agg(answered=("sim3_level", "count"), mean=("sim3_level", "mean"),
                                      min=("sim3_level", "min"), max=("sim3_level", "max"))
-per["mean"] = per["mean"].round(2)
-display(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"]))`, pyDict(respondentCols))
+per["mean"] = rnd(per["mean"], 2)
+display(shown(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respondent_id"])))`, pyDict(respondentCols))
 }
 
 func pyAudit() string {
 	return fmt.Sprintf(`A_COLS = %s
-a = load("audit")
+a = need("audit")
 a["tables"] = [", ".join(v) for v in a["tables"]]
 a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
 a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
-display(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"]))`, pyDict(auditCols))
+display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols))
 }
 
 func pyValidation() string {
 	return fmt.Sprintf(`V_COLS = %s
-v = load("validation")
-display(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
-        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]]))
-display(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang]))`, pyDict(validationCols), maxIssuesShown)
+v = need("validation")
+display(shown(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
+        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]])))
+display(shown(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang])))`, pyDict(validationCols), maxIssuesShown)
 }
 
 func pyInterviews() string {
 	return fmt.Sprintf(`I_COLS = %s
-iv = load("interviews")
+iv = need("interviews")
 cols = ["team", f"organisation_{lang}", f"industry_{lang}", f"form_{lang}", f"size_{lang}", f"department_{lang}",
         f"budget_{lang}", f"constituency_{lang}", "interview_date", "page", "last_page"]
 iv = iv[cols].rename(columns=lambda c: c.removesuffix(f"_{lang}"))
-display(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"]))`, pyDict(interviewCols))
+display(shown(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"])))`, pyDict(interviewCols))
 }
 
-const pyTopics = `it = load("interview_topics")
+const pyTopics = `it = need("interview_topics")
 it["answer"] = [f"{c} ({k})" if isinstance(k, str) else c for c, k in zip(it["code"], it["cadence"])]
 mx = it.groupby(["topic", "team"], sort=False)["answer"].agg(" / ".join).unstack("team")
-display(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique()))`
+display(shown(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique())))`
 
 func pyClaims() string {
 	return fmt.Sprintf(`C_COLS = %s
 CLAIM_STATUS = %s
-cl = load("claims")
+cl = need("claims")
 cl["tables"] = [", ".join(v) for v in cl["tables"]]
-cl["computed"] = cl["computed"].round(3)
+cl["computed"] = rnd(cl["computed"], 3)
 cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
 cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
-display(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"]))`,
+display(shown(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"])))`,
 		pyDict(claimCols), pyDict(claimStatus))
 }
 
 // pyDict writes {"ja": {key: ja, ...}, "en": {key: en, ...}} with the keys
 // in order; every string is a JSON string, which Python reads as a str.
+// pyLang writes one text as {"ja": ..., "en": ...}.
+func pyLang(t text) string {
+	ja, _ := json.Marshal(t.JA)
+	en, _ := json.Marshal(t.EN)
+	return `{"ja": ` + string(ja) + `, "en": ` + string(en) + `}`
+}
+
 func pyDict(m map[string]text) string {
 	keys := sortedKeys(m)
 	var b strings.Builder

@@ -489,7 +489,7 @@ func (m *model) claimsGrid(l lang) *grid {
 		cl := r.Claim
 		computed := cell{S: naText, Num: true}
 		if r.Computed != nil {
-			v := roundNumpy(*r.Computed, 3)
+			v := roundHalfUp(*r.Computed, 3)
 			computed = cell{V: v, S: pyFloat(v), Num: true}
 		}
 		st := strCell(claimStatusText(string(r.Status), l))

@@ -58,11 +58,14 @@ func fit(s string, px, size int) string {
 }
 
 // bar is one row of a bar chart: a label and a count with its share; a nil
-// Value is a count nobody knows (lost in print, not computed).
+// Value is a count nobody knows (lost in the extraction, not computed). A Chosen bar
+// is a count the reconstruction chose (its printed number was lost): it is
+// drawn outlined, its value marked with *.
 type bar struct {
-	Label string
-	Value *int64
-	Pct   *float64
+	Label  string
+	Value  *int64
+	Pct    *float64
+	Chosen bool
 }
 
 func (b bar) valueText() string {
@@ -75,11 +78,25 @@ func (b bar) valueText() string {
 	return strconv.FormatInt(*b.Value, 10) + " (" + strconv.FormatFloat(*b.Pct, 'f', 1, 64) + "%)"
 }
 
+// anyChosen reports whether a bar is Chosen.
+func anyChosen(bars []bar) bool {
+	for _, b := range bars {
+		if b.Chosen {
+			return true
+		}
+	}
+	return false
+}
+
 // barSVG draws one horizontal bar per row, the bar's length being the row's
 // share on a 0-100 % scale, with the label above it and the count and share
-// beside it.
-func barSVG(title string, bars []bar) string {
+// beside it. When a bar is Chosen, mark (the legend of the outlined bars)
+// is written under the bars.
+func barSVG(title string, bars []bar, mark string) string {
 	h := 40 + len(bars)*barRow + 8
+	if anyChosen(bars) {
+		h += 18
+	}
 	out := []string{
 		fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s" font-size="12" role="img">`, chartWidth, h, chartWidth, h, fontFamily),
 		"<title>" + escXML(title) + "</title>",
@@ -93,22 +110,40 @@ func barSVG(title string, bars []bar) string {
 			fmt.Sprintf(`<text x="8" y="%d" fill="#222222">%s</text>`, y+12, escXML(fit(b.Label, chartWidth-16, 12))),
 			fmt.Sprintf(`<rect x="8" y="%d" width="%d" height="12" fill="#e6ebf2"/>`, y+17, plotWidth),
 		}
+		value := b.valueText()
 		if b.Pct != nil {
-			w := min(*b.Pct, 100.0) * (plotWidth / 100.0)
-			parts = append(parts, fmt.Sprintf(`<rect x="8" y="%d" width="%s" height="12" fill="#2f6db5"/>`, y+17, strconv.FormatFloat(w, 'f', 1, 64)))
+			w := strconv.FormatFloat(min(*b.Pct, 100.0)*(plotWidth/100.0), 'f', 1, 64)
+			if b.Chosen {
+				parts = append(parts, fmt.Sprintf(`<rect x="8" y="%d" width="%s" height="12" fill="#ffffff" stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"/>`, y+17, w))
+			} else {
+				parts = append(parts, fmt.Sprintf(`<rect x="8" y="%d" width="%s" height="12" fill="#2f6db5"/>`, y+17, w))
+			}
 		}
-		parts = append(parts, fmt.Sprintf(`<text x="%d" y="%d" fill="#333333">%s</text></g>`, 8+plotWidth+8, y+27, escXML(b.valueText())))
+		if b.Chosen {
+			value += " *"
+		}
+		parts = append(parts, fmt.Sprintf(`<text x="%d" y="%d" fill="#333333">%s</text></g>`, 8+plotWidth+8, y+27, escXML(value)))
 		out = append(out, strings.Join(parts, ""))
+	}
+	if anyChosen(bars) {
+		out = append(out, fmt.Sprintf(`<text x="8" y="%d" fill="#555555">%s</text>`, h-10, escXML(fit("* "+mark, chartWidth-16, 12))))
 	}
 	out = append(out, "</svg>")
 	return strings.Join(out, "\n")
 }
 
 // barText is the text/plain twin of a bar chart.
-func barText(title string, bars []bar) string {
+func barText(title string, bars []bar, mark string) string {
 	lines := []string{title}
 	for _, b := range bars {
-		lines = append(lines, "  "+b.Label+": "+b.valueText())
+		line := "  " + b.Label + ": " + b.valueText()
+		if b.Chosen {
+			line += " *"
+		}
+		lines = append(lines, line)
+	}
+	if anyChosen(bars) {
+		lines = append(lines, "* "+mark)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -19,7 +19,7 @@ import (
 // python3 on PATH may be another one without them).
 const debianPython = "/usr/bin/python3"
 
-const installAdvice = "run `make deps-debian` (apt-get install python3-nbformat python3-pandas jupyter-nbconvert chromium)"
+const installAdvice = "run `make deps-debian` (apt-get install python3-nbformat python3-pandas jupyter-nbconvert python3-openpyxl chromium)"
 
 // needTool fails the test unless path is an executable file.
 func needTool(t testing.TB, path, what string) string {

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,8 +15,13 @@ import (
 
 // The workbook: an index sheet, an overview, one sheet per published table
 // (bilingual: Japanese and English columns side by side) and one per section.
-// Numbers are numbers (counts as integers, % as a number with one decimal);
-// a missing number is an empty cell.
+// Numbers are numbers: counts, N, row numbers and pages as integers, % as
+// the fraction with a "0.0%" format, means with their decimals; a text that
+// only looks like a number (an item number such as 1.1) has the Text format,
+// so that Excel does not take it for a number stored as text. A missing
+// number is an empty cell. Every sheet holding a table freezes the rows down
+// to the table's header, filters the table, repeats those rows on every
+// printed page and prints fitted to the page width.
 //
 // excelize writes a fixed creation date (2006) in docProps/core.xml and zero
 // timestamps in the ZIP; the workbook instead carries the report's date of
@@ -27,14 +34,23 @@ func sheetName(key string) string {
 }
 
 type styles struct {
-	title, bold, header, dec1, dec2, wrap int
+	title, bold, header, dec1, dec2, pct1, text, wrap int
+	chosen                                            int // a count the reconstruction chose
 }
 
 type book struct {
 	f   *excelize.File
 	st  styles
 	err error
+	// the last grid writeGrid wrote: its header row, columns and last row
+	hdr, cols, end int
 }
+
+// intText matches the texts the workbook stores as integers.
+var intText = regexp.MustCompile(`^(0|-?[1-9][0-9]{0,14})$`)
+
+// numText matches the other texts that Excel would read as numbers.
+var numText = regexp.MustCompile(`^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?%?$`)
 
 func (b *book) fail(err error) {
 	if err != nil && b.err == nil {
@@ -55,7 +71,19 @@ func (b *book) put(sheet string, col, row int, v any, style int) {
 	case nil:
 		return
 	case string:
-		b.fail(b.f.SetCellStr(sheet, ref, x))
+		switch {
+		case intText.MatchString(x):
+			n, err := strconv.ParseInt(x, 10, 64)
+			b.fail(err)
+			b.fail(b.f.SetCellInt(sheet, ref, n))
+		case numText.MatchString(x):
+			b.fail(b.f.SetCellStr(sheet, ref, x))
+			if style == 0 || style == b.st.bold {
+				style = b.st.text
+			}
+		default:
+			b.fail(b.f.SetCellStr(sheet, ref, x))
+		}
 	case int64:
 		b.fail(b.f.SetCellInt(sheet, ref, x))
 	case int:
@@ -127,6 +155,7 @@ func (b *book) writeGrid(sheet string, g *grid, row int) int {
 		b.put(sheet, i+1, row, c.Name, b.st.header)
 		widths[i] = columns(c.Name)
 	}
+	b.hdr, b.cols, b.end = row, len(g.Cols), row+len(g.Rows)
 	row++
 	if len(g.Rows) == 0 {
 		b.put(sheet, 1, row, g.Empty, 0)
@@ -144,7 +173,14 @@ func (b *book) writeGrid(sheet string, g *grid, row int) int {
 					style = b.st.dec2
 				}
 			}
-			if c.Num && c.V == nil {
+			if c.Class == "chosen" {
+				style = b.st.chosen
+			}
+			if c.Pct {
+				if v, ok := c.V.(float64); ok {
+					b.put(sheet, i+1, row, v/100, b.st.pct1)
+				}
+			} else if c.Num && c.V == nil {
 				b.put(sheet, i+1, row, nil, 0)
 			} else if c.V == nil && c.S != naText {
 				b.put(sheet, i+1, row, c.S, style)
@@ -172,6 +208,26 @@ func (b *book) writeGrid(sheet string, g *grid, row int) int {
 	return row
 }
 
+// frame makes the last grid written on sheet the sheet's table: the rows
+// down to its header stay in view, its columns get filters, and printing
+// repeats those rows on every page and fits the width to the page.
+func (b *book) frame(sheet string) {
+	if b.cols == 0 {
+		return
+	}
+	b.fail(b.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: b.hdr, TopLeftCell: b.ref(1, b.hdr+1), ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: b.ref(1, b.hdr+1), ActiveCell: b.ref(1, b.hdr+1), Pane: "bottomLeft"}}}))
+	if b.end > b.hdr {
+		b.fail(b.f.AutoFilter(sheet, b.ref(1, b.hdr)+":"+b.ref(b.cols, b.end), nil))
+	}
+	b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, b.hdr), Scope: sheet}))
+	fit := true
+	one, zero := 1, 0
+	b.fail(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
+	b.fail(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{FitToWidth: &one, FitToHeight: &zero}))
+	b.cols = 0
+}
+
 // kvRows writes label/value pairs in both languages from row on.
 func (b *book) kvRows(sheet string, row int, rows [][4]string) int {
 	for _, r := range rows {
@@ -196,14 +252,18 @@ func workbook(m *model) ([]byte, error) {
 		b.fail(e)
 		return id
 	}
-	d1, d2 := "0.0", "0.00"
+	d1, d2, p1, txt := "0.0", "0.00", "0.0%", "@"
 	b.st = styles{
 		title:  newStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}),
 		bold:   newStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}),
 		header: newStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2F7"}}, Border: []excelize.Border{{Type: "bottom", Color: "8FA8C8", Style: 1}}}),
 		dec1:   newStyle(&excelize.Style{CustomNumFmt: &d1}),
 		dec2:   newStyle(&excelize.Style{CustomNumFmt: &d2}),
-		wrap:   newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
+		pct1:   newStyle(&excelize.Style{CustomNumFmt: &p1}),
+		text:   newStyle(&excelize.Style{CustomNumFmt: &txt}),
+		chosen: newStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "8A5A00"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF4D6"}},
+			Border: []excelize.Border{{Type: "left", Color: "8A5A00", Style: 3}, {Type: "right", Color: "8A5A00", Style: 3}, {Type: "top", Color: "8A5A00", Style: 3}, {Type: "bottom", Color: "8A5A00", Style: 3}}}),
+		wrap: newStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}),
 	}
 	s := m.q.Survey
 
@@ -222,6 +282,7 @@ func workbook(m *model) ([]byte, error) {
 		row += 2
 	}
 	row++
+	indexHdr := row
 	for i, h := range []string{"シート / sheet", "表 / table", "設問 / item", "表題", "title", "N", "公表 N / printed N", "p."} {
 		b.put(index, i+1, row, h, b.st.header)
 	}
@@ -283,6 +344,8 @@ func workbook(m *model) ([]byte, error) {
 		name, _ := excelize.ColumnNumberToName(col + 1)
 		b.fail(f.SetColWidth(index, name, name, w))
 	}
+	b.hdr, b.cols, b.end = indexHdr, 8, row-1
+	b.frame(index)
 
 	// Overview.
 	b.newSheet("overview")
@@ -313,6 +376,7 @@ func workbook(m *model) ([]byte, error) {
 		}
 		r := b.kvRows(sh, 3, meta)
 		r = b.writeGrid(sh, mergeGrids(t.grid(ja), t.grid(en)), r+1)
+		b.frame(sh)
 		if len(t.Notes) > 0 {
 			r++
 			b.put(sh, 1, r, ui["notes"].JA+" / "+ui["notes"].EN, b.st.bold)
@@ -328,6 +392,7 @@ func workbook(m *model) ([]byte, error) {
 		b.newSheet("maturity")
 		b.put("maturity", 1, 1, ui["maturityLevels"].JA+" / "+ui["maturityLevels"].EN, b.st.title)
 		b.writeGrid("maturity", mergeGrids(mt.grid(ja), mt.grid(en)), 3)
+		b.frame("maturity")
 		b.newSheet("maturity_respondents")
 		b.put("maturity_respondents", 1, 1, ui["perRespondent"].JA+" / "+ui["perRespondent"].EN, b.st.title)
 		next := 2
@@ -337,11 +402,13 @@ func workbook(m *model) ([]byte, error) {
 			next = 4
 		}
 		b.writeGrid("maturity_respondents", mergeGrids(mt.respondentGrid(ja), mt.respondentGrid(en)), next+1)
+		b.frame("maturity_respondents")
 	}
 	if m.in.Published != nil {
 		b.newSheet("audit")
 		b.put("audit", 1, 1, ui["audit"].JA+" / "+ui["audit"].EN, b.st.title)
 		b.writeGrid("audit", mergeGrids(m.auditGrid(ja), m.auditGrid(en)), 3)
+		b.frame("audit")
 	}
 	if m.in.Validation != nil {
 		b.newSheet("validation")
@@ -354,11 +421,13 @@ func workbook(m *model) ([]byte, error) {
 		r := b.kvRows("validation", 3, rows)
 		r = b.writeGrid("validation", mergeGrids(m.validationTotalsGrid(ja), m.validationTotalsGrid(en)), r+1)
 		b.writeGrid("validation", mergeGrids(m.validationIssuesGrid(ja), m.validationIssuesGrid(en)), r+1)
+		b.frame("validation")
 	}
 	if len(m.in.Interviews) > 0 {
 		b.newSheet("interviews")
 		b.put("interviews", 1, 1, ui["interviews"].JA+" / "+ui["interviews"].EN, b.st.title)
 		r := b.writeGrid("interviews", mergeGrids(m.interviewGrid(ja), m.interviewGrid(en)), 3)
+		b.frame("interviews")
 		r = b.writeGrid("interviews", m.topicGrid(ja), r+1)
 		lj, le := m.topicLegend(ja), m.topicLegend(en)
 		b.put("interviews", 1, r+1, ui["legend"].JA+" / "+ui["legend"].EN, b.st.bold)
@@ -372,6 +441,7 @@ func workbook(m *model) ([]byte, error) {
 		b.newSheet("claims")
 		b.put("claims", 1, 1, ui["claims"].JA+" / "+ui["claims"].EN, b.st.title)
 		b.writeGrid("claims", mergeGrids(m.claimsGrid(ja), m.claimsGrid(en)), 3)
+		b.frame("claims")
 	}
 
 	date := s.Published
