@@ -56,6 +56,12 @@ func pyTrendsTables() string {
 	b.WriteString(`KEYS = ["row", "cell", "category"]
 ABSENT = "` + absent + `"
 
+
+def shown(df):
+    """df as the tables show it: a missing value as – (rather than <NA>)."""
+    return df.astype(object).where(df.notna(), "–")
+
+
 items = cb[cb.kind == "item"]
 rows = cb[cb.kind == "row"]
 QUESTIONS = {(y, q): t for y, q, t in zip(items["year"], items["question_id"], items[f"label_{lang}"])}
@@ -154,9 +160,9 @@ def one_year_only():
 // pyTrend is the code cell of one concept.
 func pyTrend(concept string) string {
 	c := pyStr(concept)
-	return "display(trend_table(" + c + "))\ndisplay(trend_chart(" + c + "))"
+	return "display(shown(trend_table(" + c + ")))\ndisplay(trend_chart(" + c + "))"
 }
 
-const pyTrendsOverview = `display(overview())`
+const pyTrendsOverview = `display(shown(overview()))`
 
-const pyTrendsSingle = `display(one_year_only())`
+const pyTrendsSingle = `display(shown(one_year_only()))`
