@@ -307,12 +307,3 @@ func tableSchemaType(t arrow.DataType) (string, string) {
 	}
 	return "any", ""
 }
-
-// datasetNames lists the declared names (for tests and messages).
-func datasetNames() []string {
-	var out []string
-	for _, d := range Datasets {
-		out = append(out, d.Name)
-	}
-	return slices.Clip(out)
-}

@@ -196,12 +196,6 @@ func (p *Profile) PrimarySource() *Source {
 	return nil
 }
 
-// Latest returns the last fielding day, the latest date an answer can name.
-func (p *Profile) Latest() time.Time {
-	t, _ := time.Parse(time.DateOnly, p.Fielding.End)
-	return t
-}
-
 // DateOrder returns the date rules as pairs of item numbers {before, after},
 // the form ingest.Options.Order takes.
 func (p *Profile) DateOrder() [][2]string {

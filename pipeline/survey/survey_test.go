@@ -30,8 +30,8 @@ func TestParseValid(t *testing.T) {
 	if s := p.Source("article-1"); s == nil || s.Kind != "article" {
 		t.Errorf("Source(article-1) = %v", s)
 	}
-	if p.Asked == nil || *p.Asked != 120 || p.Latest().Format("2006-01-02") != "2099-11-13" {
-		t.Errorf("asked %v, latest %v", p.Asked, p.Latest())
+	if p.Asked == nil || *p.Asked != 120 || p.Fielding.End != "2099-11-13" {
+		t.Errorf("asked %v, fielding end %v", p.Asked, p.Fielding.End)
 	}
 }
 
