@@ -68,7 +68,7 @@ func TestRepositoryWithExtraYears(t *testing.T) {
 	editYear(t, dst, last, pubOnly, survey.RowsNone)
 	// A year with respondent rows, scaffolded from that one.
 	cli("scaffold", "--from", strconv.Itoa(pubOnly), "--year", strconv.Itoa(withRows))
-	editYear(t, dst, pubOnly, withRows, survey.RowsSynthetic)
+	editYear(t, dst, pubOnly, withRows, survey.Synthetic)
 	writeResponses(t, dst, withRows)
 
 	out := cli("validate", filepath.Join("schemas", strconv.Itoa(pubOnly)), filepath.Join("raw", strconv.Itoa(pubOnly)),
@@ -136,7 +136,7 @@ func copyRepository(t *testing.T, root, dst string) {
 // editYear turns a scaffolded year into one a person would commit: its own
 // titles, a filled-in profile, and the earlier year's published tables with
 // other counts, quoted from a source of its own.
-func editYear(t *testing.T, dst string, from, year int, rows string) {
+func editYear(t *testing.T, dst string, from, year int, rows survey.Provenance) {
 	t.Helper()
 	f, y := strconv.Itoa(from), strconv.Itoa(year)
 	qPath := filepath.Join(dst, "schemas", y, build.QuestionnaireFile)
@@ -160,7 +160,7 @@ func editYear(t *testing.T, dst string, from, year int, rows string) {
 		{`routing: ""`, `routing: enforced`},
 		{`description_ja: ""`, `description_ja: テスト用の年度 (ウェブフォーム)`},
 		{`description_en: ""`, `description_en: A test year (web form)`},
-		{"responses: none", "responses: " + rows},
+		{"responses: none", "responses: " + string(rows)},
 		{"published: none", "published: partial"},
 		{"sources: []", "sources:\n  - {id: test-article, kind: article, citation: A test article, date: \"" + y + "-12-01\"}"},
 	} {

@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -274,7 +275,7 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 	}
 	askedCol := ""
 	if rel := s.Relevance(); rel != nil {
-		askedCol = answerColumn(s) + "__asked"
+		askedCol = columns.Asked(answerColumn(s))
 		t.cols = append(t.cols, askedCol)
 	}
 	// bindAsked returns the batch's "was asked" reader and its base rule.
@@ -301,7 +302,7 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		// Group table of a matrix: one row per matrix row, counting one cell value.
 		t.multi = true
 		for _, cat := range s.Categories {
-			t.cols = append(t.cols, it.ID+"__"+cat.Code+"__"+s.Cell)
+			t.cols = append(t.cols, columns.Cell(it.ID, cat.Code, s.Cell))
 		}
 		isValue := func(v string) int {
 			if v == s.Value {
@@ -313,7 +314,7 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 			_, inBase := bindAsked(b)
 			cells := make([]func(int) (int, bool), len(s.Categories))
 			for r, cat := range s.Categories {
-				cells[r] = b.codes(it.ID+"__"+cat.Code+"__"+s.Cell, isValue)
+				cells[r] = b.codes(columns.Cell(it.ID, cat.Code, s.Cell), isValue)
 			}
 			return func(i int, rows []int) ([]int, bool) {
 				for r, cell := range cells {
@@ -332,7 +333,7 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		var flagRows []int
 		for r, cat := range s.Categories {
 			if cat.Kind != published.KindMissing {
-				flagCols = append(flagCols, it.ID+"__"+cat.Code)
+				flagCols = append(flagCols, columns.Flag(it.ID, cat.Code))
 				flagRows = append(flagRows, r)
 			}
 		}
@@ -341,7 +342,7 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		if g, ok := strings.CutPrefix(s.Base, "group:"); ok {
 			for _, o := range it.Choices() {
 				if o.Group == g {
-					group = append(group, it.ID+"__"+o.Code)
+					group = append(group, columns.Flag(it.ID, o.Code))
 				}
 			}
 		}
@@ -384,9 +385,9 @@ func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error)
 		t.cols = append(t.cols, col)
 		codedCol := ""
 		if s.CellRef() != nil && len(it.Coded) > 0 && rowHasCoded(s) {
-			codedCol = it.ID + "__" + s.Row + "__coded"
+			codedCol = columns.RowCoded(it.ID, s.Row)
 		} else if s.CellRef() == nil && !it.Type.IsChoice() && len(it.Coded) > 0 {
-			codedCol = it.ID + "__coded"
+			codedCol = columns.Coded(it.ID)
 		}
 		if codedCol != "" {
 			t.cols = append(t.cols, codedCol)
@@ -445,7 +446,7 @@ func rowHasCoded(s *published.Spec) bool {
 func answerColumn(s *published.Spec) string {
 	it := s.ItemRef()
 	if s.CellRef() != nil && s.Row != "" {
-		return it.ID + "__" + s.Row + "__" + s.Cell
+		return columns.Cell(it.ID, s.Row, s.Cell)
 	}
 	return it.ID
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -86,7 +87,7 @@ func NewItemCounter(q *questionnaire.Questionnaire, g Grouping) *ItemCounter {
 						continue
 					}
 					c.qs = append(c.qs, choiceQuestion{item: it, row: r.Code, cell: cell.ID,
-						column: it.ID + "__" + r.Code + "__" + cell.ID, multi: cell.Type == questionnaire.Multi,
+						column: columns.Cell(it.ID, r.Code, cell.ID), multi: cell.Type == questionnaire.Multi,
 						opts: cell.Choices()})
 				}
 			}
@@ -157,7 +158,7 @@ func (c *ItemCounter) Add(rec arrow.Record) {
 		var flags []func(int) bool
 		var cats []int
 		for oi, o := range q.opts {
-			if f := q.column + "__" + o.Code; b.has(f) {
+			if f := columns.Flag(q.column, o.Code); b.has(f) {
 				flags = append(flags, b.flags(f))
 				cats = append(cats, q.catOf[oi])
 			}

@@ -45,6 +45,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Output file names under reports/<year>/.
@@ -53,17 +54,13 @@ const (
 	PageEN = "self-assessment.en.html"
 )
 
-// Collected is the provenance of real answers; only then are statistics
-// that combine items shown.
-const Collected = report.Collected
-
 // Inputs is what one year's self-assessment compares against.
 type Inputs struct {
 	Year            int
 	Questionnaire   *questionnaire.Questionnaire
 	Published       *published.Set // nil: the year has no published tables
 	Claims          []claims.Result
-	Provenance      string // of the respondent rows: collected, reconstructed, synthetic or ""
+	Provenance      survey.Provenance // of the respondent rows; "" when mixed or none. Statistics that combine items are shown only of collected rows
 	Recommendations []Recommendation
 	// Scores is the population's overall maturity scores (see Model.Scores);
 	// used only when Provenance is collected.
@@ -86,7 +83,7 @@ func FromReport(in report.Inputs, rawYearDir string) (Inputs, error) {
 		return out, err
 	}
 	out.Recommendations = recs
-	if in.Provenance == Collected && in.Maturity != nil {
+	if in.Provenance == survey.Collected && in.Maturity != nil {
 		out.Scores = ScoresFromMaturity(in.Questionnaire, in.Maturity)
 	}
 	return out, nil

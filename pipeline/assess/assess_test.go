@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
@@ -17,7 +18,7 @@ const (
 	fixYear    = 2099
 )
 
-func fixture(t testing.TB, prov string) Inputs {
+func fixture(t testing.TB, prov survey.Provenance) Inputs {
 	t.Helper()
 	return loadYear(t, fixSchemas, fixRaw, fixYear, prov)
 }
@@ -125,7 +126,7 @@ func TestProfilesAndPercentile(t *testing.T) {
 		t.Errorf("markdown does not say why the percentile is missing:\n%s", md)
 	}
 	// collected rows whose maturity levels the build did not keep
-	in.Provenance, in.Scores = Collected, nil
+	in.Provenance, in.Scores = survey.Collected, nil
 	if md := NewModel(in, "en").Markdown(Answers{"policy": {"a"}}); !strings.Contains(md, "SIM3 levels are not part of this build") {
 		t.Errorf("markdown for collected rows without scores:\n%s", md)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // The browser tests run Debian's headless Chromium (`make deps` installs the
@@ -196,7 +197,7 @@ func checkShares(t *testing.T, m *Model, s snapshot) {
 }
 
 func TestBrowserFixture(t *testing.T) {
-	in := fixture(t, Collected)
+	in := fixture(t, survey.Collected)
 	in.Scores = sortScores([]ScoreCount{{0, 2}, {1, 1}, {2, 1}, {4, 1}})
 	m := NewModel(in, "en")
 	page, err := Page(m)
@@ -286,7 +287,7 @@ func TestBrowserFixture(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.name, err)
 		}
-		if !reflect.DeepEqual(a, wantFilled) || prov != Collected {
+		if !reflect.DeepEqual(a, wantFilled) || prov != string(survey.Collected) {
 			t.Errorf("%s reads back as %v (%s), want %v", f.name, a, prov, wantFilled)
 		}
 		checkShares(t, m, snapshot{Label: f.name, Shares: filled.Shares, Answers: a})
@@ -529,7 +530,7 @@ func answersCSV(m *Model, a Answers) string {
 		case "respondent_id":
 			row = append(row, "team")
 		case "provenance":
-			row = append(row, Collected)
+			row = append(row, string(survey.Collected))
 		default:
 			row = append(row, strings.Join(a[c.Key], ";"))
 		}

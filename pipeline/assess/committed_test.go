@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // TestCommittedTree checks every year of the committed tree against its own
@@ -32,7 +34,7 @@ func TestCommittedTree(t *testing.T) {
 			prov := firstProvenance(t, filepath.Join(raw, e.Name(), "responses.csv"))
 			in := loadYear(t, schemas, raw, year, prov)
 			m := NewModel(in, "en")
-			if m.Combined != (prov == Collected && len(in.Scores) > 0) {
+			if m.Combined != (prov == survey.Collected && len(in.Scores) > 0) {
 				t.Errorf("combined = %v for provenance %q", m.Combined, prov)
 			}
 			if in.Published != nil {
@@ -99,7 +101,7 @@ func TestCommittedTree(t *testing.T) {
 // firstProvenance reads the provenance of the first respondent row, "" when
 // the year has no responses.csv (the build's provenance is the rows'; a
 // mixed file is reported as "" by the build, which this test does not cover).
-func firstProvenance(t testing.TB, path string) string {
+func firstProvenance(t testing.TB, path string) survey.Provenance {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -117,8 +119,8 @@ func firstProvenance(t testing.TB, path string) string {
 	}
 	for i, h := range head {
 		if h == "provenance" && row[i] != "" {
-			return row[i]
+			return survey.Provenance(row[i])
 		}
 	}
-	return Collected
+	return survey.Collected
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -15,7 +16,7 @@ import (
 type Answers map[string][]string
 
 // CellKey is the key of a matrix cell.
-func CellKey(item, row, cell string) string { return item + "__" + row + "__" + cell }
+func CellKey(item, row, cell string) string { return columns.Cell(item, row, cell) }
 
 // Match is where one answer of a team falls in one published table.
 type Match struct {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -12,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // TestMarkdownGolden keeps the command's Markdown for a fixture team, in both
 // languages, as golden files (go test ./pipeline/assess -run Golden -update).
 func TestMarkdownGolden(t *testing.T) {
-	in := fixture(t, Collected)
+	in := fixture(t, survey.Collected)
 	in.Scores = sortScores([]ScoreCount{{0, 2}, {1, 1}, {2, 1}, {4, 1}})
 	team := Answers{"kind": {"a"}, "sources": {"a"}, "members": {"3"}, "started": {"2013-05"}, "policy": {"b"},
 		"services__a__provision": {"provided"}, "services__a__sourcing": {"inhouse"}, "services__w__provision": {"not_provided"}}

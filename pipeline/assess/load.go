@@ -15,6 +15,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Dirs names where LoadYear reads a year's files.
@@ -80,7 +81,7 @@ func LoadYear(d Dirs, year int) (Inputs, error) {
 		if in.Provenance, err = readProvenance(columnar.PartitionPath(d.Processed, "responses", year)); err != nil {
 			return in, err
 		}
-		if in.Provenance == Collected {
+		if in.Provenance == survey.Collected {
 			sc := NewScoreCounter(q)
 			path := columnar.PartitionPath(d.Processed, "maturity", year)
 			if err := columnar.ReadParquet(path, 65536, func(r arrow.Record) error { sc.Add(r); return nil }); err != nil {
@@ -95,7 +96,7 @@ func LoadYear(d Dirs, year int) (Inputs, error) {
 // readProvenance returns the provenance of every respondent row of a
 // responses partition: one value, "" when the rows mix several (as the build
 // names none then) or there are no rows or no file.
-func readProvenance(path string) (string, error) {
+func readProvenance(path string) (survey.Provenance, error) {
 	seen := map[string]bool{}
 	err := columnar.ReadParquet(path, 65536, func(r arrow.Record) error {
 		for i, f := range r.Schema().Fields() {
@@ -121,7 +122,7 @@ func readProvenance(path string) (string, error) {
 		return "", nil
 	}
 	for k := range seen {
-		return k, nil
+		return survey.Provenance(k), nil
 	}
 	return "", nil
 }

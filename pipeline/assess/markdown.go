@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Markdown renders the comparison of a team's answers for people who prefer
@@ -17,11 +19,11 @@ func (m *Model) Markdown(a Answers) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n%s (%s, %d)\n\n", t["heading"], m.Title, m.Publisher, m.Year)
 	switch m.Provenance {
-	case "collected":
+	case survey.Collected:
 		fmt.Fprintf(&b, "%s: %s\n\n", t["provenance"], t["prov_collected"])
-	case "reconstructed":
+	case survey.Reconstructed:
 		fmt.Fprintf(&b, "%s: %s\n\n", t["provenance"], t["prov_reconstructed"])
-	case "synthetic":
+	case survey.Synthetic:
 		fmt.Fprintf(&b, "%s: %s\n\n", t["provenance"], t["prov_synthetic"])
 	default:
 		fmt.Fprintf(&b, "%s: %s\n\n", t["provenance"], t["prov_none"])
@@ -76,7 +78,7 @@ func (m *Model) Markdown(a Answers) string {
 		switch m.Provenance {
 		case "":
 			b.WriteString(t["combined_none"] + "\n")
-		case Collected:
+		case survey.Collected:
 			b.WriteString(t["combined_noscores"] + "\n")
 		default:
 			fmt.Fprintf(&b, t["combined_off"]+"\n", m.Provenance)

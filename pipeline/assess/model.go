@@ -7,18 +7,19 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Model is everything the page and the command compare a team against, in
 // one language. It is embedded in the page as JSON; field names are the
 // page script's.
 type Model struct {
-	Lang       string `json:"lang"`
-	Year       int    `json:"year"`
-	SurveyID   string `json:"survey_id"`
-	Title      string `json:"title"`
-	Publisher  string `json:"publisher"`
-	Provenance string `json:"provenance"`
+	Lang       string            `json:"lang"`
+	Year       int               `json:"year"`
+	SurveyID   string            `json:"survey_id"`
+	Title      string            `json:"title"`
+	Publisher  string            `json:"publisher"`
+	Provenance survey.Provenance `json:"provenance"`
 	// Combined is true when statistics that combine items (the overall
 	// maturity percentile) may be shown: only for collected rows.
 	Combined bool `json:"combined"`
@@ -182,7 +183,7 @@ func newModel(in Inputs, lang string) *Model {
 		Title:      pick(lang, q.Survey.TitleJA, q.Survey.TitleEN),
 		Publisher:  q.Survey.Publisher,
 		Provenance: in.Provenance,
-		Combined:   in.Provenance == Collected && len(in.Scores) > 0,
+		Combined:   in.Provenance == survey.Collected && len(in.Scores) > 0,
 		Text:       uiText[lang],
 	}
 	if m.Combined {

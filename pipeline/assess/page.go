@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 //go:embed page.css
@@ -55,11 +57,11 @@ func page(m *Model) ([]byte, error) {
 	}
 	var prov string
 	switch m.Provenance {
-	case "collected":
+	case survey.Collected:
 		prov = t["prov_collected"]
-	case "reconstructed":
+	case survey.Reconstructed:
 		prov = t["prov_reconstructed"]
-	case "synthetic":
+	case survey.Synthetic:
 		prov = t["prov_synthetic"]
 	default:
 		prov = t["prov_none"]

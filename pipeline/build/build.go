@@ -392,7 +392,7 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 	if in.Maturity != nil {
 		defer in.Maturity.Release()
 	}
-	if strings.HasPrefix(in.Provenance, "mixed") {
+	if strings.HasPrefix(string(in.Provenance), "mixed") {
 		// The report states one provenance; the datasets' footers give the mix.
 		cfg.logger().Warn("respondent rows of mixed provenance: the report does not name one", "year", year, "provenance", in.Provenance)
 		in.Provenance = ""

@@ -235,7 +235,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
 	}
 	meta := provenanceMeta(prov, year)
-	in.Provenance, in.Validation = meta[MetaProvenance], report
+	in.Provenance, in.Validation = survey.Provenance(meta[MetaProvenance]), report
 	for _, w := range []*parquetStream{respPq, ansPq, matPq} {
 		for _, k := range []string{MetaProvenance, MetaProvenanceNote} {
 			if err := w.SetMetadata(k, meta[k]); err != nil {
@@ -272,7 +272,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	rows := counter.Rows()
 	rec := reconcile.Compare(pub, rows, in.Findings)
 	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
-	if p.Data.Responses == survey.RowsReconstructed {
+	if p.Data.Responses == survey.Reconstructed {
 		reconcile.MarkChosen(rec)
 	}
 	reconcile.SetBases(rows, rec)
@@ -373,9 +373,9 @@ func provenanceMeta(counts map[string]int64, year int) map[string]string {
 		label = "mixed: " + strings.Join(parts, ", ")
 	}
 	note := map[string]string{
-		"collected":     "Computed from the answers as collected.",
-		"reconstructed": fmt.Sprintf("Computed from RECONSTRUCTED respondent rows (raw/%d/RECONSTRUCTION.md): generated from the published tables so that they reproduce the printed counts; not the real answers of any organisation.", year),
-		"synthetic":     "Computed from SYNTHETIC respondent rows drawn from the published distributions; not real answers.",
+		string(survey.Collected):     "Computed from the answers as collected.",
+		string(survey.Reconstructed): fmt.Sprintf("Computed from RECONSTRUCTED respondent rows (raw/%d/RECONSTRUCTION.md): generated from the published tables so that they reproduce the printed counts; not the real answers of any organisation.", year),
+		string(survey.Synthetic):     "Computed from SYNTHETIC respondent rows drawn from the published distributions; not real answers.",
 	}[label]
 	if note == "" {
 		note = "Computed from respondent rows of mixed provenance (" + label + "); see the provenance column."

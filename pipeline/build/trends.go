@@ -22,6 +22,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // loadYears loads every year's questionnaire and checks each year against
@@ -409,7 +410,7 @@ func (t *trendCounter) responseRows(qs map[int]*questionnaire.Questionnaire) (*y
 			yt.rows = append(yt.rows, r)
 		}
 	}
-	if t.pub != nil && t.prov[report.Reconstructed] > 0 {
+	if t.pub != nil && t.prov[string(survey.Reconstructed)] > 0 {
 		maskLost(yt.rows, t.pub)
 	}
 	return yt, nil

@@ -188,7 +188,7 @@ func optionTable(b *strings.Builder, opts []questionnaire.Option, it *questionna
 			notes = append(notes, "exclusive")
 		}
 		if it != nil && it.Type == questionnaire.Multi {
-			notes = append(notes, "`"+it.ID+"__"+o.Code+"`")
+			notes = append(notes, "`"+columns.Flag(it.ID, o.Code)+"`")
 		}
 		w(" %s |\n", strings.Join(notes, ", "))
 	}

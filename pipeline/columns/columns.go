@@ -35,6 +35,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Kind says what a column holds.
@@ -76,7 +77,10 @@ type Column struct {
 	Row, Cell string
 	// Code is the option code of a flag or other-text column.
 	Code string
-	Type arrow.DataType
+	// Codes are the values of a dictionary column in dictionary order (the
+	// same as its MetaCodes metadata), nil for other columns.
+	Codes []Code
+	Type  arrow.DataType
 	// Nullable is false only for the respondent id and provenance.
 	Nullable bool
 	Metadata arrow.Metadata
@@ -97,9 +101,6 @@ type Code struct {
 	Source string `json:"source"`
 }
 
-// Provenance values of the responses dataset: every record says where it came from.
-var Provenance = []string{"collected", "reconstructed", "synthetic"}
-
 // Public reports whether the column is published in processed/responses.
 // Free text is not: it may identify a respondent.
 func (c Column) Public() bool { return c.Kind != KindOtherText }
@@ -110,7 +111,7 @@ func Plan(q *questionnaire.Questionnaire) []Column {
 		{Name: "respondent_id", Kind: KindMeta, Type: arrow.BinaryTypes.String,
 			Metadata: arrow.NewMetadata([]string{MetaKind, MetaLabelJA, MetaLabelEN},
 				[]string{string(KindMeta), "回答者ID", "Respondent id"})},
-		{Name: "provenance", Kind: KindMeta, Type: dictType(len(Provenance), false),
+		{Name: "provenance", Kind: KindMeta, Type: dictType(len(survey.Provenances), false), Codes: provenanceCodes(),
 			Metadata: arrow.NewMetadata([]string{MetaKind, MetaLabelJA, MetaLabelEN},
 				[]string{string(KindMeta), "データの由来 (collected=実回答, reconstructed=集計表から再構成, synthetic=合成)",
 					"Where the record comes from (collected, reconstructed from published tables, synthetic)"})},
@@ -181,10 +182,10 @@ func itemColumns(it *questionnaire.Item) []Column {
 			q := question{item: it, typ: cell.Type,
 				labelJA: row.LabelJA + " — " + cell.TextJA, labelEN: row.LabelEN + " — " + cell.TextEN,
 				opts: cell.Choices(), coded: cell.Coded, ordered: cell.Ordered(), relevance: cell.Relevance}
-			out = append(out, questionColumns(q, it.ID+"__"+row.Code+"__"+cell.ID, row.Code, cell.ID)...)
+			out = append(out, questionColumns(q, Cell(it.ID, row.Code, cell.ID), row.Code, cell.ID)...)
 		}
 		if row.Other {
-			c := base(it, it.ID+"__"+row.Code+"__text", KindOtherText, arrow.BinaryTypes.String,
+			c := base(it, RowText(it.ID, row.Code), KindOtherText, arrow.BinaryTypes.String,
 				row.LabelJA+" (自由記述)", row.LabelEN+" (free text)", nil)
 			c.Row = row.Code
 			c.Metadata = withRowCell(c.Metadata, row.Code, "")
@@ -192,10 +193,10 @@ func itemColumns(it *questionnaire.Item) []Column {
 			if len(it.Coded) > 0 {
 				// The analysts' coding of the written-in row (2.9 (w) 脆弱性診断).
 				cc := dictCodes(nil, it.Coded)
-				k := base(it, it.ID+"__"+row.Code+"__coded", KindCoded, dictType(len(cc), false),
+				k := base(it, RowCoded(it.ID, row.Code), KindCoded, dictType(len(cc), false),
 					row.LabelJA+" (集計時の分類)", row.LabelEN+" (category coded by the analysts)", nil)
 				js, _ := json.Marshal(cc)
-				k.Row = row.Code
+				k.Row, k.Codes = row.Code, cc
 				k.Metadata = withRowCell(appendMeta(k.Metadata, MetaCodes, string(js)), row.Code, "")
 				out = append(out, k)
 			}
@@ -207,7 +208,7 @@ func itemColumns(it *questionnaire.Item) []Column {
 func questionColumns(q question, name, row, cell string) []Column {
 	var out []Column
 	if q.relevance != nil {
-		c := base(q.item, name+"__asked", KindAsked, arrow.FixedWidthTypes.Boolean,
+		c := base(q.item, Asked(name), KindAsked, arrow.FixedWidthTypes.Boolean,
 			"質問対象か: "+q.relevance.String(), "Asked: "+q.relevance.String(), q.relevance)
 		out = append(out, c)
 	}
@@ -231,6 +232,7 @@ func questionColumns(q question, name, row, cell string) []Column {
 	if codes != nil {
 		js, _ := json.Marshal(codes) // marshalling []Code cannot fail
 		main.Metadata = appendMeta(main.Metadata, MetaCodes, string(js))
+		main.Codes = codes
 	}
 	if q.typ == questionnaire.YearMonth {
 		main.Metadata = appendMeta(main.Metadata, MetaPrecision, "month")
@@ -238,15 +240,16 @@ func questionColumns(q question, name, row, cell string) []Column {
 	out = append(out, main)
 	if !q.typ.IsChoice() && len(q.coded) > 0 {
 		cc := dictCodes(nil, q.coded)
-		f := base(q.item, name+"__coded", KindCoded, dictType(len(cc), false),
+		f := base(q.item, Coded(name), KindCoded, dictType(len(cc), false),
 			q.labelJA+" (集計時の分類)", q.labelEN+" (category coded by the analysts)", q.relevance)
 		js, _ := json.Marshal(cc)
 		f.Metadata = appendMeta(f.Metadata, MetaCodes, string(js))
+		f.Codes = cc
 		out = append(out, f)
 	}
 	if q.typ == questionnaire.Multi {
 		for _, c := range codes {
-			f := base(q.item, name+"__"+c.Code, KindFlag, arrow.FixedWidthTypes.Boolean, c.LabelJA, c.LabelEN, q.relevance)
+			f := base(q.item, Flag(name, c.Code), KindFlag, arrow.FixedWidthTypes.Boolean, c.LabelJA, c.LabelEN, q.relevance)
 			f.Code = c.Code
 			f.Metadata = appendMeta(f.Metadata, MetaCode, c.Code)
 			out = append(out, f)
@@ -254,7 +257,7 @@ func questionColumns(q question, name, row, cell string) []Column {
 	}
 	for _, o := range q.opts {
 		if o.Other {
-			f := base(q.item, name+"__"+o.Code+"__text", KindOtherText, arrow.BinaryTypes.String,
+			f := base(q.item, OtherText(name, o.Code), KindOtherText, arrow.BinaryTypes.String,
 				o.LabelJA+" (自由記述)", o.LabelEN+" (free text)", q.relevance)
 			f.Code = o.Code
 			f.Metadata = appendMeta(f.Metadata, MetaCode, o.Code)
@@ -289,6 +292,15 @@ func withRowCell(md arrow.Metadata, row, cell string) arrow.Metadata {
 
 func appendMeta(md arrow.Metadata, key, value string) arrow.Metadata {
 	return arrow.NewMetadata(append(md.Keys(), key), append(md.Values(), value))
+}
+
+// provenanceCodes are the values of the provenance column (survey.Provenances).
+func provenanceCodes() []Code {
+	out := make([]Code, len(survey.Provenances))
+	for i, p := range survey.Provenances {
+		out[i] = Code{Code: string(p)}
+	}
+	return out
 }
 
 func dictCodes(opts []questionnaire.Option, coded []questionnaire.Coded) []Code {

@@ -344,7 +344,7 @@ func (e *engine) checkMissing() {
 			for _, opt := range o.opts {
 				j := o.codeIdx[opt.Code]
 				if o.rawFlags[j] < 0 {
-					e.headerIssue(CodeMissingColumn, o.name+"__"+opt.Code, it, "",
+					e.headerIssue(CodeMissingColumn, columns.Flag(o.name, opt.Code), it, "",
 						"item %s is given as 0/1 columns per option, but the column of option %s is missing; give one column per option (%s)",
 						it.Number, opt.Code, listNames(o.flagNames()))
 				}
@@ -370,7 +370,7 @@ func (qu *question) given() bool {
 func (qu *question) flagNames() []string {
 	out := make([]string, len(qu.opts))
 	for i, o := range qu.opts {
-		out[i] = qu.name + "__" + o.Code
+		out[i] = columns.Flag(qu.name, o.Code)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -141,21 +140,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 	for i, c := range p.cols {
 		p.outIdx[c.Name] = i
 		if _, ok := c.Type.(*arrow.DictionaryType); ok {
-			if c.Name == "provenance" {
-				p.dicts[i] = columns.Provenance
-				continue
-			}
-			var codes []columns.Code
-			if v, ok := c.Metadata.GetValue(columns.MetaCodes); ok {
-				if err := json.Unmarshal([]byte(v), &codes); err != nil {
-					return nil, fmt.Errorf("ingest: column %s: bad %s metadata: %v", c.Name, columns.MetaCodes, err)
-				}
-			}
-			vals := make([]string, len(codes))
-			for j, cd := range codes {
-				vals[j] = cd.Code
-			}
-			p.dicts[i] = vals
+			p.dicts[i] = c.Values()
 		}
 	}
 	out := func(name string) int {
@@ -186,7 +171,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 					qu.typ, qu.opts, qu.rel, qu.min, qu.max = it.Type, it.Choices(), it.Relevance, it.Min, it.Max
 				}
 				if qu.typ.IsChoice() {
-					qu.codes = dictValues(c)
+					qu.codes = c.Values()
 					qu.codeIdx = index(qu.codes)
 					qu.indexLetters()
 				}
@@ -206,7 +191,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 					ex.text = textCol{name: c.Name, raw: -1}
 				case columns.KindCoded:
 					ex.codedName, ex.outCoded = c.Name, out(c.Name)
-					ex.coded = dictValues(c)
+					ex.coded = c.Values()
 					ex.codedIdx = index(ex.coded)
 				}
 				p.known[c.Name] = known{col: c, accept: c.Kind == columns.KindOtherText || c.Kind == columns.KindCoded}
@@ -226,7 +211,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 				p.known[c.Name] = known{col: c, hint: "it is derived from the relevance rule (" + qu.rel.String() + "); remove it from the raw file"}
 			case columns.KindCoded:
 				qu.outCoded = out(c.Name)
-				qu.coded = dictValues(c)
+				qu.coded = c.Values()
 				qu.codedIdx = index(qu.coded)
 				p.known[c.Name] = known{col: c, hint: "give the coded category (" + allowedCodes(qu.coded) + ") in column " + qu.name}
 			case columns.KindFlag:
@@ -311,23 +296,6 @@ func findCell(it *questionnaire.Item, id string) *questionnaire.Cell {
 		}
 	}
 	return nil
-}
-
-// dictValues returns the dictionary values of a column from its csirt.codes metadata.
-func dictValues(c columns.Column) []string {
-	v, ok := c.Metadata.GetValue(columns.MetaCodes)
-	if !ok {
-		return nil
-	}
-	var codes []columns.Code
-	if json.Unmarshal([]byte(v), &codes) != nil {
-		return nil
-	}
-	out := make([]string, len(codes))
-	for i, cd := range codes {
-		out[i] = cd.Code
-	}
-	return out
 }
 
 func index(vals []string) map[string]int {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // issue records a problem of the current row.
@@ -233,17 +234,17 @@ func (e *engine) evalMeta() (id string, dupAt int) {
 			dupAt = len(e.issues)
 		}
 	}
-	prov := "collected"
+	prov := string(survey.Collected)
 	if e.provCol >= 0 {
 		if v := e.value("provenance", e.provCol); v != "" {
 			prov = v
 		}
 	}
-	if j := slices.Index(columns.Provenance, prov); j >= 0 {
+	if j := slices.Index(survey.ProvenanceCodes(), prov); j >= 0 {
 		e.vals[1] = outVal{valid: true, i: int64(j)}
 	} else {
 		e.issue(CodeBadProvenance, "provenance", nil, e.raw(e.provCol), "provenance must be %s, or blank for collected",
-			allowedCodes(columns.Provenance))
+			allowedCodes(survey.ProvenanceCodes()))
 	}
 	return id, dupAt
 }
@@ -411,8 +412,8 @@ func (e *engine) eachGiven(qu *question, report func(name, value string)) {
 	}
 	for j, f := range qu.rawFlags {
 		// 0 (not chosen) is what a form exports for an unticked box: not an answer.
-		if v := e.value(qu.name+"__"+qu.codes[j], f); f >= 0 && v != "" && v != "0" {
-			report(qu.name+"__"+qu.codes[j], e.raw(f))
+		if v := e.value(columns.Flag(qu.name, qu.codes[j]), f); f >= 0 && v != "" && v != "0" {
+			report(columns.Flag(qu.name, qu.codes[j]), e.raw(f))
 		}
 	}
 	for _, tc := range qu.texts {
@@ -517,7 +518,7 @@ func (e *engine) evalMulti(qu *question, r *qres) {
 			if f < 0 {
 				continue
 			}
-			col := qu.name + "__" + qu.codes[j]
+			col := columns.Flag(qu.name, qu.codes[j])
 			switch v := e.value(col, f); v {
 			case "":
 			case "1":

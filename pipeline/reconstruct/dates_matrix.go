@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -253,10 +254,10 @@ func (g *gen) matrix(it *questionnaire.Item) error {
 		if err := g.checkN(s.Key, int(p)); err != nil {
 			return err
 		}
-		prefix := it.ID + "__" + row.Code + "__"
-		providers := order(prefix+provCell, g.all)[:p]
+		provName, sourcingName, codedName := columns.Cell(it.ID, row.Code, provCell), columns.Cell(it.ID, row.Code, sourcing.ID), columns.RowCoded(it.ID, row.Code)
+		providers := order(provName, g.all)[:p]
 		slices.Sort(providers)
-		pc := g.column(prefix + provCell)
+		pc := g.column(provName)
 		for i := range pc {
 			switch {
 			case slices.Contains(providers, i):
@@ -271,12 +272,12 @@ func (g *gen) matrix(it *questionnaire.Item) error {
 			return slices.ContainsFunc(it.Coded, func(x questionnaire.Coded) bool { return x.Code == c.Code })
 		})
 		if !itemCoded {
-			if err := assign(g.column(prefix+sourcing.ID), prefix+sourcing.ID, providers, s.Categories, counts); err != nil {
+			if err := assign(g.column(sourcingName), sourcingName, providers, s.Categories, counts); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := assign(g.column(prefix+"coded"), prefix+"coded", providers, s.Categories, counts); err != nil {
+		if err := assign(g.column(codedName), codedName, providers, s.Categories, counts); err != nil {
 			return err
 		}
 		wr := g.d.WrittenIn
@@ -286,7 +287,7 @@ func (g *gen) matrix(it *questionnaire.Item) error {
 		if wr.Sourcing != "" && !slices.ContainsFunc(sourcing.Choices(), func(o questionnaire.Option) bool { return o.Code == wr.Sourcing }) {
 			return fmt.Errorf("%s: written_in: sourcing %q is not an option of cell %s", g.d.at(wr.KeyPos("sourcing")), wr.Sourcing, sourcing.ID)
 		}
-		sc := g.column(prefix + sourcing.ID)
+		sc := g.column(sourcingName)
 		for _, i := range providers {
 			sc[i] = wr.Sourcing
 		}

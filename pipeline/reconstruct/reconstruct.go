@@ -47,10 +47,8 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
-
-// Provenance is the provenance of every reconstructed row.
-const Provenance = "reconstructed"
 
 // Result is a reconstruction: the raw responses (header and rows, in the
 // responses contract of raw/README.md) and every decision taken.
@@ -148,7 +146,7 @@ func Generate(q *questionnaire.Questionnaire, set *published.Set, d *Decisions) 
 	for i := 0; i < g.n; i++ {
 		row := make([]string, len(g.res.Header))
 		row[0] = fmt.Sprintf("R%02d", i+1)
-		row[1] = Provenance
+		row[1] = string(survey.Reconstructed)
 		for j, col := range g.res.Header[2:] {
 			if v := g.vals[col]; v != nil {
 				row[j+2] = v[i]

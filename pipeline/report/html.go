@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // The web page holds both editions; two radio buttons and CSS switch between
@@ -86,9 +88,9 @@ func edition(m *model, l lang) htmlEdition {
 			Respondents: template.HTML(mt.respondentGrid(l).htmlNA(htmlNA)),
 		}
 		switch m.in.Provenance {
-		case Reconstructed:
+		case survey.Reconstructed:
 			hm.Warning = t["perRespWarn"]
-		case Synthetic:
+		case survey.Synthetic:
 			hm.Warning = t["perRespSynth"]
 		}
 		e.Maturity = hm

@@ -96,7 +96,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	tb.Cleanup(in.Maturity.Release)
 	in.Reconciliation = reconcile.Compare(pub, in.Frequencies, in.Findings)
 	reconcile.NoteSkipped(in.Reconciliation, pub, rep.SkippedAnswered)
-	if prof.Data.Responses == survey.RowsReconstructed {
+	if prof.Data.Responses == survey.Reconstructed {
 		reconcile.MarkChosen(in.Reconciliation)
 	}
 	reconcile.SetBases(in.Frequencies, in.Reconciliation)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // chosenRows lists, per table, the rows whose printed count was lost and
@@ -89,7 +90,7 @@ func TestChosenCountsMarked(t *testing.T) {
 	}
 
 	collected := in
-	collected.Provenance = report.Collected
+	collected.Provenance = survey.Collected
 	outC, err := report.Render(collected)
 	if err != nil {
 		t.Fatal(err)

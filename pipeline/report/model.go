@@ -199,7 +199,7 @@ func (m *model) buildTables() error {
 			}
 			if r, ok := rec[key{e.TableKey, e.RowNo}]; ok {
 				row.Status = r.Status
-				row.Chosen = r.Status == reconcile.Lost && m.in.Provenance == Reconstructed && row.Count != nil
+				row.Chosen = r.Status == reconcile.Lost && m.in.Provenance == survey.Reconstructed && row.Count != nil
 				if r.Status != reconcile.Match && r.Note != "" {
 					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
 				}
@@ -408,9 +408,9 @@ func (m *model) provenanceText(l lang) (string, bool) {
 	switch {
 	case m.in.Validation == nil && m.in.Frequencies == nil:
 		out = ui["provNone"].in(l)
-	case m.in.Provenance == Reconstructed:
+	case m.in.Provenance == survey.Reconstructed:
 		out, loud = fmt.Sprintf(ui["provRecon"].in(l), rows), true
-	case m.in.Provenance == Synthetic:
+	case m.in.Provenance == survey.Synthetic:
 		out, loud = fmt.Sprintf(ui["provSynthetic"].in(l), rows), true
 	default:
 		out = ui["provCollected"].in(l)
@@ -461,7 +461,7 @@ func (m *model) overview(l lang) []kv {
 	out = append(out, kv{ui["respondents"].in(l), strconv.Itoa(s.Respondents)})
 	prov, _ := m.provenanceText(l)
 	if m.in.Validation != nil {
-		short := map[string]string{Collected: "provShortCollected", Reconstructed: "provShortRecon", Synthetic: "provShortSynthetic"}[m.in.Provenance]
+		short := map[survey.Provenance]string{survey.Collected: "provShortCollected", survey.Reconstructed: "provShortRecon", survey.Synthetic: "provShortSynthetic"}[m.in.Provenance]
 		prov = fmt.Sprintf(ui["rowsLine"].in(l), m.in.Validation.Accepted, m.in.Provenance)
 		if short != "" {
 			prov += ": " + ui[short].in(l)
@@ -498,7 +498,7 @@ func (m *model) overview(l lang) []kv {
 func (m *model) overviewGrid(l lang) *grid {
 	g := &grid{Cols: []col{{Name: "provenance"}, {Name: "respondents", Num: true}}, Empty: ui["emptyTable"].in(l)}
 	if v := m.in.Validation; v != nil && v.Accepted > 0 {
-		g.Rows = [][]cell{{strCell(m.in.Provenance), intCell(int64(v.Accepted))}}
+		g.Rows = [][]cell{{strCell(string(m.in.Provenance)), intCell(int64(v.Accepted))}}
 	}
 	return g
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // nb builds an nbformat 4.5 notebook. Cells are maps so that encoding/json
@@ -180,9 +182,9 @@ func notebook(m *model, l lang) ([]byte, error) {
 		var note strings.Builder
 		fmt.Fprintf(&note, "### %s\n\n%s", t("perRespondent"), t("perRespText"))
 		switch m.in.Provenance {
-		case Reconstructed:
+		case survey.Reconstructed:
 			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespWarn"))
-		case Synthetic:
+		case survey.Synthetic:
 			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespSynth"))
 		}
 		b.md("maturity-respondents-about", note.String())

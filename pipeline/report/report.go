@@ -47,13 +47,6 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
-// Provenance values of Inputs.Provenance: how the respondent rows were obtained.
-const (
-	Collected     = "collected"
-	Reconstructed = "reconstructed"
-	Synthetic     = "synthetic"
-)
-
 // Output file names under reports/<year>/.
 const (
 	NotebookJA = "report.ipynb"
@@ -78,7 +71,7 @@ type Inputs struct {
 	// MaturityOmitted, when not 0, is the number of respondents whose
 	// maturity levels were too many to show (Maturity is then nil).
 	MaturityOmitted int64
-	Provenance      string // "collected", "reconstructed" or "synthetic": how the respondent rows were obtained
+	Provenance      survey.Provenance // how the respondent rows were obtained; "" when unknown or mixed
 }
 
 // Render returns file name -> bytes for reports/<year>/: report.ipynb,
@@ -91,9 +84,9 @@ func Render(in Inputs) (map[string][]byte, error) {
 		return nil, fmt.Errorf("report: year %d but the questionnaire is of %d", in.Year, in.Questionnaire.Survey.Year)
 	}
 	switch in.Provenance {
-	case "", Collected, Reconstructed, Synthetic:
+	case "", survey.Collected, survey.Reconstructed, survey.Synthetic:
 	default:
-		return nil, fmt.Errorf("report: provenance %q is not %s, %s or %s", in.Provenance, Collected, Reconstructed, Synthetic)
+		return nil, fmt.Errorf("report: provenance %q is not %s, %s or %s", in.Provenance, survey.Collected, survey.Reconstructed, survey.Synthetic)
 	}
 	m, err := newModel(in)
 	if err != nil {

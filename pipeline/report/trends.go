@@ -34,6 +34,7 @@ import (
 	"strings"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // Values of processed/trends' status column: what a row says of its year.
@@ -567,9 +568,9 @@ func (m *trendsModel) caveats(l lang) []string {
 			out = append(out, fmt.Sprintf(trendsUI["provPublished"].in(l), y))
 		case !ok || prov == "":
 			out = append(out, fmt.Sprintf(trendsUI["provUnknown"].in(l), y))
-		case strings.Contains(prov, Reconstructed):
+		case strings.Contains(prov, string(survey.Reconstructed)):
 			out = append(out, fmt.Sprintf(trendsUI["provRecon"].in(l), y))
-		case strings.Contains(prov, Synthetic):
+		case strings.Contains(prov, string(survey.Synthetic)):
 			out = append(out, fmt.Sprintf(trendsUI["provSynthetic"].in(l), y))
 		}
 		if fictional(q) {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // The workbook: an index sheet, an overview, one sheet per published table
@@ -396,7 +398,7 @@ func workbook(m *model) ([]byte, error) {
 		b.newSheet("maturity_respondents")
 		b.put("maturity_respondents", 1, 1, ui["perRespondent"].JA+" / "+ui["perRespondent"].EN, b.st.title)
 		next := 2
-		if m.in.Provenance == Reconstructed {
+		if m.in.Provenance == survey.Reconstructed {
 			b.put("maturity_respondents", 1, 2, ui["perRespWarn"].JA, b.st.bold)
 			b.put("maturity_respondents", 1, 3, ui["perRespWarn"].EN, b.st.bold)
 			next = 4

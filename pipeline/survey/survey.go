@@ -54,13 +54,34 @@ const (
 	RoutingAdvisory = "advisory"
 )
 
-// Kinds of respondent rows a year may hold under raw/<year>/.
+// Provenance says how respondent rows were obtained. A profile's
+// data.responses names the provenance of the rows under raw/<year>/ (or
+// RowsNone), and every row of the responses dataset carries one in its
+// provenance column. This is the only definition of the values.
+type Provenance string
+
+// Provenances of respondent rows.
 const (
-	RowsCollected     = "collected"     // the answers as collected
-	RowsReconstructed = "reconstructed" // generated from the published tables
-	RowsSynthetic     = "synthetic"     // drawn from published distributions
-	RowsNone          = "none"          // no respondent rows
+	Collected     Provenance = "collected"     // the answers as collected
+	Reconstructed Provenance = "reconstructed" // generated from the published tables
+	Synthetic     Provenance = "synthetic"     // drawn from published distributions
+	// RowsNone is the data.responses of a year without respondent rows; no
+	// row carries it.
+	RowsNone Provenance = "none"
 )
+
+// Provenances are the provenances a row may carry, in the order of the
+// responses dataset's provenance dictionary.
+var Provenances = []Provenance{Collected, Reconstructed, Synthetic}
+
+// ProvenanceCodes returns Provenances as strings.
+func ProvenanceCodes() []string {
+	out := make([]string, len(Provenances))
+	for i, p := range Provenances {
+		out[i] = string(p)
+	}
+	return out
+}
 
 // Extents of a year's published tables.
 const (
@@ -123,7 +144,7 @@ type Fielding struct {
 // Data says which inputs the year has.
 type Data struct {
 	// Responses is the kind of rows raw/<year>/responses.csv|xlsx holds.
-	Responses string `yaml:"responses"`
+	Responses Provenance `yaml:"responses"`
 	// Published is the extent of the published tables (schemas/<year>/tables.yaml
 	// and raw/<year>/published/).
 	Published string `yaml:"published"`
@@ -308,10 +329,10 @@ func (p *Profile) validate(c *yamlsrc.Collector) {
 
 	if _, ok := p.Keys["data"]; !ok {
 		c.Add(p.At, "", yamlsrc.ErrMissing, "data is required (responses: %s; published: %s)",
-			strings.Join([]string{RowsCollected, RowsReconstructed, RowsSynthetic, RowsNone}, " | "),
+			strings.Join(append(ProvenanceCodes(), string(RowsNone)), " | "),
 			strings.Join([]string{TablesFull, TablesPartial, TablesNone}, " | "))
 	} else {
-		oneOf(p.Data.Located, "data", "responses", p.Data.Responses, []string{RowsCollected, RowsReconstructed, RowsSynthetic, RowsNone})
+		oneOf(p.Data.Located, "data", "responses", string(p.Data.Responses), append(ProvenanceCodes(), string(RowsNone)))
 		oneOf(p.Data.Located, "data", "published", p.Data.Published, []string{TablesFull, TablesPartial, TablesNone})
 	}
 

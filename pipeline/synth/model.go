@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
@@ -752,7 +753,7 @@ func (b *builder) matrix(it *questionnaire.Item) error {
 		for ci := range it.Cells {
 			cell := &it.Cells[ci]
 			codes := codesOf(cell.Choices(), cell.Coded)
-			c := &column{name: it.ID + "__" + row.Code + "__" + cell.ID, kind: kindChoice, rel: -1, pair: -1}
+			c := &column{name: columns.Cell(it.ID, row.Code, cell.ID), kind: kindChoice, rel: -1, pair: -1}
 			if err := c.setCodes(codes); err != nil {
 				return err
 			}
@@ -918,7 +919,7 @@ func (b *builder) pooled(it *questionnaire.Item, cell *questionnaire.Cell, codes
 // drawn from the coded rows of the row's tables.
 func (b *builder) rowCoded(it *questionnaire.Item, row questionnaire.Row, first int) error {
 	codes := codesOf(nil, it.Coded)
-	c := &column{name: it.ID + "__" + row.Code + "__coded", kind: kindChoice, rel: -1, pair: -1}
+	c := &column{name: columns.RowCoded(it.ID, row.Code), kind: kindChoice, rel: -1, pair: -1}
 	if err := c.setCodes(codes); err != nil {
 		return err
 	}

@@ -103,10 +103,8 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
-
-// Provenance is the provenance of every synthetic row.
-const Provenance = "synthetic"
 
 // IDPrefix starts every synthetic respondent id (S0000001).
 const IDPrefix = "S"
@@ -425,7 +423,7 @@ func (g *Generator) chunk(buf []byte, st *state, k, n, width int, seed uint64) [
 		buf = make([]byte, 0, chunkRows*(32+8*len(g.cols)))
 	}
 	r := rng{rand.NewPCG(mix(seed^mix(uint64(k))), mix(seed2^uint64(k)))}
-	prov := "," + Provenance
+	prov := "," + string(survey.Synthetic)
 	vals := st.vals
 	for i := k*chunkRows + 1; i <= min(n, (k+1)*chunkRows); i++ {
 		g.draw(r, vals, st.pv)

@@ -113,7 +113,7 @@ func TestRowsIDsProvenance(t *testing.T) {
 			if want := fmt.Sprintf("S%07d", i+1); r[0] != want {
 				t.Fatalf("row %d: id %q, want %q", i+1, r[0], want)
 			}
-			if r[1] != synth.Provenance || synth.Provenance != "synthetic" {
+			if r[1] != string(survey.Synthetic) {
 				t.Fatalf("row %d: provenance %q", i+1, r[1])
 			}
 			if len(r) != len(header) {

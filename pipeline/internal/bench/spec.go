@@ -12,6 +12,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
 // duckSpec is what bench.mjs needs to type, count and grade a raw responses
@@ -109,7 +110,7 @@ func buildSpec(q *questionnaire.Questionnaire, pub *published.Set, header []stri
 			spec.Columns = append(spec.Columns, duckColumn{Name: name, Kind: "meta"})
 			continue
 		case "provenance":
-			spec.Columns = append(spec.Columns, duckColumn{Name: name, Kind: "meta", Enum: enum(columns.Provenance)})
+			spec.Columns = append(spec.Columns, duckColumn{Name: name, Kind: "meta", Enum: enum(survey.ProvenanceCodes())})
 			continue
 		}
 		c, ok := byName[name]
@@ -150,7 +151,7 @@ func buildSpec(q *questionnaire.Questionnaire, pub *published.Set, header []stri
 			default:
 				dc.Kind = "text"
 			}
-			if cc, ok := byName[name+"__coded"]; ok {
+			if cc, ok := byName[columns.Coded(name)]; ok {
 				dc.CodedEnum = enum(codes(cc))
 			}
 		}
