@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
@@ -76,7 +77,7 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			if out == "-" {
 				return g.Write(cmd.OutOrStdout(), n, seed)
 			}
-			if err := writeAtomically(out, func(w io.Writer) error { return g.Write(w, n, seed) }); err != nil {
+			if err := atomicfile.WriteWith(out, func(w io.Writer) error { return g.Write(w, n, seed) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "synth: wrote %d SYNTHETIC respondents of %d (seed %d) to %s in %.2fs\n",
@@ -105,25 +106,4 @@ func sameFile(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == bb
-}
-
-// writeAtomically writes path through a temporary file in the same directory
-// and renames it into place, so that a failed run leaves no partial file.
-func writeAtomically(path string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("synth: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("synth: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("synth: %w", err)
-	}
-	return nil
 }

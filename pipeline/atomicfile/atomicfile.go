@@ -459,3 +459,30 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// WriteFile replaces path with data atomically: a reader sees the old file
+// or the new one, never a part; on error path is as it was. It is a Set of
+// one file (so a file already holding data is left alone).
+func WriteFile(path string, data []byte) error {
+	var s Set
+	s.Add(path, data)
+	_, err := s.Commit()
+	return err
+}
+
+// WriteWith replaces path with what fill writes, streamed to a temporary
+// file beside it and renamed into place only when fill and the sync
+// succeed; on error path is as it was and the temporary file is removed.
+func WriteWith(path string, fill func(io.Writer) error) error {
+	var s Set
+	w, err := s.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(w); err != nil {
+		s.Abort()
+		return err
+	}
+	_, err = s.Commit()
+	return err
+}

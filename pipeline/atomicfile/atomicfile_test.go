@@ -255,3 +255,35 @@ func TestCommitRefusesSymlinks(t *testing.T) {
 		t.Errorf("with AllowSymlinks: %v", err)
 	}
 }
+
+func TestWriteFileAndWriteWith(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "out.txt")
+	if err := WriteFile(path, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "one" {
+		t.Fatalf("after WriteFile: %q", b)
+	}
+	if err := WriteWith(path, func(w io.Writer) error { _, err := io.WriteString(w, "two"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "two" {
+		t.Fatalf("after WriteWith: %q", b)
+	}
+	boom := errors.New("boom")
+	err := WriteWith(path, func(w io.Writer) error {
+		io.WriteString(w, "partial")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("WriteWith returned %v, want the fill's error", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "two" {
+		t.Fatalf("a failed WriteWith changed the file: %q", b)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(path))
+	if len(ents) != 1 {
+		t.Fatalf("a failed WriteWith left files behind: %v", ents)
+	}
+}

@@ -91,15 +91,7 @@ func (m *Manifest) save(cfg Config) error {
 	}
 	// The manifest is written last: a build killed before this point leaves a
 	// manifest that no longer matches the outputs, so the next run rebuilds.
-	path := filepath.Join(cfg.ProcessedDir, ManifestFile)
-	tmp := path + ".tmp"
-	if err := os.MkdirAll(cfg.ProcessedDir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteFile(filepath.Join(cfg.ProcessedDir, ManifestFile), append(data, '\n'))
 }
 
 // yearInputs hashes every file a year's build reads: schemas/<year>/ and
