@@ -1,7 +1,7 @@
-// Package responses reshapes the typed responses dataset (one row per
-// respondent) into its long form, processed/answers: one row per given answer
-// (respondent, item, matrix row and cell, option code or value).
-package responses
+// Package answers computes the answers dataset (processed/answers): the typed
+// responses dataset (one row per respondent) in long form, one row per given
+// answer (respondent, item, matrix row and cell, option code or value).
+package answers
 
 import (
 	"encoding/json"
@@ -17,10 +17,10 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
-// AnswersSchema is the Arrow schema of processed/answers. Every column is a
+// Schema is the Arrow schema of processed/answers. Every column is a
 // dictionary of strings (value holds numbers and months as written, 12 or
 // 2014-05); Parquet readers without the Arrow schema see plain strings.
-var AnswersSchema = arrow.NewSchema([]arrow.Field{
+var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "respondent_id", Type: columnar.Category},
 	{Name: "item", Type: columnar.Category},
 	{Name: "question_id", Type: columnar.Category},
@@ -30,11 +30,11 @@ var AnswersSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "value", Type: columnar.Category, Nullable: true},
 }, nil)
 
-// Answers turns record batches of processed/responses into batches of
+// Reshaper turns record batches of processed/responses into batches of
 // processed/answers. Unanswered and not-asked items give no row. Rows come
 // column by column of the responses (item order), respondents in input order
 // within a column.
-type Answers struct {
+type Reshaper struct {
 	mem  memory.Allocator
 	cols []answerCol
 	// dictionaries of the item, question_id, row, cell and code columns
@@ -51,11 +51,11 @@ type answerCol struct {
 	item, qid, row, cell int32
 }
 
-// NewAnswers prepares the reshaping for q's responses schema. The code
+// New prepares the reshaping for q's responses schema. The code
 // dictionary holds every option code and coded category of q's columns, in
 // column order, so every batch has the same dictionaries.
-func NewAnswers(mem memory.Allocator, q *questionnaire.Questionnaire) *Answers {
-	a := &Answers{mem: mem}
+func New(mem memory.Allocator, q *questionnaire.Questionnaire) *Reshaper {
+	a := &Reshaper{mem: mem}
 	for _, c := range columns.Plan(q) {
 		if c.Kind != columns.KindAnswer && c.Kind != columns.KindCoded {
 			continue
@@ -80,7 +80,7 @@ func NewAnswers(mem memory.Allocator, q *questionnaire.Questionnaire) *Answers {
 }
 
 // Batch reshapes one batch; the caller releases the returned record.
-func (a *Answers) Batch(rec arrow.Record) arrow.Record {
+func (a *Reshaper) Batch(rec arrow.Record) arrow.Record {
 	idx := make(map[string]int, rec.NumCols())
 	for i, f := range rec.Schema().Fields() {
 		idx[f.Name] = i
@@ -159,7 +159,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	}
 	ids.Retain()
 	dicts := []arrow.Array{ids, a.items.Array(a.mem), a.qids.Array(a.mem), a.rows.Array(a.mem), a.cells.Array(a.mem), a.codes.Array(a.mem)}
-	cols := make([]arrow.Array, 0, len(AnswersSchema.Fields()))
+	cols := make([]arrow.Array, 0, len(Schema.Fields()))
 	for i, indices := range [][]int32{resp, item, qid, row, cell, code} {
 		cols = append(cols, columnar.NewCategory(indices, dicts[i]))
 		dicts[i].Release()
@@ -167,7 +167,7 @@ func (a *Answers) Batch(rec arrow.Record) arrow.Record {
 	valDict := a.values.Array(a.mem)
 	cols = append(cols, columnar.NewCategory(value, valDict))
 	valDict.Release()
-	out := array.NewRecord(AnswersSchema, cols, int64(len(resp)))
+	out := array.NewRecord(Schema, cols, int64(len(resp)))
 	for _, c := range cols {
 		c.Release()
 	}

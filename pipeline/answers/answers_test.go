@@ -1,4 +1,4 @@
-package responses_test
+package answers_test
 
 import (
 	"path/filepath"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
-	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 )
 
 func TestAnswers(t *testing.T) {
@@ -21,7 +21,7 @@ func TestAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := responses.NewAnswers(mem, q)
+	a := answers.New(mem, q)
 	var got []string
 	rep, err := ingest.Read(q, filepath.Join("..", "aggregate", "testdata", "responses.csv"), ingest.Options{Year: 2015, Mem: mem},
 		func(rec arrow.Record) error {

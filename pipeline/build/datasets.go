@@ -24,7 +24,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
-	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 )
 
 // Dataset is one dataset of processed/: processed/<Name>/year=<YYYY>/part-0.parquet.
@@ -87,7 +87,7 @@ var Datasets = []Dataset{
 		Stage: "pipeline/ingest", Needs: NeedsRows, Streamed: true,
 		Description: "Validated respondent rows with a typed column per item (also as Arrow IPC, part-0.arrow). The provenance column says whether rows are collected, reconstructed or synthetic; columns follow each year's questionnaire (read years together with union_by_name)."},
 	{Name: dsAnswers, TitleJA: "回答 (縦持ち)", TitleEN: "Answers (long form)", Grain: "one row per respondent and answered item, option or matrix cell",
-		Stage: "pipeline/responses", Needs: NeedsRows, Streamed: true, Schema: responses.AnswersSchema,
+		Stage: "pipeline/answers", Needs: NeedsRows, Streamed: true, Schema: answers.Schema,
 		Description: "The responses in long form: respondent, item, matrix row and cell, code or value; every column a category."},
 	{Name: dsMaturity, TitleJA: "SIM3 成熟度", TitleEN: "SIM3 maturity", Grain: "one row per respondent and scale item",
 		Stage: "pipeline/aggregate", Needs: NeedsRows, Streamed: true, Schema: aggregate.MaturitySchema,

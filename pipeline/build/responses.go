@@ -25,7 +25,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
-	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
@@ -103,11 +103,11 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err != nil {
 		return err
 	}
-	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), responses.AnswersSchema)
+	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), answers.Schema)
 	if err != nil {
 		return err
 	}
-	answers := responses.NewAnswers(mem, q)
+	reshaper := answers.New(mem, q)
 	matPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema)
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 			return respIPC.Write(rec)
 		},
 		func(rec arrow.Record, _ int64) error {
-			long := answers.Batch(rec)
+			long := reshaper.Batch(rec)
 			defer long.Release()
 			return ansPq.Write(long)
 		},

@@ -32,7 +32,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
-	"github.com/csirt-survey/csirt-survey/pipeline/responses"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
 )
@@ -161,7 +161,7 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 	var ipcFile *os.File
 	var ipcW *columnar.IPCWriter
 	var ansPq *fileWriter
-	var answers *responses.Answers
+	var reshaper *answers.Reshaper
 	var crosstabs []*aggregate.Crosstab
 	if full {
 		p := columnar.IPCPath(out, "responses", year)
@@ -173,10 +173,10 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 		if ipcW, err = columnar.NewIPCWriter(ipcFile, schema); err != nil {
 			return nil, err
 		}
-		if ansPq, err = newFile(columnar.PartitionPath(out, "answers", year), responses.AnswersSchema); err != nil {
+		if ansPq, err = newFile(columnar.PartitionPath(out, "answers", year), answers.Schema); err != nil {
 			return nil, err
 		}
-		answers = responses.NewAnswers(mem, q)
+		reshaper = answers.New(mem, q)
 		for _, pair := range prof.Crosstabs {
 			a, b := pub.Spec(pair.Rows), pub.Spec(pair.Cols)
 			if a == nil || b == nil {
@@ -199,7 +199,7 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 			if err := ipcW.Write(rec); err != nil {
 				return err
 			}
-			long := answers.Batch(rec)
+			long := reshaper.Batch(rec)
 			defer long.Release()
 			if err := ansPq.w.Write(long); err != nil {
 				return err
