@@ -9,9 +9,9 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
-	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 )
 
 func TestAnswers(t *testing.T) {

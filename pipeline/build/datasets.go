@@ -15,16 +15,16 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/codebook"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
-	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
-	"github.com/csirt-survey/csirt-survey/pipeline/answers"
+	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
 // Dataset is one dataset of processed/: processed/<Name>/year=<YYYY>/part-0.parquet.
@@ -93,10 +93,10 @@ var Datasets = []Dataset{
 		Stage: "pipeline/aggregate", Needs: NeedsRows, Streamed: true, Schema: aggregate.MaturitySchema,
 		Description: "SIM3 maturity level per respondent and scale item (no answer is null, never 0)."},
 	{Name: dsValidation, TitleJA: "検証結果", TitleEN: "Validation", Grain: "one row per problem found in the raw responses",
-		Stage: "pipeline/ingest", Needs: NeedsRows, Schema: ingest.ValidationSchema,
+		Stage: "pipeline/validation", Needs: NeedsRows, Schema: validation.Schema,
 		Description: "Every problem found in the raw responses: stable code, severity, row, column, item, value and message."},
 	{Name: dsRejects, TitleJA: "除外した回答", TitleEN: "Rejected rows", Grain: "one row per rejected respondent row (build --quarantine only)",
-		Stage: "pipeline/ingest", Needs: NeedsRows, Schema: ingest.RejectsSchema,
+		Stage: "pipeline/validation", Needs: NeedsRows, Schema: validation.RejectsSchema,
 		Description: "With build --quarantine, the rows left out of the datasets and the codes of their errors."},
 	{Name: dsFrequencies, TitleJA: "集計表 (回答から計算)", TitleEN: "Frequencies", Grain: "one row per published table row, computed from the responses",
 		Stage: "pipeline/aggregate", Needs: NeedsRowsAndTables, Schema: aggregate.FrequenciesSchema,

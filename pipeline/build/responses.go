@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
@@ -25,8 +26,8 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
-	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
+	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
 // sinkQueue is how many batches may wait for each sink.
@@ -249,13 +250,13 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		}
 	}
 
-	val := ingest.ValidationRecord(mem, report)
+	val := validation.Record(mem, report)
 	defer val.Release()
 	if err := addParquet(set, cfg, dsValidation, year, val, meta); err != nil {
 		return err
 	}
 	if cfg.Quarantine {
-		rej := ingest.RejectsRecord(mem, report)
+		rej := validation.RejectsRecord(mem, report)
 		defer rej.Release()
 		if err := addParquet(set, cfg, dsRejects, year, rej, meta); err != nil {
 			return err

@@ -100,10 +100,6 @@ func FuzzRead(f *testing.F) {
 				t.Errorf("reject %+v", rj)
 			}
 		}
-		v := ValidationRecord(mem, rep)
-		v.Release()
-		r := RejectsRecord(mem, rep)
-		r.Release()
 		mem.AssertSize(t, 0)
 	})
 }

@@ -100,8 +100,8 @@
 //	m, _ := ingest.LoadMapping("raw/<year>/mapping.yaml")   // only if the file exists
 //	rec, rep, err := ingest.ReadAll(q, "raw/<year>/responses.csv", ingest.Options{
 //		Year: year, Mapping: m, Quarantine: quarantine, Order: profile.DateOrder()})
-//	// err: I/O; print rep.Issues to stderr; encode ingest.ValidationRecord(mem, rep)
-//	// (processed/validation) and, under quarantine, ingest.RejectsRecord(mem, rep)
+//	// err: I/O; print rep.Issues to stderr; encode validation.Record(mem, rep)
+//	// (processed/validation) and, under quarantine, validation.RejectsRecord(mem, rep)
 //	// (processed/rejects); if rep.Err() != nil stop with invalid input; else encode rec.
 package ingest
 

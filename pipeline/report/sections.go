@@ -15,10 +15,10 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/claims"
-	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
+	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
 // maturity is the SIM3 profile.
@@ -297,7 +297,7 @@ func (m *model) validationRows() []validationRow {
 	if m.in.Validation == nil {
 		return nil
 	}
-	rec := ingest.ValidationRecord(memory.NewGoAllocator(), m.in.Validation)
+	rec := validation.Record(memory.NewGoAllocator(), m.in.Validation)
 	defer rec.Release()
 	s := func(i, j int) string {
 		a := rec.Column(i).(*array.String)

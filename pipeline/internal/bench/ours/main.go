@@ -29,12 +29,13 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
-	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/synth"
+	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
 // BatchSize is the ingest batch size of the build (pipeline/build/responses.go).
@@ -252,7 +253,7 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 	}
 	lap("stream")
 
-	val := ingest.ValidationRecord(mem, rep)
+	val := validation.Record(mem, rep)
 	defer val.Release()
 	if err := writeRecord(columnar.PartitionPath(out, "validation", year), val); err != nil {
 		return nil, err
