@@ -33,6 +33,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
+	"github.com/csirt-survey/csirt-survey/pipeline/trends"
 )
 
 // ErrInvalidInput marks a build that stopped because an input (a
@@ -176,7 +177,7 @@ func Run(cfg Config) (Result, error) {
 	}
 	var todo []pending
 	var res Result
-	counted := map[int]*trendCounter{}
+	counted := map[int]*trends.Counter{}
 	var errs []error
 	for _, y := range years {
 		// The inputs' hashes decide whether a year is up to date; a year that
@@ -202,7 +203,7 @@ func Run(cfg Config) (Result, error) {
 		}
 		log.Info("building", "year", y)
 		set := cfg.newSet()
-		counted[y] = newTrendCounter(qs[y], y, chain)
+		counted[y] = trends.NewCounter(qs[y], y, chain)
 		err := buildYear(cfg, y, qs[y], profiles[y], counted[y], set)
 		<-hashed
 		if err = errors.Join(err, inputsErr); err != nil {
@@ -362,7 +363,7 @@ func checkRawYears(cfg Config, years []int) error {
 // buildYear produces one year's outputs into set from its questionnaire
 // (already loaded and checked by loadYears); its responses are also counted
 // into tc for the trends.
-func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trendCounter, set *atomicfile.Set) error {
+func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set) error {
 	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
@@ -384,7 +385,7 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 		return err
 	}
 	if tc != nil {
-		tc.pub = in.Published // the trends of a year without respondent rows
+		tc.SetPublished(in.Published) // the trends of a year without respondent rows
 	}
 	if err := buildResponses(cfg, year, q, p, tc, set, &in); err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
+	"github.com/csirt-survey/csirt-survey/pipeline/trends"
 	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
@@ -123,7 +124,7 @@ var Datasets = []Dataset{
 		Stage: "pipeline/interviews", Needs: NeedsInterviews, Schema: interviews.TopicsSchema,
 		Description: "The interviews' coded answers per topic."},
 	{Name: dsTrends, TitleJA: "経年比較", TitleEN: "Trends", Grain: "one row per year, item and category (option, matrix cell option, integer bin), keyed across years; one row with a null category for an item without categories",
-		Stage: "pipeline/build (trends)", Needs: NeedsQuestionnaire, Schema: TrendsSchema,
+		Stage: "pipeline/trends", Needs: NeedsQuestionnaire, Schema: trends.Schema,
 		Description: "Every item's categories per year, keyed across years through the crosswalks. source: responses (counted from the respondent rows) or published (a year without them: its printed counts and N less no answer). status: numbers, not_published, no_numbers or unknown (the crosswalk's unknown_items). Compared only where both years have numbers (years_compared)."},
 }
 

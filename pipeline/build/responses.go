@@ -27,6 +27,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
+	"github.com/csirt-survey/csirt-survey/pipeline/trends"
 	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
 
@@ -64,14 +65,14 @@ func rawResponses(cfg Config, year int) (string, error) {
 // while it streams (responses as Parquet and Arrow IPC, answers), and computes
 // the frequencies, maturity levels, crosstabs and the reconciliation with the
 // published tables.
-func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trendCounter, set *atomicfile.Set, in *report.Inputs) error {
+func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set, in *report.Inputs) error {
 	pub := in.Published
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
 		return err
 	}
 	if tc != nil {
-		tc.built = true
+		tc.MarkBuilt()
 	}
 	// Large batches make large Parquet row groups; memory stays bounded by one batch.
 	batch := cfg.BatchSize
@@ -158,7 +159,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 			return err
 		},
 		func(rec arrow.Record, _ int64) error {
-			countProvenance(rec, prov)
+			columns.CountProvenance(rec, prov)
 			for _, x := range crosstabs {
 				if err := x.Add(rec); err != nil {
 					return err
@@ -171,7 +172,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		},
 		func(rec arrow.Record, _ int64) error {
 			if tc != nil {
-				tc.add(rec)
+				tc.Add(rec)
 			}
 			return nil
 		},
@@ -331,31 +332,6 @@ const (
 	MetaProvenance     = "csirt.provenance"      // collected | reconstructed | synthetic, or a mix with counts
 	MetaProvenanceNote = "csirt.provenance_note" // the same in words
 )
-
-// countProvenance tallies the provenance column of a batch (a dictionary as
-// ingested, plain strings as read back from Parquet).
-func countProvenance(rec arrow.Record, counts map[string]int64) {
-	for i, f := range rec.Schema().Fields() {
-		if f.Name != "provenance" {
-			continue
-		}
-		switch col := rec.Column(i).(type) {
-		case *array.Dictionary:
-			vals := col.Dictionary().(*array.String)
-			for j := 0; j < col.Len(); j++ {
-				if col.IsValid(j) {
-					counts[vals.Value(col.GetValueIndex(j))]++
-				}
-			}
-		case *array.String:
-			for j := 0; j < col.Len(); j++ {
-				if col.IsValid(j) {
-					counts[col.Value(j)]++
-				}
-			}
-		}
-	}
-}
 
 // provenanceMeta labels datasets derived from the respondent rows: generated
 // data says so wherever it lands.

@@ -33,6 +33,7 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
@@ -321,4 +322,30 @@ func dictType(n int, ordered bool) *arrow.DictionaryType {
 		idx = arrow.PrimitiveTypes.Int16
 	}
 	return &arrow.DictionaryType{IndexType: idx, ValueType: arrow.BinaryTypes.String, Ordered: ordered}
+}
+
+// CountProvenance adds to counts, per provenance, the rows of a batch of
+// the responses dataset: its provenance column is a dictionary as ingested,
+// plain strings as read back from Parquet.
+func CountProvenance(rec arrow.Record, counts map[string]int64) {
+	for i, f := range rec.Schema().Fields() {
+		if f.Name != "provenance" {
+			continue
+		}
+		switch col := rec.Column(i).(type) {
+		case *array.Dictionary:
+			vals := col.Dictionary().(*array.String)
+			for j := 0; j < col.Len(); j++ {
+				if col.IsValid(j) {
+					counts[vals.Value(col.GetValueIndex(j))]++
+				}
+			}
+		case *array.String:
+			for j := 0; j < col.Len(); j++ {
+				if col.IsValid(j) {
+					counts[col.Value(j)]++
+				}
+			}
+		}
+	}
 }

@@ -83,7 +83,7 @@ type TrendsInputs struct {
 	Sources map[int]string
 }
 
-// TrendRow is one row of processed/trends (build.TrendsSchema) with its year.
+// TrendRow is one row of processed/trends (trends.Schema) with its year.
 // Category is "" on an item row (the item as a whole: status no_numbers or
 // unknown); Count and N are meaningful only when CountKnown and NKnown.
 type TrendRow struct {

@@ -1,11 +1,13 @@
-package build
+// Package trends computes the trends dataset (processed/trends) and the
+// inputs of the trends report: every year's categories, counted from its
+// responses or taken from its published tables, keyed through the crosswalk
+// chain to the concept and codes of the earliest year they trace back to.
+package trends
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,8 +17,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
-	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
-	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
@@ -25,58 +25,13 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
-// loadYears loads every year's questionnaire and checks each year against
-// the previous one through its crosswalk: an item or option that changed
-// without a crosswalk entry fails the build with what to add.
-func loadYears(cfg Config, years []int) (map[int]*questionnaire.Questionnaire, *crosswalk.Chain, error) {
-	qs := map[int]*questionnaire.Questionnaire{}
-	var errs []error
-	for _, y := range years {
-		path := filepath.Join(cfg.SchemasDir, strconv.Itoa(y), QuestionnaireFile)
-		q, err := questionnaire.Load(path)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%w\nbuild: survey year %d: %w", err, y, ErrInvalidInput))
-			continue
-		}
-		if q.Survey.Year != y {
-			errs = append(errs, fmt.Errorf("%s: survey.year is %d but the file is under %d/: %w", path, q.Survey.Year, y, ErrInvalidInput))
-			continue
-		}
-		qs[y] = q
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
-	}
-	chain := crosswalk.NewChain(years[0])
-	for i, y := range years {
-		path := filepath.Join(cfg.SchemasDir, strconv.Itoa(y), crosswalk.FileName)
-		cw, err := crosswalk.LoadOptional(path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w\nbuild: survey year %d: crosswalk: %w", err, y, ErrInvalidInput)
-		}
-		if i == 0 {
-			if cw != nil {
-				return nil, nil, fmt.Errorf("%s: the first survey year has nothing to cross-walk from; remove the file: %w", path, ErrInvalidInput)
-			}
-			continue
-		}
-		if err := crosswalk.Check(qs[years[i-1]], qs[y], cw); err != nil {
-			return nil, nil, fmt.Errorf("%w\nbuild: survey year %d: crosswalk: %w", err, y, ErrInvalidInput)
-		}
-		if err := chain.Add(y, cw); err != nil {
-			return nil, nil, fmt.Errorf("build: survey year %d: crosswalk: %w: %w", y, err, ErrInvalidInput)
-		}
-	}
-	return qs, chain, nil
-}
-
-// TrendsSchema is the Arrow schema of processed/trends: per year, every
+// Schema is the Arrow schema of processed/trends: per year, every
 // item's categories (choice options, matrix cells' options, integer bins),
 // keyed by the concept and codes of the earliest year they trace back to, so
 // that rows with the same key compare across years. An item with no
 // category row in a year has one row with a null category saying why
 // (status). The schema is the same for every year.
-var TrendsSchema = arrow.NewSchema([]arrow.Field{
+var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "concept", Type: arrow.BinaryTypes.String},
 	{Name: "row", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "cell", Type: arrow.BinaryTypes.String, Nullable: true},
@@ -98,7 +53,7 @@ var TrendsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "table_key", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
-// trendCounter counts one year's responses by option (and integer items by
+// Counter counts one year's responses by option (and integer items by
 // their bins) for the trends, each option keyed by its origin through the
 // crosswalk chain (options that trace back to the same origin, a split
 // option, form one category, each respondent counted once). The build feeds
@@ -106,7 +61,7 @@ var TrendsSchema = arrow.NewSchema([]arrow.Field{
 // read back from processed/. pub is the year's published tables as the
 // build joined them (nil without tables): the trends use them for a year
 // without respondent rows.
-type trendCounter struct {
+type Counter struct {
 	year   int
 	chain  *crosswalk.Chain
 	ic     *aggregate.ItemCounter
@@ -127,8 +82,8 @@ type binCounter struct {
 	answered      int64 // a number or a coded answer
 }
 
-func newTrendCounter(q *questionnaire.Questionnaire, year int, chain *crosswalk.Chain) *trendCounter {
-	t := &trendCounter{year: year, chain: chain, prov: map[string]int64{}}
+func NewCounter(q *questionnaire.Questionnaire, year int, chain *crosswalk.Chain) *Counter {
+	t := &Counter{year: year, chain: chain, prov: map[string]int64{}}
 	t.ic = aggregate.NewItemCounter(q, func(it *questionnaire.Item, row, cell, code string) string {
 		o, err := t.origin(it, code)
 		if err != nil {
@@ -155,7 +110,7 @@ func newTrendCounter(q *questionnaire.Questionnaire, year int, chain *crosswalk.
 	return t
 }
 
-func (t *trendCounter) origin(it *questionnaire.Item, code string) (crosswalk.Origin, error) {
+func (t *Counter) origin(it *questionnaire.Item, code string) (crosswalk.Origin, error) {
 	return t.chain.Map(t.year, conceptOf(it), code)
 }
 
@@ -166,12 +121,12 @@ func conceptOf(it *questionnaire.Item) string {
 	return it.ID
 }
 
-func (t *trendCounter) add(rec arrow.Record) {
+func (t *Counter) Add(rec arrow.Record) {
 	t.ic.Add(rec)
 	for _, bc := range t.bins {
 		bc.add(rec)
 	}
-	countProvenance(rec, t.prov)
+	columns.CountProvenance(rec, t.prov)
 	t.n += rec.NumRows()
 }
 
@@ -244,26 +199,51 @@ type yearTrends struct {
 	provenance  string
 }
 
-// buildTrends counts every year's responses (read back from processed/ when
+// Inputs is what Build compares.
+type Inputs struct {
+	Years          []int
+	Questionnaires map[int]*questionnaire.Questionnaire
+	Chain          *crosswalk.Chain
+	// Counted holds, per year built in this run, the Counter the build fed
+	// while it streamed the year's responses (or gave its published tables).
+	Counted map[int]*Counter
+	// ReadResponses feeds add with the committed responses of a year not
+	// built in this run; false when the year has none.
+	ReadResponses func(year int, add func(arrow.Record)) (bool, error)
+	// LoadPublished returns a year's published tables joined with their
+	// specs, nil when the year has none.
+	LoadPublished func(year int, q *questionnaire.Questionnaire) (*published.Set, error)
+}
+
+// MarkBuilt says that the build streams the year's responses into t.
+func (t *Counter) MarkBuilt() { t.built = true }
+
+// SetPublished gives t the year's published tables as the build joined them
+// (the trends of a year without respondent rows use them).
+func (t *Counter) SetPublished(pub *published.Set) { t.pub = pub }
+
+// Build counts every year's responses (read back from processed/ when
 // the year was not built in this run) by option and bin, or, for a year
 // without respondent rows, takes the counts and bases of its published
 // tables; maps each category to its origin through the crosswalk chain;
 // adds a row for every item without numbers in a year and for every item the
 // year's crosswalk marks unknown; and writes
-// processed/trends/year=<YYYY>/part-0.parquet for every year with data, and
-// the report comparing the years (reports/trends.ipynb and
-// reports/trends.html, from the same rows). Options split in a later year
+// a record of processed/trends for every year with data (to emit; Build
+// releases it when emit returns) and returns the inputs of the report
+// comparing the years (reports/trends.ipynb and reports/trends.html, from
+// the same rows). Options split in a later year
 // count as their origin (each respondent once); categories merged in a later
 // year get a derived row in earlier years (the sum of their parts, exact for
 // single-choice items; for multi-choice items a respondent who chose several
 // parts is counted for each, which the row's derived flag warns about).
-func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnaire, chain *crosswalk.Chain, counted map[int]*trendCounter, set *atomicfile.Set) error {
+func Build(in Inputs, emit func(year int, rec arrow.Record) error) (report.TrendsInputs, error) {
+	qs, chain := in.Questionnaires, in.Chain
 	perYear := map[int]*yearTrends{}
 	var withData []int
-	for _, y := range years {
-		yt, err := trendsOfYear(cfg, y, qs, chain, counted[y])
+	for _, y := range in.Years {
+		yt, err := in.ofYear(y, in.Counted[y])
 		if err != nil {
-			return fmt.Errorf("build: trends: survey year %d: %w", y, err)
+			return report.TrendsInputs{}, fmt.Errorf("survey year %d: %w", y, err)
 		}
 		if yt != nil {
 			perYear[y] = yt
@@ -273,7 +253,7 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 	addDerived(withData, perYear)
 	for _, y := range withData {
 		if err := addItemRows(y, qs, chain, perYear[y]); err != nil {
-			return fmt.Errorf("build: trends: survey year %d: %w", y, err)
+			return report.TrendsInputs{}, fmt.Errorf("survey year %d: %w", y, err)
 		}
 	}
 	compared := map[string]int{}
@@ -285,67 +265,58 @@ func buildTrends(cfg Config, years []int, qs map[int]*questionnaire.Questionnair
 		}
 	}
 	mem := memory.NewGoAllocator()
-	in := report.TrendsInputs{Years: withData, Questionnaires: map[int]*questionnaire.Questionnaire{},
+	out := report.TrendsInputs{Years: withData, Questionnaires: map[int]*questionnaire.Questionnaire{},
 		Respondents: map[int]int64{}, Provenance: map[int]string{}, Sources: map[int]string{}}
 	for _, y := range withData {
 		yt := perYear[y]
-		in.Questionnaires[y] = qs[y]
-		in.Sources[y] = yt.source
+		out.Questionnaires[y] = qs[y]
+		out.Sources[y] = yt.source
 		if yt.source == report.SourceResponses {
-			in.Respondents[y], in.Provenance[y] = yt.respondents, yt.provenance
+			out.Respondents[y], out.Provenance[y] = yt.respondents, yt.provenance
 		}
 		rows := yt.rows
 		slices.SortStableFunc(rows, func(a, b trendRow) int { return strings.Compare(a.key(), b.key()) })
 		rec := trendsRecord(mem, rows, compared)
-		err := addParquet(set, cfg, dsTrends, y, rec)
+		err := emit(y, rec)
 		rec.Release()
 		if err != nil {
-			return err
+			return report.TrendsInputs{}, err
 		}
 		for _, r := range rows {
-			in.Rows = append(in.Rows, r.reportRow(y, compared[r.key()]))
+			out.Rows = append(out.Rows, r.reportRow(y, compared[r.key()]))
 		}
 	}
-	files, err := report.RenderTrends(in)
-	if err != nil {
-		return fmt.Errorf("build: trends: %w", err)
-	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		set.Add(filepath.Join(cfg.ReportsDir, name), files[name])
-	}
-	return nil
+	return out, nil
 }
 
-// trendsOfYear returns a year's category rows from its responses, or from
+// ofYear returns a year's category rows from its responses, or from
 // its published tables when it has no respondent rows; nil when it has
 // neither.
-func trendsOfYear(cfg Config, y int, qs map[int]*questionnaire.Questionnaire, chain *crosswalk.Chain, tc *trendCounter) (*yearTrends, error) {
+func (in Inputs) ofYear(y int, tc *Counter) (*yearTrends, error) {
+	qs, chain := in.Questionnaires, in.Chain
 	q := qs[y]
 	if tc == nil || !tc.built {
 		// A year not built in this run: count its responses as written.
-		path := columnar.PartitionPath(cfg.ProcessedDir, dsResponses, y)
-		if fileExists(path) {
-			tc = newTrendCounter(q, y, chain)
-			err := columnar.ReadParquet(path, 65536, func(rec arrow.Record) error {
-				tc.add(rec)
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
+		fresh := NewCounter(q, y, chain)
+		found, err := in.ReadResponses(y, fresh.Add)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			tc = fresh
 			tc.built = true
-			if tc.pub, err = loadPublishedForTrends(cfg, y, q); err != nil {
+			if tc.pub, err = in.LoadPublished(y, q); err != nil {
 				return nil, err
 			}
 		} else if tc == nil || tc.pub == nil {
-			pub, err := loadPublishedForTrends(cfg, y, q)
+			pub, err := in.LoadPublished(y, q)
 			if err != nil {
 				return nil, err
 			}
 			if pub == nil {
 				return nil, nil // neither respondent rows nor published tables
 			}
-			tc = newTrendCounter(q, y, chain)
+			tc = NewCounter(q, y, chain)
 			tc.pub = pub
 		}
 	}
@@ -355,28 +326,8 @@ func trendsOfYear(cfg Config, y int, qs map[int]*questionnaire.Questionnaire, ch
 	return tc.publishedRows(qs)
 }
 
-// loadPublishedForTrends joins a year's published tables with their specs,
-// for a year the build did not rebuild in this run (nil without tables). The
-// trends use printed numbers only, so the report's prose facts that infer
-// lost numbers are not needed here.
-func loadPublishedForTrends(cfg Config, y int, q *questionnaire.Questionnaire) (*published.Set, error) {
-	specPath := filepath.Join(cfg.SchemasDir, strconv.Itoa(y), TablesFile)
-	if !fileExists(specPath) {
-		return nil, nil
-	}
-	specs, err := published.LoadSpecs(specPath, q)
-	if err != nil {
-		return nil, err
-	}
-	tables, err := published.LoadTranscription(filepath.Join(cfg.RawDir, strconv.Itoa(y), "published"))
-	if err != nil {
-		return nil, err
-	}
-	return published.Join(q, specs, tables, nil)
-}
-
 // responseRows are a year's category rows counted from its responses.
-func (t *trendCounter) responseRows(qs map[int]*questionnaire.Questionnaire) (*yearTrends, error) {
+func (t *Counter) responseRows(qs map[int]*questionnaire.Questionnaire) (*yearTrends, error) {
 	if t.mapErr != nil {
 		return nil, t.mapErr
 	}
@@ -466,7 +417,7 @@ func maskLost(rows []trendRow, pub *published.Set) {
 // binRow is the row of an integer item's bin, keyed by its origin. A bin
 // whose code traces back to a bin of another range is not the same
 // category: its category then carries its own range (code@min..max).
-func (t *trendCounter) binRow(qs map[int]*questionnaire.Questionnaire, it *questionnaire.Item, b questionnaire.Bin) (trendRow, error) {
+func (t *Counter) binRow(qs map[int]*questionnaire.Questionnaire, it *questionnaire.Item, b questionnaire.Bin) (trendRow, error) {
 	o, err := t.origin(it, b.Code)
 	if err != nil {
 		return trendRow{}, err
@@ -519,7 +470,7 @@ func rangeText(b questionnaire.Bin) string {
 // lost) has a row without a count (status not_published). Tables of a
 // derived quantity and of an option group's respondents are not used:
 // their bases are not the item's.
-func (t *trendCounter) publishedRows(qs map[int]*questionnaire.Questionnaire) (*yearTrends, error) {
+func (t *Counter) publishedRows(qs map[int]*questionnaire.Questionnaire) (*yearTrends, error) {
 	yt := &yearTrends{source: report.SourcePublished}
 	seen := map[string]int{} // key -> index in yt.rows
 	for _, s := range t.pub.Specs {
@@ -607,7 +558,7 @@ func (t *trendCounter) publishedRows(qs map[int]*questionnaire.Questionnaire) (*
 }
 
 // optionRow is the row of an option (of an item, or of a matrix row's cell).
-func (t *trendCounter) optionRow(it *questionnaire.Item, row, cell, code, labelJA, labelEN string) (trendRow, error) {
+func (t *Counter) optionRow(it *questionnaire.Item, row, cell, code, labelJA, labelEN string) (trendRow, error) {
 	o, err := t.origin(it, code)
 	if err != nil {
 		return trendRow{}, err
@@ -756,7 +707,7 @@ func (r trendRow) reportRow(year, compared int) report.TrendRow {
 }
 
 func trendsRecord(mem memory.Allocator, rows []trendRow, compared map[string]int) arrow.Record {
-	b := array.NewRecordBuilder(mem, TrendsSchema)
+	b := array.NewRecordBuilder(mem, Schema)
 	defer b.Release()
 	str := func(i int, v string, nullable bool) {
 		if nullable && v == "" {
