@@ -2,7 +2,6 @@ package build
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,11 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
@@ -23,6 +19,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
 	"github.com/csirt-survey/csirt-survey/pipeline/ingest"
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
@@ -30,13 +27,6 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/trends"
 	"github.com/csirt-survey/csirt-survey/pipeline/validation"
 )
-
-// sinkQueue is how many batches may wait for each sink.
-const sinkQueue = 1
-
-// errSinkFailed stops ingest when writing or counting a batch failed; the
-// sink's own error is reported instead.
-var errSinkFailed = errors.New("a dataset sink failed")
 
 // MaturityReportLimit is the largest number of respondents whose maturity
 // levels the report shows one by one; beyond it the report points to
@@ -62,11 +52,10 @@ func rawResponses(cfg Config, year int) (string, error) {
 }
 
 // buildResponses ingests the year's raw responses, writes the typed datasets
-// while it streams (responses as Parquet and Arrow IPC, answers), and computes
-// the frequencies, maturity levels, crosstabs and the reconciliation with the
-// published tables.
+// while it streams (responses as Parquet and Arrow IPC, answers, maturity),
+// and computes the frequencies, maturity levels, crosstabs and the
+// reconciliation with the published tables.
 func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set, in *report.Inputs) error {
-	pub := in.Published
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
 		return err
@@ -74,6 +63,61 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if tc != nil {
 		tc.MarkBuilt()
 	}
+	opt, err := ingestOptions(cfg, year, p)
+	if err != nil {
+		return err
+	}
+	mem := memory.NewGoAllocator()
+	rs, err := openResponseSinks(cfg, year, q, p, in.Published, set, mem)
+	if err != nil {
+		return err
+	}
+	defer rs.maturity.maturity.Release()
+	sinks := []sink{rs.responses, rs.answers, rs.maturity, rs.count}
+	if tc != nil {
+		sinks = append(sinks, trendsSink{tc})
+	}
+	fan := newFanout(sinks)
+	var read int64
+	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
+		if read += rec.NumRows(); cfg.Progress != nil {
+			cfg.Progress(year, read)
+		}
+		return fan.Send(rec)
+	})
+	if sinkErr := fan.Wait(); sinkErr != nil {
+		err = sinkErr
+	}
+	if err != nil {
+		return fmt.Errorf("build: survey year %d: responses: %w", year, err)
+	}
+	logSummary(cfg.logger(), report)
+	if err := report.Err(); err != nil {
+		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
+	}
+	meta := provenanceMeta(rs.count.prov, year)
+	in.Provenance, in.Validation = survey.Provenance(meta[MetaProvenance]), report
+	if err := rs.close(meta); err != nil {
+		return err
+	}
+	if err := addValidation(set, cfg, year, mem, report, meta); err != nil {
+		return err
+	}
+	if read <= MaturityReportLimit {
+		in.Maturity = rs.maturity.maturity.Record() // released by buildYear after the reports are rendered
+	} else {
+		in.MaturityOmitted = read
+	}
+	if rs.count.counter == nil {
+		return nil
+	}
+	return reconcileResponses(cfg, year, p, set, mem, rs.count, report, meta, in)
+}
+
+// ingestOptions are the options of reading a year's raw responses: the
+// profile's date order and routing, the build's limits, and the year's
+// mapping.yaml when there is one.
+func ingestOptions(cfg Config, year int, p *survey.Profile) (ingest.Options, error) {
 	// Large batches make large Parquet row groups; memory stays bounded by one batch.
 	batch := cfg.BatchSize
 	if batch <= 0 {
@@ -86,194 +130,114 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
-			return fmt.Errorf("%w\nbuild: survey year %d: mapping: %w", err, year, ErrInvalidInput)
+			return opt, fmt.Errorf("%w\nbuild: survey year %d: mapping: %w", err, year, ErrInvalidInput)
 		}
 		opt.Mapping = m
 	}
-	mem := memory.NewGoAllocator()
+	return opt, nil
+}
+
+// responseSinks are the sinks of one year's responses.
+type responseSinks struct {
+	respPq   *parquetStream
+	ansPq    *parquetStream
+	matPq    *parquetStream
+	respIPC  *columnar.IPCWriter
+	answers  answersSink
+	maturity *maturitySink
+	count    countSink
+	// responses writes processed/responses as Parquet and Arrow IPC.
+	responses bothSink
+}
+
+// openResponseSinks creates the streamed datasets of a year in set and the
+// counters of the published tables and the profile's crosstabs (none
+// without published tables).
+func openResponseSinks(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, pub *published.Set, set *atomicfile.Set, mem memory.Allocator) (*responseSinks, error) {
+	rs := &responseSinks{}
+	var err error
 	schema := columns.Schema(q)
-	respPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsResponses, year), schema,
-		columnar.PlainColumns("respondent_id"))
-	if err != nil {
-		return err
+	if rs.respPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsResponses, year), schema,
+		columnar.PlainColumns("respondent_id")); err != nil {
+		return nil, err
 	}
 	respIPCFile, err := set.Create(columnar.IPCPath(cfg.ProcessedDir, dsResponses, year))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	respIPC, err := columnar.NewIPCWriter(respIPCFile, schema)
-	if err != nil {
-		return err
+	if rs.respIPC, err = columnar.NewIPCWriter(respIPCFile, schema); err != nil {
+		return nil, err
 	}
-	ansPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), answers.Schema)
-	if err != nil {
-		return err
+	rs.responses = bothSink{rs.respPq, rs.respIPC}
+	if rs.ansPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), answers.Schema); err != nil {
+		return nil, err
 	}
-	reshaper := answers.New(mem, q)
-	matPq, err := newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema)
-	if err != nil {
-		return err
+	rs.answers = answersSink{reshaper: answers.New(mem, q), out: rs.ansPq}
+	if rs.matPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema); err != nil {
+		return nil, err
 	}
-	maturity := aggregate.NewMaturity(mem, q)
-	defer maturity.Release()
-	var counter *aggregate.Counter
-	var crosstabs []*aggregate.Crosstab
-	if pub != nil {
-		if counter, err = aggregate.NewCounter(q, pub.Specs); err != nil {
-			return err
+	rs.maturity = &maturitySink{mem: mem, maturity: aggregate.NewMaturity(mem, q), out: rs.matPq}
+	rs.count = countSink{prov: map[string]int64{}}
+	if pub == nil {
+		return rs, nil
+	}
+	if rs.count.counter, err = aggregate.NewCounter(q, pub.Specs); err != nil {
+		rs.maturity.maturity.Release()
+		return nil, err
+	}
+	for _, pair := range p.Crosstabs {
+		x, err := aggregate.NewCrosstab(q, pub.Spec(pair.Rows), pub.Spec(pair.Cols))
+		if err != nil {
+			rs.maturity.maturity.Release()
+			return nil, err
 		}
-		for _, pair := range p.Crosstabs {
-			a, b := pub.Spec(pair.Rows), pub.Spec(pair.Cols)
-			x, err := aggregate.NewCrosstab(q, a, b)
-			if err != nil {
-				return err
-			}
-			crosstabs = append(crosstabs, x)
-		}
+		rs.count.crosstabs = append(rs.count.crosstabs, x)
 	}
+	return rs, nil
+}
 
-	prov := map[string]int64{}
-	var read int64
-	// Each batch goes to the sinks on another goroutine while ingest parses
-	// the next one (one batch in flight: memory stays bounded), and the
-	// independent sinks run side by side. A record is only read by the sinks.
-	sinks := []func(rec arrow.Record, upTo int64) error{
-		func(rec arrow.Record, _ int64) error {
-			if err := respPq.Write(rec); err != nil {
-				return err
-			}
-			return respIPC.Write(rec)
-		},
-		func(rec arrow.Record, _ int64) error {
-			long := reshaper.Batch(rec)
-			defer long.Release()
-			return ansPq.Write(long)
-		},
-		func(rec arrow.Record, upTo int64) error {
-			levels := maturity.Batch(mem, rec)
-			err := matPq.Write(levels)
-			levels.Release()
-			if upTo <= MaturityReportLimit {
-				maturity.Add(rec) // kept for the report's per-respondent tables
-			}
-			return err
-		},
-		func(rec arrow.Record, _ int64) error {
-			columns.CountProvenance(rec, prov)
-			for _, x := range crosstabs {
-				if err := x.Add(rec); err != nil {
-					return err
-				}
-			}
-			if counter != nil {
-				return counter.Add(rec)
-			}
-			return nil
-		},
-		func(rec arrow.Record, _ int64) error {
-			if tc != nil {
-				tc.Add(rec)
-			}
-			return nil
-		},
-	}
-	// Each sink has its own goroutine and queue, so that a slow sink does not
-	// hold the others back; ingest runs at most sinkQueue batches ahead of the
-	// slowest sink, which bounds memory.
-	type job struct {
-		rec  arrow.Record
-		upTo int64
-	}
-	var failed atomic.Bool
-	queues := make([]chan job, len(sinks))
-	errs := make([]error, len(sinks))
-	var wg sync.WaitGroup
-	for i, sink := range sinks {
-		queues[i] = make(chan job, sinkQueue)
-		wg.Go(func() {
-			for j := range queues[i] {
-				if errs[i] == nil {
-					if errs[i] = sink(j.rec, j.upTo); errs[i] != nil {
-						failed.Store(true)
-					}
-				}
-				j.rec.Release()
-			}
-		})
-	}
-	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
-		if failed.Load() {
-			return errSinkFailed
-		}
-		if read += rec.NumRows(); cfg.Progress != nil {
-			cfg.Progress(year, read)
-		}
-		// arrow/go builds a dictionary column's value array lazily on first
-		// use, which is not safe from several goroutines: build them here,
-		// before the sinks share the record.
-		for _, col := range rec.Columns() {
-			if d, ok := col.(*array.Dictionary); ok {
-				d.Dictionary()
-			}
-		}
-		for _, queue := range queues {
-			rec.Retain()
-			queue <- job{rec, read}
-		}
-		return nil
-	})
-	for _, queue := range queues {
-		close(queue)
-	}
-	wg.Wait()
-	if sinkErr := errors.Join(errs...); sinkErr != nil {
-		err = sinkErr
-	}
-	if err != nil {
-		return fmt.Errorf("build: survey year %d: responses: %w", year, err)
-	}
-	logSummary(cfg.logger(), report)
-	if err := report.Err(); err != nil {
-		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
-	}
-	meta := provenanceMeta(prov, year)
-	in.Provenance, in.Validation = survey.Provenance(meta[MetaProvenance]), report
-	for _, w := range []*parquetStream{respPq, ansPq, matPq} {
+// close sets the provenance footer metadata of the streamed Parquet files
+// and closes every file sink.
+func (rs *responseSinks) close(meta map[string]string) error {
+	for _, w := range []*parquetStream{rs.respPq, rs.ansPq, rs.matPq} {
 		for _, k := range []string{MetaProvenance, MetaProvenanceNote} {
 			if err := w.SetMetadata(k, meta[k]); err != nil {
 				return err
 			}
 		}
 	}
-	for _, w := range []interface{ Close() error }{respPq, respIPC, ansPq, matPq} {
-		if err := w.Close(); err != nil {
+	for _, s := range []sink{rs.responses, rs.answers, rs.maturity} {
+		if err := s.Close(); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	val := validation.Record(mem, report)
+// addValidation stages processed/validation and, under quarantine,
+// processed/rejects.
+func addValidation(set *atomicfile.Set, cfg Config, year int, mem memory.Allocator, r *ingest.Report, meta map[string]string) error {
+	val := validation.Record(mem, r)
 	defer val.Release()
 	if err := addParquet(set, cfg, dsValidation, year, val, meta); err != nil {
 		return err
 	}
-	if cfg.Quarantine {
-		rej := validation.RejectsRecord(mem, report)
-		defer rej.Release()
-		if err := addParquet(set, cfg, dsRejects, year, rej, meta); err != nil {
-			return err
-		}
-	}
-	if read <= MaturityReportLimit {
-		in.Maturity = maturity.Record() // released by buildYear after the reports are rendered
-	} else {
-		in.MaturityOmitted = read
-	}
-	if counter == nil {
+	if !cfg.Quarantine {
 		return nil
 	}
-	rows := counter.Rows()
+	rej := validation.RejectsRecord(mem, r)
+	defer rej.Release()
+	return addParquet(set, cfg, dsRejects, year, rej, meta)
+}
+
+// reconcileResponses stages the frequencies, crosstabs and the
+// reconciliation of the counted tables with the published ones, and fails
+// (or, under --reconcile=warn, warns) where they differ.
+func reconcileResponses(cfg Config, year int, p *survey.Profile, set *atomicfile.Set, mem memory.Allocator, cs countSink, r *ingest.Report, meta map[string]string, in *report.Inputs) error {
+	pub := in.Published
+	rows := cs.counter.Rows()
 	rec := reconcile.Compare(pub, rows, in.Findings)
-	reconcile.NoteSkipped(rec, pub, report.SkippedAnswered)
+	reconcile.NoteSkipped(rec, pub, r.SkippedAnswered)
 	if p.Data.Responses == survey.Reconstructed {
 		reconcile.MarkChosen(rec)
 	}
@@ -284,7 +248,7 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err := addParquet(set, cfg, dsFrequencies, year, freq, meta); err != nil {
 		return err
 	}
-	if err := addCrosstabs(set, cfg, year, mem, crosstabs, meta); err != nil {
+	if err := addCrosstabs(set, cfg, year, mem, cs.crosstabs, meta); err != nil {
 		return err
 	}
 	in.Reconciliation = rec
