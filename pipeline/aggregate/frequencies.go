@@ -240,193 +240,230 @@ func monthOf(s string) int {
 	return t.Year()*12 + int(t.Month()) - 1
 }
 
-func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error) {
-	t := &table{spec: s, counts: make([]int64, len(s.Categories))}
-	rowOf := map[string]int{}
-	missing := -1
-	for i, cat := range s.Categories {
-		rowOf[cat.Code] = i
-		if cat.Kind == published.KindMissing {
-			missing = i
-		}
-	}
-	// row is the category row of a code (-1: none), for mapping dictionaries.
-	row := func(code string) int {
-		if r, ok := rowOf[code]; ok {
-			return r
-		}
-		return -1
-	}
-	hit := func(rows []int, r int) []int {
-		if r >= 0 {
-			rows = append(rows, r)
-		}
-		return rows
-	}
-	miss := func(rows []int) []int {
-		if missing >= 0 {
-			rows = append(rows, missing)
-		}
-		return rows
-	}
-	it := s.ItemRef()
-	if s.Derive != nil {
-		return t, derivedTable(q, s, t, hit, miss)
-	}
-	askedCol := ""
-	if rel := s.Relevance(); rel != nil {
-		askedCol = columns.Asked(answerColumn(s))
-		t.cols = append(t.cols, askedCol)
-	}
-	// bindAsked returns the batch's "was asked" reader and its base rule.
-	bindAsked := func(b batch) (asked func(int) bool, inBase func(i int, answered bool) bool) {
-		asked = func(int) bool { return true }
-		if askedCol != "" {
-			asked = b.flags(askedCol)
-		}
-		inBase = func(i int, answered bool) bool {
-			switch {
-			case s.Base == published.BaseAll:
-				return true
-			case s.Base == published.BaseAsked:
-				return asked(i)
-			default: // answered; group bases are handled by the multi counter
-				return answered
-			}
-		}
-		return asked, inBase
-	}
+// tableBuilder prepares the counting of one published table: which
+// category row a code goes to, the missing row, and the "was asked" column.
+type tableBuilder struct {
+	t        *table
+	s        *published.Spec
+	it       *questionnaire.Item
+	rowOf    map[string]int
+	missing  int    // row of 未回答, -1 when the table has none
+	askedCol string // the answer's __asked column when the table's question has a relevance rule
+}
 
+func newTable(q *questionnaire.Questionnaire, s *published.Spec) (*table, error) {
+	tb := &tableBuilder{t: &table{spec: s, counts: make([]int64, len(s.Categories))}, s: s, it: s.ItemRef(),
+		rowOf: map[string]int{}, missing: -1}
+	for i, cat := range s.Categories {
+		tb.rowOf[cat.Code] = i
+		if cat.Kind == published.KindMissing {
+			tb.missing = i
+		}
+	}
+	if s.Derive != nil {
+		return tb.t, derivedTable(q, s, tb.t, tb.hit, tb.miss)
+	}
+	if rel := s.Relevance(); rel != nil {
+		tb.askedCol = columns.Asked(answerColumn(s))
+		tb.t.cols = append(tb.t.cols, tb.askedCol)
+	}
 	switch {
 	case s.CellRef() != nil && s.Value != "":
-		// Group table of a matrix: one row per matrix row, counting one cell value.
-		t.multi = true
-		for _, cat := range s.Categories {
-			t.cols = append(t.cols, columns.Cell(it.ID, cat.Code, s.Cell))
-		}
-		isValue := func(v string) int {
-			if v == s.Value {
-				return 1
-			}
-			return 0
-		}
-		t.bind = func(b batch) classifier {
-			_, inBase := bindAsked(b)
-			cells := make([]func(int) (int, bool), len(s.Categories))
-			for r, cat := range s.Categories {
-				cells[r] = b.codes(columns.Cell(it.ID, cat.Code, s.Cell), isValue)
-			}
-			return func(i int, rows []int) ([]int, bool) {
-				for r, cell := range cells {
-					if v, ok := cell(i); ok && v == 1 {
-						rows = append(rows, r)
-					}
-				}
-				return rows, inBase(i, len(rows) > 0)
-			}
-		}
-	case it.Type == questionnaire.Multi:
-		t.multi = true
-		listCol := it.ID
-		t.cols = append(t.cols, listCol)
-		var flagCols []string
-		var flagRows []int
-		for r, cat := range s.Categories {
-			if cat.Kind != published.KindMissing {
-				flagCols = append(flagCols, columns.Flag(it.ID, cat.Code))
-				flagRows = append(flagRows, r)
-			}
-		}
-		t.cols = append(t.cols, flagCols...)
-		var group []string
-		if g, ok := strings.CutPrefix(s.Base, "group:"); ok {
-			for _, o := range it.Choices() {
-				if o.Group == g {
-					group = append(group, columns.Flag(it.ID, o.Code))
-				}
-			}
-		}
-		t.bind = func(b batch) classifier {
-			asked, inBase := bindAsked(b)
-			flags := make([]func(int) bool, len(flagCols))
-			for k, c := range flagCols {
-				flags[k] = b.flags(c)
-			}
-			var groupFlags []func(int) bool
-			for _, c := range group {
-				groupFlags = append(groupFlags, b.flags(c))
-			}
-			list := b.col(listCol).(*array.List)
-			return func(i int, rows []int) ([]int, bool) {
-				if !asked(i) {
-					return rows, s.Base == published.BaseAll
-				}
-				for k, f := range flags {
-					if f(i) {
-						rows = append(rows, flagRows[k])
-					}
-				}
-				n := -1
-				if list.IsValid(i) {
-					start, end := list.ValueOffsets(i)
-					n = int(end - start)
-				}
-				if n < 0 {
-					rows = miss(rows)
-				}
-				if group != nil {
-					return rows, slices.ContainsFunc(groupFlags, func(f func(int) bool) bool { return f(i) })
-				}
-				return rows, inBase(i, n > 0)
-			}
-		}
+		tb.matrixGroup()
+	case tb.it.Type == questionnaire.Multi:
+		tb.multi()
 	default:
-		col := answerColumn(s)
-		t.cols = append(t.cols, col)
-		codedCol := ""
-		if s.CellRef() != nil && len(it.Coded) > 0 && rowHasCoded(s) {
-			codedCol = columns.RowCoded(it.ID, s.Row)
-		} else if s.CellRef() == nil && !it.Type.IsChoice() && len(it.Coded) > 0 {
-			codedCol = columns.Coded(it.ID)
-		}
-		if codedCol != "" {
-			t.cols = append(t.cols, codedCol)
-		}
-		value, err := valueReader(it, s, col, row)
-		if err != nil {
+		if err := tb.single(); err != nil {
 			return nil, err
 		}
-		if codedCol == "" && (s.CellRef() != nil || it.Type == questionnaire.Single) {
-			t.count = func(b batch, n int) bool { return t.countCodes(b, n, col, askedCol, row, missing) }
+	}
+	return tb.t, nil
+}
+
+// row is the category row of a code (-1: none), for mapping dictionaries.
+func (tb *tableBuilder) row(code string) int {
+	if r, ok := tb.rowOf[code]; ok {
+		return r
+	}
+	return -1
+}
+
+// hit adds row r (when it is one) to rows.
+func (tb *tableBuilder) hit(rows []int, r int) []int {
+	if r >= 0 {
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// miss adds the missing row (when the table has one) to rows.
+func (tb *tableBuilder) miss(rows []int) []int {
+	if tb.missing >= 0 {
+		rows = append(rows, tb.missing)
+	}
+	return rows
+}
+
+// bindAsked returns the batch's "was asked" reader and its base rule.
+func (tb *tableBuilder) bindAsked(b batch) (asked func(int) bool, inBase func(i int, answered bool) bool) {
+	asked = func(int) bool { return true }
+	if tb.askedCol != "" {
+		asked = b.flags(tb.askedCol)
+	}
+	base := tb.s.Base
+	inBase = func(i int, answered bool) bool {
+		switch {
+		case base == published.BaseAll:
+			return true
+		case base == published.BaseAsked:
+			return asked(i)
+		default: // answered; group bases are handled by the multi counter
+			return answered
 		}
-		t.bind = func(b batch) classifier {
-			asked, inBase := bindAsked(b)
-			coded := func(int) (int, bool) { return -1, false }
-			if codedCol != "" {
-				coded = b.codes(codedCol, row)
+	}
+	return asked, inBase
+}
+
+// matrixGroup prepares a group table of a matrix: one row per matrix row,
+// counting one cell value.
+func (tb *tableBuilder) matrixGroup() {
+	t, s, it := tb.t, tb.s, tb.it
+	t.multi = true
+	for _, cat := range s.Categories {
+		t.cols = append(t.cols, columns.Cell(it.ID, cat.Code, s.Cell))
+	}
+	isValue := func(v string) int {
+		if v == s.Value {
+			return 1
+		}
+		return 0
+	}
+	t.bind = func(b batch) classifier {
+		_, inBase := tb.bindAsked(b)
+		cells := make([]func(int) (int, bool), len(s.Categories))
+		for r, cat := range s.Categories {
+			cells[r] = b.codes(columns.Cell(it.ID, cat.Code, s.Cell), isValue)
+		}
+		return func(i int, rows []int) ([]int, bool) {
+			for r, cell := range cells {
+				if v, ok := cell(i); ok && v == 1 {
+					rows = append(rows, r)
+				}
 			}
-			val := value(b)
-			return func(i int, rows []int) ([]int, bool) {
-				if !asked(i) {
-					return rows, s.Base == published.BaseAll
-				}
-				// The analysts' coding comes first: it is set exactly when the answer
-				// is not a plain value (a write-in instead of a number), or, for a
-				// written-in matrix row, it is what the table counts.
-				r, answered := coded(i)
-				if !answered {
-					r, answered = val(i)
-				}
-				if answered {
-					rows = hit(rows, r)
-				} else {
-					rows = miss(rows)
-				}
-				return rows, inBase(i, answered)
+			return rows, inBase(i, len(rows) > 0)
+		}
+	}
+}
+
+// multi prepares a table of a multi item: its option flags, the list
+// column for "no answer", and a group base's options.
+func (tb *tableBuilder) multi() {
+	t, s, it := tb.t, tb.s, tb.it
+	t.multi = true
+	listCol := it.ID
+	t.cols = append(t.cols, listCol)
+	var flagCols []string
+	var flagRows []int
+	for r, cat := range s.Categories {
+		if cat.Kind != published.KindMissing {
+			flagCols = append(flagCols, columns.Flag(it.ID, cat.Code))
+			flagRows = append(flagRows, r)
+		}
+	}
+	t.cols = append(t.cols, flagCols...)
+	var group []string
+	if g, ok := strings.CutPrefix(s.Base, "group:"); ok {
+		for _, o := range it.Choices() {
+			if o.Group == g {
+				group = append(group, columns.Flag(it.ID, o.Code))
 			}
 		}
 	}
-	return t, nil
+	t.bind = func(b batch) classifier {
+		asked, inBase := tb.bindAsked(b)
+		flags := make([]func(int) bool, len(flagCols))
+		for k, c := range flagCols {
+			flags[k] = b.flags(c)
+		}
+		var groupFlags []func(int) bool
+		for _, c := range group {
+			groupFlags = append(groupFlags, b.flags(c))
+		}
+		list := b.col(listCol).(*array.List)
+		return func(i int, rows []int) ([]int, bool) {
+			if !asked(i) {
+				return rows, s.Base == published.BaseAll
+			}
+			for k, f := range flags {
+				if f(i) {
+					rows = append(rows, flagRows[k])
+				}
+			}
+			n := -1
+			if list.IsValid(i) {
+				start, end := list.ValueOffsets(i)
+				n = int(end - start)
+			}
+			if n < 0 {
+				rows = tb.miss(rows)
+			}
+			if group != nil {
+				return rows, slices.ContainsFunc(groupFlags, func(f func(int) bool) bool { return f(i) })
+			}
+			return rows, inBase(i, n > 0)
+		}
+	}
+}
+
+// single prepares a table of one value per respondent: a single item, a
+// matrix cell, a number or month by bins, with the analysts' coding first.
+func (tb *tableBuilder) single() error {
+	t, s, it := tb.t, tb.s, tb.it
+	col := answerColumn(s)
+	t.cols = append(t.cols, col)
+	codedCol := ""
+	if s.CellRef() != nil && len(it.Coded) > 0 && rowHasCoded(s) {
+		codedCol = columns.RowCoded(it.ID, s.Row)
+	} else if s.CellRef() == nil && !it.Type.IsChoice() && len(it.Coded) > 0 {
+		codedCol = columns.Coded(it.ID)
+	}
+	if codedCol != "" {
+		t.cols = append(t.cols, codedCol)
+	}
+	value, err := valueReader(it, s, col, tb.row)
+	if err != nil {
+		return err
+	}
+	if codedCol == "" && (s.CellRef() != nil || it.Type == questionnaire.Single) {
+		t.count = func(b batch, n int) bool { return t.countCodes(b, n, col, tb.askedCol, tb.row, tb.missing) }
+	}
+	t.bind = func(b batch) classifier {
+		asked, inBase := tb.bindAsked(b)
+		coded := func(int) (int, bool) { return -1, false }
+		if codedCol != "" {
+			coded = b.codes(codedCol, tb.row)
+		}
+		val := value(b)
+		return func(i int, rows []int) ([]int, bool) {
+			if !asked(i) {
+				return rows, s.Base == published.BaseAll
+			}
+			// The analysts' coding comes first: it is set exactly when the answer
+			// is not a plain value (a write-in instead of a number), or, for a
+			// written-in matrix row, it is what the table counts.
+			r, answered := coded(i)
+			if !answered {
+				r, answered = val(i)
+			}
+			if answered {
+				rows = tb.hit(rows, r)
+			} else {
+				rows = tb.miss(rows)
+			}
+			return rows, inBase(i, answered)
+		}
+	}
+	return nil
 }
 
 // rowHasCoded reports whether a matrix row table counts the item's coded
