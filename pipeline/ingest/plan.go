@@ -143,91 +143,128 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 			p.dicts[i] = c.Values()
 		}
 	}
-	out := func(name string) int {
-		if i, ok := p.outIdx[name]; ok {
-			return i
-		}
-		return -1
-	}
 	byNumber := map[string]int{} // item number -> question index (non-matrix items)
 	for _, it := range q.Items {
-		cols := columns.ItemColumns(it)
-		type key struct{ row, cell string }
-		byKey := map[key]*question{}
-		rowCells := map[string][]int{}
-		for _, c := range cols {
-			k := key{c.Row, c.Cell}
-			switch {
-			case c.Kind == columns.KindAnswer:
-				qu := &question{item: it, name: c.Name, row: c.Row, cell: c.Cell, relTarget: -1,
-					outAsked: -1, outAnswer: out(c.Name), outCoded: -1, rawAnswer: -1}
-				if it.Type == questionnaire.Matrix {
-					cell := findCell(it, c.Cell)
-					if cell == nil {
-						return nil, fmt.Errorf("ingest: item %s: column %s names unknown cell %q", it.Number, c.Name, c.Cell)
-					}
-					qu.typ, qu.opts, qu.rel = cell.Type, cell.Choices(), cell.Relevance
-				} else {
-					qu.typ, qu.opts, qu.rel, qu.min, qu.max = it.Type, it.Choices(), it.Relevance, it.Min, it.Max
-				}
-				if qu.typ.IsChoice() {
-					qu.codes = c.Values()
-					qu.codeIdx = index(qu.codes)
-					qu.indexLetters()
-				}
-				byKey[k] = qu
-				p.questions = append(p.questions, qu)
-				p.steps = append(p.steps, step{q: len(p.questions) - 1, extra: -1})
-				if c.Row != "" {
-					rowCells[c.Row] = append(rowCells[c.Row], len(p.questions)-1)
-				} else {
-					byNumber[it.Number] = len(p.questions) - 1
-				}
-				p.known[c.Name] = known{col: c, accept: true}
-			case c.Cell == "" && c.Row != "": // row-level column of a matrix row
-				ex := p.rowExtra(it, c.Row, rowCells[c.Row])
-				switch c.Kind {
-				case columns.KindOtherText:
-					ex.text = textCol{name: c.Name, raw: -1}
-				case columns.KindCoded:
-					ex.codedName, ex.outCoded = c.Name, out(c.Name)
-					ex.coded = c.Values()
-					ex.codedIdx = index(ex.coded)
-				}
-				p.known[c.Name] = known{col: c, accept: c.Kind == columns.KindOtherText || c.Kind == columns.KindCoded}
-			default:
-				p.known[c.Name] = known{col: c, accept: true}
-			}
-		}
-		// Attach the side columns to their question.
-		for _, c := range cols {
-			qu := byKey[key{c.Row, c.Cell}]
-			if qu == nil {
-				continue
-			}
-			switch c.Kind {
-			case columns.KindAsked:
-				qu.outAsked = out(c.Name)
-				p.known[c.Name] = known{col: c, hint: "it is derived from the relevance rule (" + qu.rel.String() + "); remove it from the raw file"}
-			case columns.KindCoded:
-				qu.outCoded = out(c.Name)
-				qu.coded = c.Values()
-				qu.codedIdx = index(qu.coded)
-				p.known[c.Name] = known{col: c, hint: "give the coded category (" + allowedCodes(qu.coded) + ") in column " + qu.name}
-			case columns.KindFlag:
-				if qu.outFlags == nil {
-					qu.outFlags = fill(len(qu.codes), -1)
-					qu.rawFlags = fill(len(qu.codes), -1)
-				}
-				if j, ok := qu.codeIdx[c.Code]; ok {
-					qu.outFlags[j] = out(c.Name)
-				}
-			case columns.KindOtherText:
-				qu.texts = append(qu.texts, textCol{name: c.Name, code: c.Code, raw: -1})
-			}
+		if err := p.addItem(it, byNumber); err != nil {
+			return nil, err
 		}
 	}
-	// Resolve relevance targets.
+	if err := p.resolveRelevance(byNumber); err != nil {
+		return nil, err
+	}
+	if err := p.resolveOrder(opt.Order, byNumber); err != nil {
+		return nil, err
+	}
+	p.hiYM, p.hiText = latestYearMonth(q, opt.Year)
+	return p, nil
+}
+
+// out returns the index of a column in the output plan, -1 when the
+// dataset does not have it.
+func (p *plan) out(name string) int {
+	if i, ok := p.outIdx[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// addItem adds an item's questions (one, or one per matrix row and cell),
+// its matrix rows' written-in columns, and every column name it defines.
+func (p *plan) addItem(it *questionnaire.Item, byNumber map[string]int) error {
+	cols := columns.ItemColumns(it)
+	type key struct{ row, cell string }
+	byKey := map[key]*question{}
+	rowCells := map[string][]int{}
+	for _, c := range cols {
+		k := key{c.Row, c.Cell}
+		switch {
+		case c.Kind == columns.KindAnswer:
+			qu, err := p.newQuestion(it, c)
+			if err != nil {
+				return err
+			}
+			byKey[k] = qu
+			p.questions = append(p.questions, qu)
+			p.steps = append(p.steps, step{q: len(p.questions) - 1, extra: -1})
+			if c.Row != "" {
+				rowCells[c.Row] = append(rowCells[c.Row], len(p.questions)-1)
+			} else {
+				byNumber[it.Number] = len(p.questions) - 1
+			}
+			p.known[c.Name] = known{col: c, accept: true}
+		case c.Cell == "" && c.Row != "": // row-level column of a matrix row
+			ex := p.rowExtra(it, c.Row, rowCells[c.Row])
+			switch c.Kind {
+			case columns.KindOtherText:
+				ex.text = textCol{name: c.Name, raw: -1}
+			case columns.KindCoded:
+				ex.codedName, ex.outCoded = c.Name, p.out(c.Name)
+				ex.coded = c.Values()
+				ex.codedIdx = index(ex.coded)
+			}
+			p.known[c.Name] = known{col: c, accept: c.Kind == columns.KindOtherText || c.Kind == columns.KindCoded}
+		default:
+			p.known[c.Name] = known{col: c, accept: true}
+		}
+	}
+	// Attach the side columns to their question.
+	for _, c := range cols {
+		if qu := byKey[key{c.Row, c.Cell}]; qu != nil {
+			p.attach(qu, c)
+		}
+	}
+	return nil
+}
+
+// newQuestion returns the question whose answer column is c.
+func (p *plan) newQuestion(it *questionnaire.Item, c columns.Column) (*question, error) {
+	qu := &question{item: it, name: c.Name, row: c.Row, cell: c.Cell, relTarget: -1,
+		outAsked: -1, outAnswer: p.out(c.Name), outCoded: -1, rawAnswer: -1}
+	if it.Type == questionnaire.Matrix {
+		cell := findCell(it, c.Cell)
+		if cell == nil {
+			return nil, fmt.Errorf("ingest: item %s: column %s names unknown cell %q", it.Number, c.Name, c.Cell)
+		}
+		qu.typ, qu.opts, qu.rel = cell.Type, cell.Choices(), cell.Relevance
+	} else {
+		qu.typ, qu.opts, qu.rel, qu.min, qu.max = it.Type, it.Choices(), it.Relevance, it.Min, it.Max
+	}
+	if qu.typ.IsChoice() {
+		qu.codes = c.Values()
+		qu.codeIdx = index(qu.codes)
+		qu.indexLetters()
+	}
+	return qu, nil
+}
+
+// attach binds a side column (asked, coded, option flag, free text) to its
+// question.
+func (p *plan) attach(qu *question, c columns.Column) {
+	switch c.Kind {
+	case columns.KindAsked:
+		qu.outAsked = p.out(c.Name)
+		p.known[c.Name] = known{col: c, hint: "it is derived from the relevance rule (" + qu.rel.String() + "); remove it from the raw file"}
+	case columns.KindCoded:
+		qu.outCoded = p.out(c.Name)
+		qu.coded = c.Values()
+		qu.codedIdx = index(qu.coded)
+		p.known[c.Name] = known{col: c, hint: "give the coded category (" + allowedCodes(qu.coded) + ") in column " + qu.name}
+	case columns.KindFlag:
+		if qu.outFlags == nil {
+			qu.outFlags = fill(len(qu.codes), -1)
+			qu.rawFlags = fill(len(qu.codes), -1)
+		}
+		if j, ok := qu.codeIdx[c.Code]; ok {
+			qu.outFlags[j] = p.out(c.Name)
+		}
+	case columns.KindOtherText:
+		qu.texts = append(qu.texts, textCol{name: c.Name, code: c.Code, raw: -1})
+	}
+}
+
+// resolveRelevance points every question with a relevance rule at the
+// earlier question the rule names, and marks the codes that make it asked.
+func (p *plan) resolveRelevance(byNumber map[string]int) error {
 	for i, qu := range p.questions {
 		if qu.rel == nil {
 			continue
@@ -242,7 +279,7 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 			qu.relTarget = j
 		}
 		if qu.relTarget < 0 || qu.relTarget >= i {
-			return nil, fmt.Errorf("ingest: item %s: relevance %s names no earlier question", qu.item.Number, qu.rel.String())
+			return fmt.Errorf("ingest: item %s: relevance %s names no earlier question", qu.item.Number, qu.rel.String())
 		}
 		t := p.questions[qu.relTarget]
 		qu.relAny = make([]bool, len(t.codes))
@@ -252,19 +289,24 @@ func newPlan(q *questionnaire.Questionnaire, opt Options) (*plan, error) {
 			}
 		}
 	}
-	for _, pair := range opt.Order {
+	return nil
+}
+
+// resolveOrder turns the pairs of year_month item numbers that must be in
+// order into question indices.
+func (p *plan) resolveOrder(order [][2]string, byNumber map[string]int) error {
+	for _, pair := range order {
 		var idx [2]int
 		for k, num := range pair {
 			j, ok := byNumber[num]
 			if !ok || p.questions[j].typ != questionnaire.YearMonth {
-				return nil, fmt.Errorf("ingest: Options.Order names item %q, which is not a year_month item of the questionnaire", num)
+				return fmt.Errorf("ingest: Options.Order names item %q, which is not a year_month item of the questionnaire", num)
 			}
 			idx[k] = j
 		}
 		p.order = append(p.order, idx)
 	}
-	p.hiYM, p.hiText = latestYearMonth(q, opt.Year)
-	return p, nil
+	return nil
 }
 
 func (p *plan) rowExtra(it *questionnaire.Item, row string, cells []int) *rowExtra {
