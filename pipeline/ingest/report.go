@@ -59,7 +59,7 @@ const (
 	// CodeAnsweredWhenSkipped (warning): under Options.AdvisoryRouting, an
 	// answer to a follow-up the routing skipped; it is kept and counted.
 	CodeAnsweredWhenSkipped = "answered_when_skipped"
-	CodeIssuesTruncated     = "issues_truncated" // only in ValidationRecord, when Report.Truncated
+	CodeIssuesTruncated     = "issues_truncated" // only in validation.Record, when Report.Truncated
 )
 
 // Severity returns the severity of an issue code.
