@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -167,8 +168,13 @@ func (m *Manifest) hasEntry(year int) bool {
 // upToDate reports whether year's recorded build still stands: same tool,
 // same inputs, and every recorded output present with its recorded bytes.
 func (m *Manifest) upToDate(cfg Config, year int, inputs map[string]string) bool {
-	ym := m.Years[strconv.Itoa(year)]
-	if ym == nil || ym.Tool != ToolVersion() || !mapsEqual(ym.Inputs, inputs) || len(ym.Outputs) == 0 {
+	return m.Years[strconv.Itoa(year)].stands(cfg, inputs)
+}
+
+// stands reports whether an entry still stands: same tool, same inputs,
+// every recorded output present with its recorded bytes.
+func (ym *YearManifest) stands(cfg Config, inputs map[string]string) bool {
+	if ym == nil || ym.Tool != ToolVersion() || !maps.Equal(ym.Inputs, inputs) || len(ym.Outputs) == 0 {
 		return false
 	}
 	for key, want := range ym.Outputs {
@@ -179,31 +185,30 @@ func (m *Manifest) upToDate(cfg Config, year int, inputs map[string]string) bool
 	return true
 }
 
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// record stores the entry of a year's build with the hashes of its outputs:
-// those known from writing them (known, by path), the others read back.
-func (m *Manifest) record(cfg Config, year int, inputs map[string]string, outputs []string, known map[string]string) error {
+// newEntry is the manifest entry of outputs built from inputs, with the
+// hashes of the outputs: those known from writing them (known, by path),
+// the others read back.
+func newEntry(cfg Config, inputs map[string]string, outputs []string, known map[string]string) (*YearManifest, error) {
 	ym := &YearManifest{Tool: ToolVersion(), Inputs: inputs, Outputs: map[string]string{}}
 	for _, p := range outputs {
 		h, ok := known[p]
 		if !ok {
 			var err error
 			if h, err = hashFile(p); err != nil {
-				return fmt.Errorf("build: manifest: %w", err)
+				return nil, fmt.Errorf("build: manifest: %w", err)
 			}
 		}
 		ym.Outputs[outputKey(cfg, p)] = h
+	}
+	return ym, nil
+}
+
+// record stores the entry of a year's build with the hashes of its outputs:
+// those known from writing them (known, by path), the others read back.
+func (m *Manifest) record(cfg Config, year int, inputs map[string]string, outputs []string, known map[string]string) error {
+	ym, err := newEntry(cfg, inputs, outputs, known)
+	if err != nil {
+		return err
 	}
 	m.Years[strconv.Itoa(year)] = ym
 	return nil
@@ -222,31 +227,15 @@ func trendsInputs(years []int) map[string]string {
 // trendsUpToDate reports whether the recorded trends still stand: same
 // tool, same years, every recorded output present with its recorded bytes.
 func (m *Manifest) trendsUpToDate(cfg Config, years []int) bool {
-	t := m.Trends
-	if t == nil || t.Tool != ToolVersion() || !mapsEqual(t.Inputs, trendsInputs(years)) || len(t.Outputs) == 0 {
-		return false
-	}
-	for key, want := range t.Outputs {
-		if h, err := hashFile(outputPath(cfg, key)); err != nil || h != want {
-			return false
-		}
-	}
-	return true
+	return m.Trends.stands(cfg, trendsInputs(years))
 }
 
 // recordTrends stores the entry of the trends with the hashes of outputs
 // (known from writing them, or read back).
 func (m *Manifest) recordTrends(cfg Config, years []int, outputs []string, known map[string]string) error {
-	t := &YearManifest{Tool: ToolVersion(), Inputs: trendsInputs(years), Outputs: map[string]string{}}
-	for _, p := range outputs {
-		h, ok := known[p]
-		if !ok {
-			var err error
-			if h, err = hashFile(p); err != nil {
-				return fmt.Errorf("build: manifest: %w", err)
-			}
-		}
-		t.Outputs[outputKey(cfg, p)] = h
+	t, err := newEntry(cfg, trendsInputs(years), outputs, known)
+	if err != nil {
+		return err
 	}
 	m.Trends = t
 	return nil
