@@ -192,6 +192,18 @@ func (s *Set) Spec(key string) *Spec {
 	return nil
 }
 
+// ItemSpecs returns the specs of the tables reporting item number (derived
+// tables left out), in transcription order.
+func (s *Set) ItemSpecs(number string) []*Spec {
+	var out []*Spec
+	for _, sp := range s.Specs {
+		if sp.Derive == nil && sp.Item == number {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
 // TableEntries returns the entries of one table in row order.
 func (s *Set) TableEntries(key string) []Entry {
 	ref := s.tables[key]

@@ -248,15 +248,7 @@ func (g *gen) asked(rel *questionnaire.Relevance) ([]int, error) {
 }
 
 // specs returns the table specs reporting an item, in transcription order.
-func (g *gen) specs(it *questionnaire.Item) []*published.Spec {
-	var out []*published.Spec
-	for _, s := range g.set.Specs {
-		if s.Derive == nil && s.Item == it.Number {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (g *gen) specs(it *questionnaire.Item) []*published.Spec { return g.set.ItemSpecs(it.Number) }
 
 func (g *gen) oneSpec(it *questionnaire.Item) (*published.Spec, error) {
 	ss := g.specs(it)

@@ -132,15 +132,7 @@ func parseYM(s string) (int, bool) {
 }
 
 // specsOf returns the (non-derived) table specs reporting an item.
-func (b *builder) specsOf(it *questionnaire.Item) []*published.Spec {
-	var out []*published.Spec
-	for _, s := range b.set.Specs {
-		if s.Derive == nil && s.Item == it.Number {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (b *builder) specsOf(it *questionnaire.Item) []*published.Spec { return b.set.ItemSpecs(it.Number) }
 
 // counts returns a table's counts with the lost ones filled in: the inferred
 // count when the pipeline infers one, otherwise, when the rows add up to N
