@@ -132,7 +132,9 @@ func parseYM(s string) (int, bool) {
 }
 
 // specsOf returns the (non-derived) table specs reporting an item.
-func (b *builder) specsOf(it *questionnaire.Item) []*published.Spec { return b.set.ItemSpecs(it.Number) }
+func (b *builder) specsOf(it *questionnaire.Item) []*published.Spec {
+	return b.set.ItemSpecs(it.Number)
+}
 
 // counts returns a table's counts with the lost ones filled in: the inferred
 // count when the pipeline infers one, otherwise, when the rows add up to N
