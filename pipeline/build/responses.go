@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -177,7 +176,7 @@ func openResponseSinks(cfg Config, year int, q *questionnaire.Questionnaire, p *
 		return nil, err
 	}
 	rs.maturity = &maturitySink{mem: mem, maturity: aggregate.NewMaturity(mem, q), out: rs.matPq}
-	rs.count = countSink{prov: map[string]int64{}}
+	rs.count = countSink{prov: survey.Mix{}}
 	if pub == nil {
 		return rs, nil
 	}
@@ -299,29 +298,8 @@ const (
 
 // provenanceMeta labels datasets derived from the respondent rows: generated
 // data says so wherever it lands.
-func provenanceMeta(counts map[string]int64, year int) map[string]string {
-	var kinds []string
-	for k := range counts {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	label := strings.Join(kinds, ",")
-	if len(kinds) > 1 {
-		var parts []string
-		for _, k := range kinds {
-			parts = append(parts, fmt.Sprintf("%s=%d", k, counts[k]))
-		}
-		label = "mixed: " + strings.Join(parts, ", ")
-	}
-	note := map[string]string{
-		string(survey.Collected):     "Computed from the answers as collected.",
-		string(survey.Reconstructed): fmt.Sprintf("Computed from RECONSTRUCTED respondent rows (raw/%d/RECONSTRUCTION.md): generated from the published tables so that they reproduce the printed counts; not the real answers of any organisation.", year),
-		string(survey.Synthetic):     "Computed from SYNTHETIC respondent rows drawn from the published distributions; not real answers.",
-	}[label]
-	if note == "" {
-		note = "Computed from respondent rows of mixed provenance (" + label + "); see the provenance column."
-	}
-	return map[string]string{MetaProvenance: label, MetaProvenanceNote: note}
+func provenanceMeta(counts survey.Mix, year int) map[string]string {
+	return map[string]string{MetaProvenance: counts.Label(), MetaProvenanceNote: counts.Note(year)}
 }
 
 // parquetStream is a Parquet file streamed into an atomicfile.Set.

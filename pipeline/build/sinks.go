@@ -13,6 +13,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/answers"
 	"github.com/csirt-survey/csirt-survey/pipeline/columnar"
 	"github.com/csirt-survey/csirt-survey/pipeline/columns"
+	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/trends"
 )
 
@@ -84,7 +85,7 @@ func (s *maturitySink) Close() error { return s.out.Close() }
 // countSink counts the provenance, the frequencies of the published tables
 // (counter, nil without tables) and the crosstabs.
 type countSink struct {
-	prov      map[string]int64
+	prov      survey.Mix
 	counter   *aggregate.Counter
 	crosstabs []*aggregate.Crosstab
 }

@@ -327,7 +327,7 @@ func dictType(n int, ordered bool) *arrow.DictionaryType {
 // CountProvenance adds to counts, per provenance, the rows of a batch of
 // the responses dataset: its provenance column is a dictionary as ingested,
 // plain strings as read back from Parquet.
-func CountProvenance(rec arrow.Record, counts map[string]int64) {
+func CountProvenance(rec arrow.Record, counts survey.Mix) {
 	for i, f := range rec.Schema().Fields() {
 		if f.Name != "provenance" {
 			continue
@@ -337,13 +337,13 @@ func CountProvenance(rec arrow.Record, counts map[string]int64) {
 			vals := col.Dictionary().(*array.String)
 			for j := 0; j < col.Len(); j++ {
 				if col.IsValid(j) {
-					counts[vals.Value(col.GetValueIndex(j))]++
+					counts[survey.Provenance(vals.Value(col.GetValueIndex(j)))]++
 				}
 			}
 		case *array.String:
 			for j := 0; j < col.Len(); j++ {
 				if col.IsValid(j) {
-					counts[col.Value(j)]++
+					counts[survey.Provenance(col.Value(j))]++
 				}
 			}
 		}

@@ -74,6 +74,53 @@ const (
 // responses dataset's provenance dictionary.
 var Provenances = []Provenance{Collected, Reconstructed, Synthetic}
 
+// Mix counts respondent rows by provenance.
+type Mix map[Provenance]int64
+
+// Kinds returns the provenances of the mix, sorted.
+func (m Mix) Kinds() []Provenance {
+	kinds := make([]Provenance, 0, len(m))
+	for k := range m {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// Label names the mix as datasets derived from the rows state it: the one
+// provenance ("reconstructed"), or "mixed: " and the count of each.
+func (m Mix) Label() string {
+	kinds := m.Kinds()
+	if len(kinds) == 1 {
+		return string(kinds[0])
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "mixed: " + strings.Join(parts, ", ")
+}
+
+// Note says in words what the rows of the mix are, so that generated data
+// says so wherever it lands; year locates a reconstruction's record.
+func (m Mix) Note(year int) string {
+	kinds := m.Kinds()
+	if len(kinds) == 1 {
+		switch kinds[0] {
+		case Collected:
+			return "Computed from the answers as collected."
+		case Reconstructed:
+			return fmt.Sprintf("Computed from RECONSTRUCTED respondent rows (raw/%d/RECONSTRUCTION.md): generated from the published tables so that they reproduce the printed counts; not the real answers of any organisation.", year)
+		case Synthetic:
+			return "Computed from SYNTHETIC respondent rows drawn from the published distributions; not real answers."
+		}
+	}
+	return "Computed from respondent rows of mixed provenance (" + m.Label() + "); see the provenance column."
+}
+
 // ProvenanceCodes returns Provenances as strings.
 func ProvenanceCodes() []string {
 	out := make([]string, len(Provenances))

@@ -66,7 +66,7 @@ type Counter struct {
 	chain  *crosswalk.Chain
 	ic     *aggregate.ItemCounter
 	bins   []*binCounter
-	prov   map[string]int64
+	prov   survey.Mix
 	n      int64
 	mapErr error
 	pub    *published.Set
@@ -83,7 +83,7 @@ type binCounter struct {
 }
 
 func NewCounter(q *questionnaire.Questionnaire, year int, chain *crosswalk.Chain) *Counter {
-	t := &Counter{year: year, chain: chain, prov: map[string]int64{}}
+	t := &Counter{year: year, chain: chain, prov: survey.Mix{}}
 	t.ic = aggregate.NewItemCounter(q, func(it *questionnaire.Item, row, cell, code string) string {
 		o, err := t.origin(it, code)
 		if err != nil {
@@ -332,7 +332,7 @@ func (t *Counter) responseRows(qs map[int]*questionnaire.Questionnaire) (*yearTr
 		return nil, t.mapErr
 	}
 	yt := &yearTrends{source: report.SourceResponses, respondents: t.n,
-		provenance: strings.Join(slices.Sorted(maps.Keys(t.prov)), ", ")}
+		provenance: joinKinds(t.prov.Kinds())}
 	for _, oc := range t.ic.Counts() {
 		if oc.Answered == 0 {
 			continue // nobody answered it: the item row says so
@@ -361,10 +361,19 @@ func (t *Counter) responseRows(qs map[int]*questionnaire.Questionnaire) (*yearTr
 			yt.rows = append(yt.rows, r)
 		}
 	}
-	if t.pub != nil && t.prov[string(survey.Reconstructed)] > 0 {
+	if t.pub != nil && t.prov[survey.Reconstructed] > 0 {
 		maskLost(yt.rows, t.pub)
 	}
 	return yt, nil
+}
+
+// joinKinds joins provenances with ", " (the report's list of a year's kinds of rows).
+func joinKinds(kinds []survey.Provenance) string {
+	s := make([]string, len(kinds))
+	for i, k := range kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
 }
 
 // maskLost withholds the counts of reconstructed respondent rows where the
