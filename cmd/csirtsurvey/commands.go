@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -79,7 +80,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 				if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
 					cfg.Progress = bar
 				}
-				res, err := build.Run(cfg)
+				res, err := build.Run(cmd.Context(), cfg)
 				if err != nil {
 					return err
 				}
@@ -165,7 +166,10 @@ interviews, and mapping.yaml by name. A file of no known kind is an error, not s
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			checked := build.Validate(args)
+			checked := build.Validate(cmd.Context(), args)
+			if err := cmd.Context().Err(); err != nil {
+				return fmt.Errorf("validate: interrupted after %d files: %w", len(checked), context.Cause(cmd.Context()))
+			}
 			failed := 0
 			for _, c := range checked {
 				if c.Err != nil {

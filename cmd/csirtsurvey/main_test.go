@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,4 +155,46 @@ func TestExitCodesAndMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCancelledContextExits130 runs build, validate and synth with a context
+// that is already cancelled, as main's is after SIGINT: each stops, says it
+// was interrupted and exits 130; build and synth replace nothing.
+func TestCancelledContextExits130(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := t.TempDir()
+	synthOut := filepath.Join(out, "synth.csv")
+	if err := os.WriteFile(synthOut, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"build", "--schemas", "../../schemas", "--raw", "../../raw", "--processed", filepath.Join(out, "p"), "--reports", filepath.Join(out, "r"), "-q"},
+		{"validate", "../../schemas"},
+		{"synth", "--year", firstYear(t), "--schemas", "../../schemas", "--raw", "../../raw", "-n", "100000", "--out", synthOut},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := runContext(ctx, args, &stdout, &stderr); code != exitInterrupted {
+			t.Errorf("%v: exit %d, want %d\nstderr: %s", args, code, exitInterrupted, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "interrupt") {
+			t.Errorf("%v: stderr does not say it was interrupted: %s", args, stderr.String())
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Join(out, "p")); len(ents) > 0 {
+		t.Errorf("the cancelled build wrote %d entries under processed/", len(ents))
+	}
+	if data, _ := os.ReadFile(synthOut); string(data) != "old\n" {
+		t.Errorf("the cancelled synth replaced its output")
+	}
+}
+
+// firstYear is the first survey year of the repository's schemas.
+func firstYear(t *testing.T) string {
+	t.Helper()
+	years, err := build.Years("../../schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.Itoa(years[0])
 }

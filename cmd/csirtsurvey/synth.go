@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -75,9 +76,9 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			}
 			start := time.Now()
 			if out == "-" {
-				return g.Write(cmd.OutOrStdout(), n, seed)
+				return g.Write(ctxWriter{cmd.Context(), cmd.OutOrStdout()}, n, seed)
 			}
-			if err := atomicfile.WriteWith(out, func(w io.Writer) error { return g.Write(w, n, seed) }); err != nil {
+			if err := atomicfile.WriteWith(out, func(w io.Writer) error { return g.Write(ctxWriter{cmd.Context(), w}, n, seed) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "synth: wrote %d SYNTHETIC respondents of %d (seed %d) to %s in %.2fs\n",
@@ -106,4 +107,18 @@ func sameFile(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == bb
+}
+
+// ctxWriter fails its writes once ctx is cancelled, so that a streaming
+// writer stops at an interrupt (and atomicfile.WriteWith keeps the old file).
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, fmt.Errorf("synth: interrupted: %w", context.Cause(c.ctx))
+	}
+	return c.w.Write(p)
 }

@@ -1,6 +1,7 @@
 package aggregate_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -36,7 +37,7 @@ func load(t *testing.T, mem memory.Allocator) fixture {
 		t.Fatal(err)
 	}
 	f := fixture{q: q, specs: specs}
-	rep, err := ingest.Read(q, filepath.Join("testdata", "responses.csv"), ingest.Options{Year: 2015, BatchSize: 2, Mem: mem},
+	rep, err := ingest.Read(context.Background(), q, filepath.Join("testdata", "responses.csv"), ingest.Options{Year: 2015, BatchSize: 2, Mem: mem},
 		func(rec arrow.Record) error {
 			rec.Retain()
 			f.recs = append(f.recs, rec)

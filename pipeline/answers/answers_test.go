@@ -1,6 +1,7 @@
 package answers_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestAnswers(t *testing.T) {
 	}
 	a := answers.New(mem, q)
 	var got []string
-	rep, err := ingest.Read(q, filepath.Join("..", "aggregate", "testdata", "responses.csv"), ingest.Options{Year: 2015, Mem: mem},
+	rep, err := ingest.Read(context.Background(), q, filepath.Join("..", "aggregate", "testdata", "responses.csv"), ingest.Options{Year: 2015, Mem: mem},
 		func(rec arrow.Record) error {
 			long := a.Batch(rec)
 			defer long.Release()

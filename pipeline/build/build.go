@@ -9,6 +9,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -128,8 +129,17 @@ func Years(dir string) ([]int, error) {
 // since its last build (unless cfg.Force). Outputs are replaced only when
 // every selected year built; leftovers of an interrupted build are removed
 // first.
-func Run(cfg Config) (Result, error) {
+//
+// Cancelling ctx stops the build at the next batch of respondents or stage
+// and replaces nothing: the error wraps context.Cause(ctx) (errors.Is
+// context.Canceled after an interrupt). Once the commit of the outputs has
+// begun it runs to its end (atomicfile.CommitAll), so outputs are never half
+// replaced.
+func Run(ctx context.Context, cfg Config) (Result, error) {
 	log := cfg.logger()
+	if err := interrupted(ctx); err != nil {
+		return Result{}, err
+	}
 	go ToolVersion() // hash the tool binary while the inputs are loaded and hashed
 	years, err := Years(cfg.SchemasDir)
 	if err != nil {
@@ -156,6 +166,9 @@ func Run(cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	// Inputs are read; from here on outputs are written: one build at a time.
+	if err := interrupted(ctx); err != nil {
+		return Result{}, err
+	}
 	if err := cfg.checkOutputRoots(); err != nil {
 		return Result{}, err
 	}
@@ -180,6 +193,10 @@ func Run(cfg Config) (Result, error) {
 	counted := map[int]*trends.Counter{}
 	var errs []error
 	for _, y := range years {
+		if err := interrupted(ctx); err != nil {
+			errs = append(errs, err)
+			break
+		}
 		// The inputs' hashes decide whether a year is up to date; a year that
 		// is built anyway (--force, or no entry of this tool in the manifest)
 		// has them computed alongside its build.
@@ -204,7 +221,7 @@ func Run(cfg Config) (Result, error) {
 		log.Info("building", "year", y)
 		set := cfg.newSet()
 		counted[y] = trends.NewCounter(qs[y], y, chain)
-		err := buildYear(cfg, y, qs[y], profiles[y], counted[y], set)
+		err := buildYear(ctx, cfg, y, qs[y], profiles[y], counted[y], set)
 		<-hashed
 		if err = errors.Join(err, inputsErr); err != nil {
 			set.Abort()
@@ -213,9 +230,12 @@ func Run(cfg Config) (Result, error) {
 		}
 		todo = append(todo, pending{y, inputs, set})
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(errs...); err != nil || ctx.Err() != nil {
 		for _, p := range todo {
 			p.set.Abort()
+		}
+		if ierr := interrupted(ctx); ierr != nil {
+			return Result{}, ierr // what else failed was stopped by the interrupt
 		}
 		return Result{}, err
 	}
@@ -224,6 +244,15 @@ func Run(cfg Config) (Result, error) {
 	sets := make([]*atomicfile.Set, 0, len(todo)+1)
 	for _, p := range todo {
 		sets = append(sets, p.set)
+	}
+	abortAll := func() {
+		for _, s := range sets {
+			s.Abort()
+		}
+	}
+	if err := interrupted(ctx); err != nil {
+		abortAll()
+		return Result{}, err
 	}
 	trends := cfg.newSet()
 	withTrends := len(todo) > 0 || trendsMissing(cfg, allYears) || !m.trendsUpToDate(cfg, allYears)
@@ -261,6 +290,11 @@ func Run(cfg Config) (Result, error) {
 	for i, s := range sets {
 		outputs[i] = s.Paths()
 	}
+	if err := interrupted(ctx); err != nil {
+		abortAll()
+		return Result{}, err
+	}
+	log.Info("committing outputs", "sets", len(sets))
 	committed, err := atomicfile.CommitAll(sets...)
 	if err != nil {
 		return res, fmt.Errorf("build: %w", err)
@@ -298,6 +332,14 @@ func Run(cfg Config) (Result, error) {
 		return res, fmt.Errorf("build: manifest: %w", err)
 	}
 	return res, nil
+}
+
+// interrupted returns the error of a cancelled build, or nil.
+func interrupted(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("build: interrupted; no output was replaced: %w", context.Cause(ctx))
 }
 
 // writeDataPackage (re)writes processed/datapackage.json from the declared
@@ -363,7 +405,7 @@ func checkRawYears(cfg Config, years []int) error {
 // buildYear produces one year's outputs into set from its questionnaire
 // (already loaded and checked by loadYears); its responses are also counted
 // into tc for the trends.
-func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set) error {
+func buildYear(ctx context.Context, cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set) error {
 	var err error
 	rec := codebook.Record(memory.NewGoAllocator(), codebook.Build(q))
 	defer rec.Release()
@@ -387,7 +429,13 @@ func buildYear(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.P
 	if tc != nil {
 		tc.SetPublished(in.Published) // the trends of a year without respondent rows
 	}
-	if err := buildResponses(cfg, year, q, p, tc, set, &in); err != nil {
+	if err := interrupted(ctx); err != nil {
+		return err
+	}
+	if err := buildResponses(ctx, cfg, year, q, p, tc, set, &in); err != nil {
+		return err
+	}
+	if err := interrupted(ctx); err != nil {
 		return err
 	}
 	if in.Maturity != nil {

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -57,7 +58,7 @@ func tempConfig(t *testing.T, schemas string) build.Config {
 // `make all` produces now.
 func TestCommittedOutputsAreCurrent(t *testing.T) {
 	cfg := tempConfig(t, filepath.Join(repo, "schemas"))
-	res, err := build.Run(cfg)
+	res, err := build.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestDeterministic(t *testing.T) {
 	schemas := filepath.Join(repo, "schemas")
 	a, b := tempConfig(t, schemas), tempConfig(t, schemas)
 	for _, cfg := range []build.Config{a, b} {
-		if _, err := build.Run(cfg); err != nil {
+		if _, err := build.Run(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,7 +118,7 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two builds of the same input", name)
 		}
 	}
-	again, err := build.Run(a)
+	again, err := build.Run(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestFailedBuildLeavesOutputsUntouched(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			schemas := copySchemas(t)
 			cfg := tempConfig(t, schemas)
-			if _, err := build.Run(cfg); err != nil {
+			if _, err := build.Run(context.Background(), cfg); err != nil {
 				t.Fatal(err)
 			}
 			before := tree(t, cfg.ProcessedDir)
@@ -189,7 +190,7 @@ func TestFailedBuildLeavesOutputsUntouched(t *testing.T) {
 			}
 			os.WriteFile(path, bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1), 0o644)
 
-			_, err := build.Run(cfg)
+			_, err := build.Run(context.Background(), cfg)
 			if !errors.Is(err, build.ErrInvalidInput) {
 				t.Fatalf("err = %v, want ErrInvalidInput", err)
 			}
@@ -234,7 +235,7 @@ func TestBrokenPublishedTables(t *testing.T) {
 				t.Fatalf("%s does not contain %q (%v)", tc.file, tc.old, err)
 			}
 			os.WriteFile(path, bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1), 0o644)
-			_, err = build.Run(cfg)
+			_, err = build.Run(context.Background(), cfg)
 			if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v\nwant ErrInvalidInput containing %q", err, tc.want)
 			}
@@ -252,7 +253,7 @@ func TestBrokenYearStopsAllYears(t *testing.T) {
 	os.MkdirAll(dir2017, 0o755)
 	os.WriteFile(filepath.Join(dir2017, "questionnaire.yaml"), []byte("format: nope\n"), 0o644)
 	cfg := tempConfig(t, schemas)
-	_, err := build.Run(cfg)
+	_, err := build.Run(context.Background(), cfg)
 	if !errors.Is(err, build.ErrInvalidInput) {
 		t.Fatalf("err = %v", err)
 	}
@@ -344,7 +345,7 @@ func TestFictionalYear(t *testing.T) {
 	// for the trends, as with large surveys.
 	cfg := build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
 		ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports"), BatchSize: 7}
-	res, err := build.Run(cfg)
+	res, err := build.Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +390,7 @@ func TestFictionalYear(t *testing.T) {
 	os.WriteFile(cwPath, bytes.Replace(cw, []byte(split), nil, 1), 0o644)
 	cfg.SchemasDir = schemas
 	cfg.ProcessedDir = filepath.Join(out, "p2")
-	_, err = build.Run(cfg)
+	_, err = build.Run(context.Background(), cfg)
 	if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), "crosswalk") {
 		t.Errorf("build without the split line: %v", err)
 	}

@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func TestProfileDeclaresInputs(t *testing.T) {
 			cfg.RawDir = copyDir(t, "raw")
 			cfg.Years = []int{2015}
 			tc.edit(t, cfg.SchemasDir, cfg.RawDir)
-			_, err := build.Run(cfg)
+			_, err := build.Run(context.Background(), cfg)
 			if !errors.Is(err, build.ErrInvalidInput) {
 				t.Fatalf("err = %v, want ErrInvalidInput", err)
 			}

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -52,7 +53,7 @@ func outputs(t *testing.T, cfg build.Config) map[string][]byte {
 func TestFailedCommitReplacesNothing(t *testing.T) {
 	schemas := copySchemas(t)
 	cfg := tempConfig(t, schemas)
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	before := outputs(t, cfg)
@@ -62,7 +63,7 @@ func TestFailedCommitReplacesNothing(t *testing.T) {
 	os.Remove(blocked)
 	os.MkdirAll(filepath.Join(blocked, "x"), 0o755)
 	delete(before, "reports/2015/tables.xlsx")
-	if _, err := build.Run(cfg); err == nil || !strings.Contains(err.Error(), "it is a directory") {
+	if _, err := build.Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "it is a directory") {
 		t.Fatalf("build = %v", err)
 	}
 	after := outputs(t, cfg)
@@ -78,7 +79,7 @@ func TestFailedCommitReplacesNothing(t *testing.T) {
 	}
 	// Once the directory is gone the next run builds.
 	os.RemoveAll(blocked)
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -87,7 +88,7 @@ func TestFailedCommitReplacesNothing(t *testing.T) {
 // were outside the manifest: "up to date, nothing to do").
 func TestTrendsRepaired(t *testing.T) {
 	cfg := tempConfig(t, copySchemas(t))
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	good := outputs(t, cfg)
@@ -98,7 +99,7 @@ func TestTrendsRepaired(t *testing.T) {
 		func() { os.Remove(part) },
 	} {
 		spoil()
-		res, err := build.Run(cfg)
+		res, err := build.Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +113,7 @@ func TestTrendsRepaired(t *testing.T) {
 			}
 		}
 	}
-	if res, err := build.Run(cfg); err != nil || len(res.Years) != 0 || len(res.Written) != 0 {
+	if res, err := build.Run(context.Background(), cfg); err != nil || len(res.Years) != 0 || len(res.Written) != 0 {
 		t.Errorf("third run: %+v, %v; want up to date", res, err)
 	}
 }
@@ -122,7 +123,7 @@ func TestTrendsRepaired(t *testing.T) {
 func TestConcurrentBuildLocked(t *testing.T) {
 	bin := buildBinary(t)
 	cfg := tempConfig(t, copySchemas(t))
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	// This process holds the lock (the code Run takes it with) while the
@@ -137,7 +138,7 @@ func TestConcurrentBuildLocked(t *testing.T) {
 		!strings.Contains(stdout.String(), "csirtsurvey build: failed") {
 		t.Errorf("second build: %v\nstdout %s\nstderr %s", err, &stdout, &stderr)
 	}
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Errorf("after the lock is released: %v", err)
 	}
 }
@@ -151,7 +152,7 @@ func TestSymlinkedOutputRefused(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(cfg.ProcessedDir, "responses")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := build.Run(cfg)
+	_, err := build.Run(context.Background(), cfg)
 	if !errors.Is(err, atomicfile.ErrOutsideRoots) || !strings.Contains(err.Error(), "is a symbolic link") {
 		t.Fatalf("build = %v", err)
 	}
@@ -163,11 +164,11 @@ func TestSymlinkedOutputRefused(t *testing.T) {
 	os.Symlink(outside, linked)
 	cfg2 := cfg
 	cfg2.ProcessedDir, cfg2.ReportsDir = filepath.Join(t.TempDir(), "p"), linked
-	if _, err := build.Run(cfg2); !errors.Is(err, atomicfile.ErrOutsideRoots) {
+	if _, err := build.Run(context.Background(), cfg2); !errors.Is(err, atomicfile.ErrOutsideRoots) {
 		t.Errorf("reports dir a link: %v", err)
 	}
 	cfg.AllowSymlinks = true
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatalf("with AllowSymlinks: %v", err)
 	}
 	if ents, _ := os.ReadDir(outside); len(ents) == 0 {
@@ -214,7 +215,7 @@ func TestKilledAtEveryRename(t *testing.T) {
 	retitle(t, schemas, "Changed")
 	fresh := cfg
 	fresh.ProcessedDir, fresh.ReportsDir = filepath.Join(t.TempDir(), "p"), filepath.Join(t.TempDir(), "r")
-	if _, err := build.Run(fresh); err != nil {
+	if _, err := build.Run(context.Background(), fresh); err != nil {
 		t.Fatal(err)
 	}
 	newer := outputs(t, fresh)

@@ -54,7 +54,7 @@ func rawResponses(cfg Config, year int) (string, error) {
 // while it streams (responses as Parquet and Arrow IPC, answers, maturity),
 // and computes the frequencies, maturity levels, crosstabs and the
 // reconciliation with the published tables.
-func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set, in *report.Inputs) error {
+func buildResponses(ctx context.Context, cfg Config, year int, q *questionnaire.Questionnaire, p *survey.Profile, tc *trends.Counter, set *atomicfile.Set, in *report.Inputs) error {
 	path, err := rawResponses(cfg, year)
 	if err != nil || path == "" {
 		return err
@@ -78,10 +78,12 @@ func buildResponses(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	}
 	fan := newFanout(sinks)
 	var read int64
-	report, err := ingest.Read(q, path, opt, func(rec arrow.Record) error {
+	log := cfg.logger()
+	report, err := ingest.Read(ctx, q, path, opt, func(rec arrow.Record) error {
 		if read += rec.NumRows(); cfg.Progress != nil {
 			cfg.Progress(year, read)
 		}
+		log.Debug("respondents read", "year", year, "rows", read)
 		return fan.Send(rec)
 	})
 	if sinkErr := fan.Wait(); sinkErr != nil {

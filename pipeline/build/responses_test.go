@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,7 +71,7 @@ func TestIdentifyingColumnsNeverReachOutputs(t *testing.T) {
 		}
 		return strings.Join(lines, "\n") + "\n"
 	})
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	files := tree(t, cfg.ProcessedDir)
@@ -95,7 +96,7 @@ func TestIdentifyingColumnsNeverReachOutputs(t *testing.T) {
 func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	cfg := tempConfig(t, copySchemas(t))
 	cfg.RawDir = copyDir(t, "raw")
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	before := tree(t, cfg.ProcessedDir)
@@ -116,7 +117,7 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 
 	var log bytes.Buffer
 	cfg.Logger = slog.New(slog.NewTextHandler(&log, nil))
-	_, err := build.Run(cfg)
+	_, err := build.Run(context.Background(), cfg)
 	if !errors.Is(err, build.ErrInvalidInput) {
 		t.Fatalf("err = %v, want invalid input", err)
 	}
@@ -140,7 +141,7 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	// built; the reconciliation then reports the published counts the missing
 	// respondent changes, as it must.
 	cfg.Quarantine = true
-	_, err = build.Run(cfg)
+	_, err = build.Run(context.Background(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "unexplained mismatch") {
 		t.Fatalf("quarantined build: err = %v, want an unexplained-mismatch failure", err)
 	}
@@ -150,7 +151,7 @@ func TestBadResponsesLeaveOutputsIntact(t *testing.T) {
 	editProfile(t, cfg.SchemasDir, 2015, "published: full", "published: none")
 	editProfile(t, cfg.SchemasDir, 2015, "crosstabs:\n  - {rows: S1, cols: \"1.6\"}\n", "")
 	cfg.ProcessedDir = filepath.Join(t.TempDir(), "processed")
-	if _, err := build.Run(cfg); err != nil {
+	if _, err := build.Run(context.Background(), cfg); err != nil {
 		t.Fatalf("quarantined build without published tables: %v", err)
 	}
 	rej := duckdbtest.Query(t, cfg.ProcessedDir, `SELECT respondent_id, codes[1] AS code FROM read_parquet('rejects/*/*.parquet')`)

@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ var publishedYearRoot = filepath.Join(repo, "testdata", "published-year")
 
 func buildPublishedYear(t *testing.T, out string, years ...int) build.Result {
 	t.Helper()
-	res, err := build.Run(build.Config{SchemasDir: filepath.Join(publishedYearRoot, "schemas"), RawDir: filepath.Join(publishedYearRoot, "raw"),
+	res, err := build.Run(context.Background(), build.Config{SchemasDir: filepath.Join(publishedYearRoot, "schemas"), RawDir: filepath.Join(publishedYearRoot, "raw"),
 		ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports"), Years: years, Force: len(years) > 0})
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +149,7 @@ func TestTrendsWithholdReconstructedLostCounts(t *testing.T) {
 		}
 	}
 	out := t.TempDir()
-	if _, err := build.Run(build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
+	if _, err := build.Run(context.Background(), build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
 		ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports")}); err != nil {
 		t.Fatal(err)
 	}

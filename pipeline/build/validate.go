@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -38,17 +39,24 @@ type Checked struct {
 // key (mapping.yaml by name); files that need another one to be checked
 // (table specs need the questionnaire, a crosswalk the previous year's
 // questionnaire) find it where the build would. A file of no known kind is
-// reported as such, never skipped silently.
-func Validate(paths []string) []Checked {
+// reported as such, never skipped silently. Cancelling ctx stops at the next
+// file (or batch of raw responses); the files not checked are not listed.
+func Validate(ctx context.Context, paths []string) []Checked {
 	var out []Checked
 	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
 		files, err := inputFiles(p)
 		if err != nil {
 			out = append(out, Checked{Path: p, Err: err})
 			continue
 		}
 		for _, f := range files {
-			out = append(out, validateFile(f))
+			if ctx.Err() != nil {
+				break
+			}
+			out = append(out, validateFile(ctx, f))
 		}
 	}
 	return out
@@ -90,10 +98,10 @@ func formatOf(data []byte) string {
 	return top.Format
 }
 
-func validateFile(path string) Checked {
+func validateFile(ctx context.Context, path string) Checked {
 	c := Checked{Path: path}
 	if slices.Contains(ResponseFiles, filepath.Base(path)) {
-		return validateResponses(path)
+		return validateResponses(ctx, path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -196,7 +204,7 @@ func validateFile(path string) Checked {
 // questionnaire and profile (schemas/<year>/ beside raw/), with its
 // mapping.yaml when there is one, as the build would, without writing
 // anything.
-func validateResponses(path string) Checked {
+func validateResponses(ctx context.Context, path string) Checked {
 	c := Checked{Path: path, Kind: "responses"}
 	dir := filepath.Dir(path)
 	year, err := strconv.Atoi(filepath.Base(dir))
@@ -220,7 +228,7 @@ func validateResponses(path string) Checked {
 			return c
 		}
 	}
-	rep, err := ingest.Read(q, path, opt, func(rec arrow.Record) error { return nil })
+	rep, err := ingest.Read(ctx, q, path, opt, func(rec arrow.Record) error { return nil })
 	switch {
 	case err != nil:
 		c.Err = err

@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 // read as such instead of skipping it.
 func TestValidate(t *testing.T) {
 	fictional := filepath.Join(repo, "testdata", "fictional")
-	got := build.Validate([]string{filepath.Join(fictional, "schemas"), filepath.Join(fictional, "raw", "2099")})
+	got := build.Validate(context.Background(), []string{filepath.Join(fictional, "schemas"), filepath.Join(fictional, "raw", "2099")})
 	kinds := map[string]string{}
 	for _, c := range got {
 		if c.Err != nil {
@@ -39,7 +40,7 @@ func TestValidate(t *testing.T) {
 	cw, _ := os.ReadFile(filepath.Join(fictional, "schemas", "2099", "crosswalk.yaml"))
 	os.MkdirAll(filepath.Join(dir, "2099"), 0o755)
 	os.WriteFile(filepath.Join(dir, "2099", "crosswalk.yaml"), cw, 0o644) // no questionnaire next to it
-	got = build.Validate([]string{dir})
+	got = build.Validate(context.Background(), []string{dir})
 	if len(got) != 2 {
 		t.Fatalf("%d files checked, want 2: %+v", len(got), got)
 	}

@@ -1,6 +1,7 @@
 package crosswalk
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,7 +65,7 @@ func TestFictionalRawHasNoIssues(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := 0
-	rep, err := ingest.Read(q, filepath.Join(raw2099Path, "responses.csv"),
+	rep, err := ingest.Read(context.Background(), q, filepath.Join(raw2099Path, "responses.csv"),
 		ingest.Options{Year: 2099, Mapping: m, Order: [][2]string{{"1.5", "1.6"}}},
 		func(rec arrow.Record) error { rows += int(rec.NumRows()); return nil })
 	if err != nil {
@@ -82,7 +83,7 @@ func TestFictionalRawHasNoIssues(t *testing.T) {
 // mapping, it fails (so the test above exercises the mapping).
 func TestFictionalRawNeedsMapping(t *testing.T) {
 	q := mustQuestionnaire(t, q2099Path)
-	rep, err := ingest.Read(q, filepath.Join(raw2099Path, "responses.csv"), ingest.Options{Year: 2099},
+	rep, err := ingest.Read(context.Background(), q, filepath.Join(raw2099Path, "responses.csv"), ingest.Options{Year: 2099},
 		func(arrow.Record) error { return nil })
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ type qres struct {
 
 // engine validates rows and builds the output.
 type engine struct {
+	ctx  context.Context // cancelled: reading stops at the next chunk
 	p    *plan
 	rep  *Report
 	opt  Options

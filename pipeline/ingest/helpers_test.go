@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"os"
 	"reflect"
 	"strings"
@@ -118,7 +119,7 @@ type result struct {
 func readFile(t testing.TB, q *questionnaire.Questionnaire, path string, opt Options) result {
 	t.Helper()
 	return readWith(t, q, opt, func(o Options, emit func(arrow.Record) error) (*Report, error) {
-		return Read(q, path, o, emit)
+		return Read(context.Background(), q, path, o, emit)
 	})
 }
 

@@ -108,6 +108,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -195,8 +196,9 @@ func (o Options) withDefaults(q *questionnaire.Questionnaire) Options {
 // Validation problems do not make Read fail: they are in the Report, and
 // Report.Err says whether the file may be used. Read's own error is for what
 // stops it from reading (the file cannot be opened, an I/O error, emit failed,
-// Options.Order names an unknown item).
-func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(arrow.Record) error) (*Report, error) {
+// Options.Order names an unknown item) and for ctx being cancelled, which
+// stops the read at the next batch (the error wraps context.Cause(ctx)).
+func Read(ctx context.Context, q *questionnaire.Questionnaire, path string, opt Options, emit func(arrow.Record) error) (*Report, error) {
 	opt = opt.withDefaults(q)
 	p, err := newPlan(q, opt)
 	if err != nil {
@@ -213,7 +215,7 @@ func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(ar
 		return nil, fmt.Errorf("ingest: %s: %w", path, perr)
 	}
 	s := sniff(prefix, perr == io.EOF, isXLSXName(path))
-	return read(p, path, s, opt, emit, br, func() (*excelize.File, map[int][]formulaCell, error) {
+	return read(ctx, p, path, s, opt, emit, br, func() (*excelize.File, map[int][]formulaCell, error) {
 		forms, err := prepareXLSXFile(path, opt.Limits)
 		if err != nil {
 			return nil, nil, err
@@ -225,7 +227,7 @@ func Read(q *questionnaire.Questionnaire, path string, opt Options, emit func(ar
 
 // Parse is Read for a file held in memory; name is the file name used in
 // issues (a name ending in .xlsx, or content starting like a ZIP archive, is
-// read as XLSX).
+// read as XLSX). Data in memory is read to its end: Parse takes no context.
 func Parse(q *questionnaire.Questionnaire, name string, data []byte, opt Options, emit func(arrow.Record) error) (*Report, error) {
 	opt = opt.withDefaults(q)
 	p, err := newPlan(q, opt)
@@ -234,7 +236,7 @@ func Parse(q *questionnaire.Questionnaire, name string, data []byte, opt Options
 	}
 	prefix := data[:min(len(data), sniffSize)]
 	s := sniff(prefix, len(prefix) == len(data), isXLSXName(name))
-	return read(p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, map[int][]formulaCell, error) {
+	return read(context.Background(), p, name, s, opt, emit, bytes.NewReader(data), func() (*excelize.File, map[int][]formulaCell, error) {
 		forms, err := prepareXLSX(bytes.NewReader(data), int64(len(data)), opt.Limits)
 		if err != nil {
 			return nil, nil, err
@@ -248,7 +250,7 @@ func isXLSXName(name string) bool {
 	return strings.EqualFold(filepath.Ext(name), ".xlsx")
 }
 
-func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, map[int][]formulaCell, error)) (*Report, error) {
+func read(ctx context.Context, p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) error, r io.Reader, openXLSXFile func() (*excelize.File, map[int][]formulaCell, error)) (*Report, error) {
 	rep := newReport(name, opt)
 	rep.Encoding = s.name
 	var src source
@@ -279,8 +281,11 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 	}
 	// This engine reads the header and the rows and books them; the rows
 	// are evaluated by its workers (runRows), each with its own row state.
-	e := &engine{p: p, rep: rep, opt: opt, src: src, emit: emit, seen: map[string]int{}}
+	e := &engine{ctx: ctx, p: p, rep: rep, opt: opt, src: src, emit: emit, seen: map[string]int{}}
 	if err := e.run(); err != nil {
+		if ctx.Err() != nil {
+			return rep, fmt.Errorf("ingest: %s: %w", name, err)
+		}
 		return rep, err
 	}
 	return rep, nil
@@ -289,7 +294,7 @@ func read(p *plan, name string, s sniffed, opt Options, emit func(arrow.Record) 
 // ReadAll is Read collecting every batch into one record (for files that fit
 // in memory, as survey files do). The caller must Release the record; it is
 // nil when the read failed.
-func ReadAll(q *questionnaire.Questionnaire, path string, opt Options) (arrow.Record, *Report, error) {
+func ReadAll(ctx context.Context, q *questionnaire.Questionnaire, path string, opt Options) (arrow.Record, *Report, error) {
 	mem := opt.Mem
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -300,7 +305,7 @@ func ReadAll(q *questionnaire.Questionnaire, path string, opt Options) (arrow.Re
 			r.Release()
 		}
 	}()
-	rep, err := Read(q, path, opt, func(r arrow.Record) error {
+	rep, err := Read(ctx, q, path, opt, func(r arrow.Record) error {
 		r.Retain()
 		recs = append(recs, r)
 		return nil

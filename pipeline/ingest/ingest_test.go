@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func TestReadAllConcat(t *testing.T) {
 	q := loadMinimal(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rec, rep, err := ReadAll(q, "testdata/good.csv", Options{BatchSize: 1, Mem: mem})
+	rec, rep, err := ReadAll(context.Background(), q, "testdata/good.csv", Options{BatchSize: 1, Mem: mem})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -438,7 +439,7 @@ func TestEmitErrorStops(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	stop := errors.New("stop")
 	calls := 0
-	_, err := Read(q, "testdata/good.csv", Options{BatchSize: 1, Mem: mem}, func(arrow.Record) error {
+	_, err := Read(context.Background(), q, "testdata/good.csv", Options{BatchSize: 1, Mem: mem}, func(arrow.Record) error {
 		calls++
 		return stop
 	})
@@ -464,7 +465,7 @@ func TestEmitRetain(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	var kept arrow.Record
-	_, err := Read(q, "testdata/good.csv", Options{Mem: mem}, func(r arrow.Record) error {
+	_, err := Read(context.Background(), q, "testdata/good.csv", Options{Mem: mem}, func(r arrow.Record) error {
 		r.Retain()
 		kept = r
 		return nil

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"hash/crc32"
 	"io"
 	"os"
@@ -60,7 +61,7 @@ func readPath(t *testing.T, path string, opt Options) (*Report, int) {
 	var rep *Report
 	bounded(t, func() {
 		var err error
-		rep, err = Read(q, path, opt, func(r arrow.Record) error { rows += int(r.NumRows()); return nil })
+		rep, err = Read(context.Background(), q, path, opt, func(r arrow.Record) error { rows += int(r.NumRows()); return nil })
 		if err != nil {
 			t.Fatalf("Read: %v", err)
 		}

@@ -97,7 +97,13 @@ func (e *engine) runRows() error {
 	close(work)
 	close(order)
 	wg.Wait()
-	return <-commitErr
+	if err := <-commitErr; err != nil {
+		return err
+	}
+	if e.ctx.Err() != nil {
+		return context.Cause(e.ctx)
+	}
+	return nil
 }
 
 // readChunks cuts the data rows into chunks and hands them to the workers
@@ -140,6 +146,9 @@ func (e *engine) readChunks(work, order chan<- *chunk) {
 		c.rows = append(c.rows, rowIn{row: row, n: e.n, cells: len(cells), formulas: e.src.formulas(row)})
 		if len(c.rows) == size {
 			send()
+			if e.ctx.Err() != nil {
+				return // cancelled: runRows reports it
+			}
 			c = newChunk()
 		}
 	}

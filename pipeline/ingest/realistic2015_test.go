@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -185,7 +186,7 @@ func TestParquetDuckDB(t *testing.T) {
 			}
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			rec, rep, err := ReadAll(tc.q, path, Options{Mem: mem, BatchSize: 2, Quarantine: true, Order: orderFor(tc.q)})
+			rec, rep, err := ReadAll(context.Background(), tc.q, path, Options{Mem: mem, BatchSize: 2, Quarantine: true, Order: orderFor(tc.q)})
 			if err != nil {
 				t.Fatal(err)
 			}

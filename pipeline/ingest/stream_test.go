@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestStreamingMemoryBounded(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	var sizes []int
 	rows := 0
-	rep, err := Read(q, path, Options{BatchSize: 500, Mem: mem, Quarantine: true}, func(r arrow.Record) error {
+	rep, err := Read(context.Background(), q, path, Options{BatchSize: 500, Mem: mem, Quarantine: true}, func(r arrow.Record) error {
 		sizes = append(sizes, mem.CurrentAlloc())
 		rows += int(r.NumRows())
 		return nil
@@ -77,7 +78,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.SetBytes(st.Size())
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Read(q, path, Options{Quarantine: true}, func(arrow.Record) error { return nil }); err != nil {
+		if _, err := Read(context.Background(), q, path, Options{Quarantine: true}, func(arrow.Record) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -100,7 +101,7 @@ func TestDuplicateIDsAcrossChunks(t *testing.T) {
 	for _, size := range []int{1, 2, 3, 100} {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		var ids []string
-		rep, err := Read(q, path, Options{BatchSize: size, Mem: mem, Quarantine: true}, func(r arrow.Record) error {
+		rep, err := Read(context.Background(), q, path, Options{BatchSize: size, Mem: mem, Quarantine: true}, func(r arrow.Record) error {
 			col := r.Column(0).(*array.String)
 			for i := 0; i < col.Len(); i++ {
 				ids = append(ids, col.Value(i))
@@ -142,7 +143,7 @@ func TestEmitErrorStopsReading(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	boom := errors.New("disk full")
 	batches := 0
-	rep, err := Read(q, path, Options{BatchSize: 100, Mem: mem}, func(r arrow.Record) error {
+	rep, err := Read(context.Background(), q, path, Options{BatchSize: 100, Mem: mem}, func(r arrow.Record) error {
 		batches++
 		return boom
 	})

@@ -2,6 +2,7 @@ package reconstruct
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -308,7 +309,7 @@ func reconcile2015(t *testing.T, f fixture, data []byte, extra ...func(arrow.Rec
 		t.Fatal(err)
 	}
 	opt := ingest.Options{Year: 2015, Order: profile.DateOrder(), AdvisoryRouting: profile.Fielding.Routing == survey.RoutingAdvisory}
-	rep, err := ingest.Read(f.q, path, opt, func(rec arrow.Record) error {
+	rep, err := ingest.Read(context.Background(), f.q, path, opt, func(rec arrow.Record) error {
 		for _, x := range extra {
 			if err := x(rec); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -78,7 +79,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	}
 	maturity := aggregate.NewMaturity(mem, q)
 	defer maturity.Release()
-	rep, err := ingest.Read(q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: prof.DateOrder(),
+	rep, err := ingest.Read(context.Background(), q, filepath.Join(root, "raw", y, "responses.csv"), ingest.Options{Year: year, Mem: mem, Order: prof.DateOrder(),
 		AdvisoryRouting: prof.Fielding.Routing == survey.RoutingAdvisory},
 		func(rec arrow.Record) error {
 			maturity.Add(rec)

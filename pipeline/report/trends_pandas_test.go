@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"os"
@@ -70,7 +71,7 @@ func TestTrendsNotebookCodeRebuildsTables(t *testing.T) {
 	}
 	pub := t.TempDir()
 	pubRoot := filepath.Join(repoRoot, "testdata", "published-year")
-	if _, err := build.Run(build.Config{SchemasDir: filepath.Join(pubRoot, "schemas"), RawDir: filepath.Join(pubRoot, "raw"),
+	if _, err := build.Run(context.Background(), build.Config{SchemasDir: filepath.Join(pubRoot, "schemas"), RawDir: filepath.Join(pubRoot, "raw"),
 		ProcessedDir: filepath.Join(pub, "processed"), ReportsDir: filepath.Join(pub, "reports")}); err != nil {
 		t.Fatal(err)
 	}

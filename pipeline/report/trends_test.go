@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -52,7 +53,7 @@ func fictionalBuild(t testing.TB) string {
 		if fictDir, fictErr = os.MkdirTemp("", "csirt-trends-"); fictErr != nil {
 			return
 		}
-		res, err := build.Run(build.Config{SchemasDir: filepath.Join(fictionalRoot, "schemas"), RawDir: filepath.Join(fictionalRoot, "raw"),
+		res, err := build.Run(context.Background(), build.Config{SchemasDir: filepath.Join(fictionalRoot, "schemas"), RawDir: filepath.Join(fictionalRoot, "raw"),
 			ProcessedDir: filepath.Join(fictDir, "processed"), ReportsDir: filepath.Join(fictDir, "reports")})
 		if err == nil && !slices.Equal(res.Years, []int{2015, 2099}) {
 			err = fmt.Errorf("built %v, want 2015 and 2099", res.Years)

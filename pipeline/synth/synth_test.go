@@ -2,6 +2,7 @@ package synth_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -129,7 +130,7 @@ func TestIngestAccepts(t *testing.T) {
 	const n = 2000
 	path := writeFile(t, f.g, n, 7)
 	prov := map[string]int{}
-	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, func(rec arrow.Record) error {
+	rep, err := ingest.Read(context.Background(), f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, func(rec arrow.Record) error {
 		for i, fl := range rec.Schema().Fields() {
 			if fl.Name != "provenance" {
 				continue
@@ -265,7 +266,7 @@ func TestMarginals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ingest.Read(f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, counter.Add)
+	rep, err := ingest.Read(context.Background(), f.q, path, ingest.Options{Year: 2015, Order: dateOrder(filepath.Join(repo, "schemas"), 2015)}, counter.Add)
 	if err != nil || rep.Err() != nil {
 		t.Fatal(err, rep.Err())
 	}
@@ -349,7 +350,7 @@ func TestYearWithoutTables(t *testing.T) {
 	}
 	const n = 2000
 	path := writeFile(t, g, n, 5)
-	rep, err := ingest.Read(q, path, ingest.Options{Order: dateOrder(filepath.Join(root, "schemas"), 2099)}, func(arrow.Record) error { return nil })
+	rep, err := ingest.Read(context.Background(), q, path, ingest.Options{Order: dateOrder(filepath.Join(root, "schemas"), 2099)}, func(arrow.Record) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package trends_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -57,7 +58,7 @@ func TestBuildFromResponses(t *testing.T) {
 	var recs int64
 	in, err := trends.Build(trends.Inputs{Years: []int{y}, Questionnaires: qs, Chain: chain,
 		ReadResponses: func(year int, add func(arrow.Record)) (bool, error) {
-			rep, err := ingest.Read(q, path, ingest.Options{Year: year, Mapping: m}, func(rec arrow.Record) error {
+			rep, err := ingest.Read(context.Background(), q, path, ingest.Options{Year: year, Mapping: m}, func(rec arrow.Record) error {
 				add(rec)
 				return nil
 			})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -81,7 +82,7 @@ func BenchmarkIngest100k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rep, err := ingest.Read(f.q, f.path, f.options(), func(arrow.Record) error { return nil })
+		rep, err := ingest.Read(context.Background(), f.q, f.path, f.options(), func(arrow.Record) error { return nil })
 		if err != nil || rep.Err() != nil || rep.Accepted != benchRows {
 			b.Fatal(err, rep.Err())
 		}
@@ -92,7 +93,7 @@ func BenchmarkIngest100k(b *testing.B) {
 // read ingests the fixture once and keeps the batches.
 func (f *fixture) read(b *testing.B) []arrow.Record {
 	var recs []arrow.Record
-	_, err := ingest.Read(f.q, f.path, f.options(), func(r arrow.Record) error {
+	_, err := ingest.Read(context.Background(), f.q, f.path, f.options(), func(r arrow.Record) error {
 		r.Retain()
 		recs = append(recs, r)
 		return nil

@@ -1,6 +1,7 @@
 package duckdbtest_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func TestEveryDatasetReadsAcrossYearsInOneCall(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			root := filepath.Join("..", "..", "..", "testdata", name)
 			out := t.TempDir()
-			res, err := build.Run(build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
+			res, err := build.Run(context.Background(), build.Config{SchemasDir: filepath.Join(root, "schemas"), RawDir: filepath.Join(root, "raw"),
 				ProcessedDir: filepath.Join(out, "processed"), ReportsDir: filepath.Join(out, "reports")})
 			if err != nil {
 				t.Fatal(err)

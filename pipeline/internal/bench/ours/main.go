@@ -16,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -192,7 +193,7 @@ func run(schemas, raw string, year int, in, out string, batch int, full bool) (*
 	}
 
 	opt := ingest.Options{Year: year, Order: prof.DateOrder(), BatchSize: batch}
-	rep, err := ingest.Read(q, in, opt, func(rec arrow.Record) error {
+	rep, err := ingest.Read(context.Background(), q, in, opt, func(rec arrow.Record) error {
 		if err := respPq.w.Write(rec); err != nil {
 			return err
 		}
