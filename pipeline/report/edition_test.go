@@ -131,9 +131,22 @@ func jaEditionText(t *testing.T, page, notebook []byte) (where []string, text, n
 			md = inline.ReplaceAllString(md, "")
 			md = target.ReplaceAllString(md, "]")
 			md = strings.NewReplacer(`\_`, "_", `\*`, "*", `\#`, "#", `\[`, "[", `\]`, "]", `\|`, "|").Replace(md)
-			// a Markdown table cell or a line is a text of its own
+			// a Markdown table cell or a line is a text of its own; a
+			// table's notes are the list after the line 注記…: (tableMD)
 			md = strings.ReplaceAll(md, "|", "\n")
-			add("report.ipynb cell "+c.ID, "<div>"+strings.ReplaceAll(md, "\n", "</div><div>")+"</div>")
+			var h strings.Builder
+			inNotes := false
+			for _, line := range strings.Split(md, "\n") {
+				switch {
+				case strings.HasSuffix(c.ID, "-about") && strings.HasPrefix(line, "注記") && strings.HasSuffix(line, ":"):
+					inNotes = true
+				case inNotes && strings.HasPrefix(line, "- "):
+					h.WriteString(`<div class="note">` + html.EscapeString(line) + "</div>")
+					continue
+				}
+				h.WriteString("<div>" + html.EscapeString(line) + "</div>")
+			}
+			add("report.ipynb cell "+c.ID, h.String())
 		case "code":
 			for _, o := range c.Outputs {
 				if h := strings.Join(o.Data["text/html"], ""); h != "" && !strings.HasPrefix(h, "<img") {

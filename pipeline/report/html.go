@@ -219,7 +219,13 @@ article.tbl .misprint { margin: 4px 0; padding: 4px 10px; border-left: 4px solid
   article.tbl { padding: 10px; }
   dl.kv { grid-template-columns: 1fr; }
   dl.kv dd { margin-bottom: 6px; }
+  table.dataframe { font-size: .8em; }
+  table.dataframe th, table.dataframe td { padding: 2px 4px; min-width: 0; }
   table.dataframe td { max-width: 18em; }
+  table.dataframe td.wide { min-width: 10em; }
+  table.dataframe td[class*="st-"] { white-space: normal; min-width: 5em; }
+  /* the code column (le2012, inhouse) is for the datasets; the label says it */
+  article.tbl table.dataframe tr > :nth-child(2) { display: none; }
 }
 @media print {
   @page { size: A4; margin: 12mm; }

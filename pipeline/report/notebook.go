@@ -282,7 +282,7 @@ func tableMD(t *ptable, l lang) string {
 	if len(t.Notes) > 0 {
 		fmt.Fprintf(&b, "\n\n%s%s:\n", ui["notes"].in(l), ui["noteEN"].in(l))
 		for _, n := range t.Notes {
-			fmt.Fprintf(&b, "\n- <span class=\"note\">%s</span>", mdEsc(n))
+			fmt.Fprintf(&b, "\n- %s", mdEsc(n))
 		}
 	}
 	return b.String()

@@ -418,3 +418,47 @@ func (m *model) claimsJA() map[string]text {
 	}
 	return out
 }
+
+// auditRulesJA turn the English rules inside the audit's Japanese messages
+// (pipeline/published/audit.go writes the rule of a relation in English)
+// into Japanese. The notebooks' Python twin applies the same list (pyAudit).
+var auditRulesJA = []struct{ re, with string }{
+	{`single-answer table (\S+): its rows add up to N`, "単一回答の表 $1: 行の合計は N になるはず"},
+	{`(\S+) is asked of those who answered (\S+) with ([a-z0-9_, ]+): its N is their count`, "$1 は $2 で ($3) と回答した組織に聞く設問: N はその数になるはず"},
+	{`(\S+) is asked of those who answered (\S+) with ([a-z0-9_, ]+): N\((\S+)\) minus the exclusive answers that route elsewhere`, "$1 は $2 で ($3) と回答した組織に聞く設問: N は N($4) から他へ進む排他的な回答を引いた数になるはず"},
+	{`(\S+) is asked of those counted in (\S+) row (\d+) \((\S+) = (\S+)\)`, "$1 は表 $2 の $3 行目 ($4 = $5) に数えられた組織に聞く設問"},
+}
+
+var auditRulesJARE = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(auditRulesJA))
+	for i, r := range auditRulesJA {
+		out[i] = regexp.MustCompile(r.re)
+	}
+	return out
+}()
+
+// auditMessage is a finding's message in l.
+func auditMessage(msgJA, msgEN string, l lang) string {
+	if l == en {
+		return msgEN
+	}
+	for i, re := range auditRulesJARE {
+		msgJA = re.ReplaceAllString(msgJA, auditRulesJA[i].with)
+	}
+	return msgJA
+}
+
+// pyAuditRules writes auditRulesJA as a Python list of (pattern, replacement).
+func pyAuditRules() string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, r := range auditRulesJA {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		with := regexp.MustCompile(`\$(\d)`).ReplaceAllString(r.with, `\g<$1>`)
+		b.WriteString("\n    (" + pyStr(r.re) + ", " + pyStr(with) + ")")
+	}
+	b.WriteString("\n]")
+	return b.String()
+}

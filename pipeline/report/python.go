@@ -339,15 +339,18 @@ func pyAudit() string {
 	return fmt.Sprintf(`A_COLS = %s
 A_KIND = %s
 SEV = %s
+A_RULES_JA = %s
 a = need("audit")
 a["kind"] = [A_KIND[lang].get(k, k) for k in a["kind"]]
 a["severity"] = [SEV[lang].get(k, k) for k in a["severity"]]
 if lang == "ja":
     a["numbers"] = a["numbers"].str.replace(" row ", " 行 ", regex=False).str.replace("(off by ", "(差 ", regex=False)
+    for pattern, repl in A_RULES_JA:  # the English rules inside the Japanese messages
+        a["message_ja"] = a["message_ja"].str.replace(pattern, repl, regex=True)
 a["tables"] = [", ".join(v) for v in a["tables"]]
 a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
 a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
-display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols), pyDict(auditKinds), pyDict(severities))
+display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols), pyDict(auditKinds), pyDict(severities), pyAuditRules())
 }
 
 func pyValidation() string {

@@ -250,10 +250,7 @@ func (m *model) auditGrid(l lang) *grid {
 		for i, p := range f.Pages {
 			pages[i] = strconv.Itoa(p)
 		}
-		msg := f.MessageJA
-		if l == en {
-			msg = f.MessageEN
-		}
+		msg := auditMessage(f.MessageJA, f.MessageEN, l)
 		sev := strCell(codeText(severities, f.Severity, l))
 		sev.Class = "sev-" + f.Severity
 		g.Rows = append(g.Rows, []cell{strCell(f.ID), strCell(codeText(auditKinds, f.Kind, l)), sev, strCell(strings.Join(f.Tables, ", ")),

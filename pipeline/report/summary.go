@@ -42,14 +42,22 @@ func (m *model) summary(l lang) summary {
 		}
 	}
 	out := summary{Survey: fmt.Sprintf(ui["sumSurvey"].in(l), s.Publisher, text{s.TitleJA, s.TitleEN}.in(l), fielded, s.Respondents, s.Published)}
-	prov, _ := m.provenanceText(l)
-	out.Rows = prov
+	// the edition's warning above says it in full; here, the short form
+	if m.in.Validation != nil {
+		short := map[string]string{Collected: "provShortCollected", Reconstructed: "provShortRecon", Synthetic: "provShortSynthetic"}[m.in.Provenance]
+		out.Rows = fmt.Sprintf(ui["sumRows"].in(l), m.in.Validation.Accepted)
+		if short != "" {
+			out.Rows += ui[short].in(l) + map[lang]string{ja: "。", en: "."}[l]
+		}
+	} else {
+		out.Rows = ui["provNone"].in(l)
+	}
 	if len(m.tables) > 0 && m.computed {
 		total := 0
 		for _, n := range m.recon {
 			total += n
 		}
-		out.Rows += " " + fmt.Sprintf(ui["sumRecon"].in(l), len(m.tables), total, m.recon["match"], m.recon["lost"], m.recon["inconsistent_in_report"], m.recon["mismatch"])
+		out.Rows += map[lang]string{ja: "", en: " "}[l] + fmt.Sprintf(ui["sumRecon"].in(l), len(m.tables), total, m.recon["match"], m.recon["lost"], m.recon["inconsistent_in_report"], m.recon["mismatch"])
 	}
 	ids := map[string]string{}
 	for _, t := range m.tables {
@@ -76,7 +84,7 @@ func (m *model) summary(l lang) summary {
 		if f.Severity != published.SevWarning {
 			continue
 		}
-		out.Audit = append(out.Audit, summaryItem{Text: text{f.MessageJA, f.MessageEN}.in(l), Links: links(f.Tables)})
+		out.Audit = append(out.Audit, summaryItem{Text: auditMessage(f.MessageJA, f.MessageEN, l), Links: links(f.Tables)})
 	}
 	if m.in.Published != nil {
 		w, i := m.auditCounts()
