@@ -217,7 +217,7 @@ var ui = map[string]text{
 	"headlines":          {"主な結果", "Headline findings"},
 	"sumRule":            {"選び方: 報告書自身が、集計表のページを離れて (まとめの章などで) 繰り返し述べている数値の記述を、本文の記述の検証 (processed/claims) の順に %d 件 (同じ文は1件)。記述は報告書の文、判定はそれを公表集計表から再計算した結果です (記述は全 %d 件、下の「本文の記述の検証」)。", "How chosen: the figures the report itself restates away from the pages of their tables (in its conclusions), %d of them in the order of the claims check (processed/claims), one per sentence. The sentence is the report's; the verdict recomputes it from the published tables (all %d claims: see Claims check below)."},
 	"auditMain":          {"報告書の監査の主な結果", "Main findings of the audit"},
-	"sumAudit":           {"報告書が自己矛盾している箇所 (警告 %d 件) を示します。ほかに、抽出で失われた数値などの情報が %d 件あります (下の「報告書の監査」)。", "Where the report contradicts itself (%d warnings). The audit also lists %d facts such as numbers lost in the extraction (see Audit below)."},
+	"sumAudit":           {"報告書が自己矛盾している箇所 (警告 %d 件) を示します。監査のすべての結果 (抽出で失われた数値などの情報 %d 件を含む) は下の「報告書の監査」にあります。", "Where the report contradicts itself (%d warnings). Every finding of the audit, with %d facts such as numbers lost in the extraction, is under Audit below."},
 	"verdict":            {"判定", "verdict"},
 	"reportSays":         {"報告書の記述", "The report says"},
 	"perRespOmitted":     {"回答者別の要約はこの年度には載せていません: 回答データは公表集計表から再構成したもので、回答者ごとの組み合わせには意味がないためです (設問ごとの分布だけがデータです)。", "No per-respondent summary for this year: the respondent rows are reconstructed from the published tables, so the combination of answers within one respondent means nothing (only the distribution per item is data)."},

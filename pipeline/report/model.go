@@ -501,9 +501,9 @@ func (m *model) overview(l lang) []kv {
 
 // overviewGrid is what the overview's code cell shows: respondents by provenance.
 func (m *model) overviewGrid(l lang) *grid {
-	g := &grid{Cols: []col{{Name: "provenance"}, {Name: "respondents", Num: true}}, Empty: ui["emptyTable"].in(l)}
+	g := &grid{Cols: []col{{Name: respondentRowsCols["provenance"].in(l)}, {Name: respondentRowsCols["respondents"].in(l), Num: true}}, Empty: ui["emptyTable"].in(l)}
 	if v := m.in.Validation; v != nil && v.Accepted > 0 {
-		g.Rows = [][]cell{{strCell(m.in.Provenance), intCell(int64(v.Accepted))}}
+		g.Rows = [][]cell{{strCell(codeText(provenanceWords, m.in.Provenance, l)), intCell(int64(v.Accepted))}}
 	}
 	return g
 }

@@ -159,7 +159,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 	if g := m.overviewGrid(l); len(g.Rows) > 0 {
 		overviewOut = append(overviewOut, gridOut(g)) // without responses the cell shows nothing
 	}
-	b.code("overview-data", pyOverview, nil, overviewOut...)
+	b.code("overview-data", pyOverview(), nil, overviewOut...)
 
 	if len(m.tables) > 0 {
 		b.md("tables", "## "+t("tables")+"\n\n"+m.tablesIntro(l))

@@ -462,3 +462,16 @@ func pyAuditRules() string {
 	b.WriteString("\n]")
 	return b.String()
 }
+
+// respondentRowsCols and provenanceWords name the overview's count of respondent
+// rows by provenance.
+var respondentRowsCols = map[string]text{
+	"provenance":  {"回答データの由来", "provenance"},
+	"respondents": {"回答者数", "respondents"},
+}
+
+var provenanceWords = map[string]text{
+	"collected":     {"回収した回答", "collected"},
+	"reconstructed": {"公表集計表から再構成", "reconstructed"},
+	"synthetic":     {"合成データ", "synthetic"},
+}

@@ -295,9 +295,16 @@ func pyTable(key string) string {
 	return "t = table(" + k + ")\ndisplay(shown(t))\ndisplay(chart(t, " + k + "))"
 }
 
-const pyOverview = `resp = load("responses")
+// pyOverview counts the respondent rows by provenance, in words.
+func pyOverview() string {
+	return fmt.Sprintf(`O_COLS = %s
+PROVENANCE = %s
+resp = load("responses")
 if resp is not None:
-    display(shown(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents")))`
+    prov = resp["provenance"].value_counts()
+    prov.index = [PROVENANCE[lang].get(p, p) for p in prov.index]
+    display(shown(prov.rename_axis(O_COLS[lang]["provenance"]).to_frame(O_COLS[lang]["respondents"])))`, pyDict(respondentRowsCols), pyDict(provenanceWords))
+}
 
 func pyMaturity() string {
 	var b strings.Builder
