@@ -211,6 +211,7 @@ var ui = map[string]text{
 	"topic":              {"トピック", "topic"},
 	"otherEditionHTML":   {"English edition →", "日本語版 →"},
 	"summary":            {"要約", "Summary"},
+	"sourceJA":           {"%s「%s」(%s 公表)。転記と照合の範囲の注 (英語) は %s の survey.source にあります。", "%s, “%s” (published %s); see %s."},
 	"sumRows":            {"回答データ %d 行: ", "Respondent rows (%d): "},
 	"sumSurvey":          {"%s の「%s」。実施 %s、回答 %d 組織、報告書公表 %s。", "%s, “%s”: fielded %s, %d organisations answered; the report was published on %s."},
 	"sumRecon":           {"公表集計表 %d 表の %d セルを照合: 一致 %d、抽出で欠落 %d、報告書内で不整合 %d、不一致 %d。", "%d published tables, %d cells reconciled: %d match, %d lost in the text extraction, %d inconsistent in the report, %d mismatch."},

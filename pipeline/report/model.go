@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -485,7 +486,14 @@ func (m *model) overview(l lang) []kv {
 		}
 		out = append(out, kv{ui["tablesCount"].in(l), summary})
 	}
-	out = append(out, kv{ui["source"].in(l), s.Source})
+	source := s.Source
+	if l == ja && !hasJapaneseSentence(source) {
+		// the questionnaire's source note is English data: the citation in
+		// Japanese, and where the note is
+		file := fmt.Sprintf("schemas/%d/%s", m.in.Year, filepath.Base(m.q.File)) // not the build's own path: outputs are the same everywhere
+		source = fmt.Sprintf(ui["sourceJA"].in(l), s.Publisher, s.TitleJA, s.Published, file)
+	}
+	out = append(out, kv{ui["source"].in(l), source})
 	if p := m.in.Profile; p != nil {
 		for _, src := range p.Sources {
 			if !src.Primary {

@@ -153,16 +153,9 @@ func codeText(m map[string]text, code string, l lang) string {
 	return code
 }
 
-// auditNumbersJA renders the audit's numbers ("N(2.14.3)=66, 2.14 row 1=46
-// (off by 20)") in Japanese words.
-var auditNumbersJA = strings.NewReplacer(" row ", " 行 ", "(off by ", "(差 ")
-
-func auditNumbers(s string, l lang) string {
-	if l == ja {
-		return auditNumbersJA.Replace(s)
-	}
-	return s
-}
+// auditNumbers renders the audit's numbers ("N(2.14.3)=66, 2.14 row 1=46
+// (off by 20)") in l: auditRulesJA in Japanese.
+func auditNumbers(s string, l lang) string { return auditMessage(s, s, l) }
 
 // validationCodes name the validation codes the reports may show; the
 // Japanese message of a code is validationMessages' (the dataset's message
@@ -261,11 +254,13 @@ func claimClaimedText(c claims.Claim, l lang) string {
 }
 
 // claimNoteJA turns the claims check's computation note into Japanese: the
-// note's words come from a fixed set (pipeline/claims/evaluate.go).
+// note's words come from a fixed set (pipeline/claims/evaluate.go). Phrases
+// go before the words they contain (" and ").
 var claimNoteJA = []struct {
 	re   *regexp.Regexp
 	with string
 }{
+	{regexp.MustCompile(`lost in the extraction and not inferred: `), "抽出で欠落し推定できない数値: "},
 	{regexp.MustCompile(`(\S+) at precision (\S+)`), "精度 $2 で $1"},
 	{regexp.MustCompile(`within (\S+)-(\S+) \((\S+) \+/- (\S+)\)`), "$1〜$2 の範囲内 ($3 ± $4)"},
 	{regexp.MustCompile(`outside (\S+)-(\S+) \((\S+) \+/- (\S+)\)`), "$1〜$2 の範囲外 ($3 ± $4)"},
@@ -277,7 +272,6 @@ var claimNoteJA = []struct {
 	{regexp.MustCompile(` but `), " だが "},
 	{regexp.MustCompile(` and `), " かつ "},
 	{regexp.MustCompile(` \(\* inferred count, not printed\)`), " (* は推定値で、印刷された数値ではない)"},
-	{regexp.MustCompile(`lost in the extraction and not inferred: `), "抽出で欠落し推定できない数値: "},
 	{regexp.MustCompile(`share (\d+)/(\d+) cannot be computed`), "割合 $1/$2 は計算できない"},
 }
 
@@ -420,13 +414,19 @@ func (m *model) claimsJA() map[string]text {
 }
 
 // auditRulesJA turn the English rules inside the audit's Japanese messages
-// (pipeline/published/audit.go writes the rule of a relation in English)
-// into Japanese. The notebooks' Python twin applies the same list (pyAudit).
+// and its numbers (pipeline/published/audit.go writes the rule of a relation
+// and the numbers' words in English) into Japanese, in this order. The notebooks' Python twin applies the same list (pyAudit).
 var auditRulesJA = []struct{ re, with string }{
+	{`stated in the report's prose: claim (\S+) \(p\. (\d+)\)`, "本文の記述 $1 (p. $2) による"},
+	{`^row (\d+) \(`, "$1 行目 ("},
+	{`: lost; inferred (\d+) \(`, ": 欠落、推定値 $1 ("},
+	{`: lost(;|$)`, ": 欠落$1"},
 	{`single-answer table (\S+): its rows add up to N`, "単一回答の表 $1: 行の合計は N になるはず"},
 	{`(\S+) is asked of those who answered (\S+) with ([a-z0-9_, ]+): its N is their count`, "$1 は $2 で ($3) と回答した組織に聞く設問: N はその数になるはず"},
 	{`(\S+) is asked of those who answered (\S+) with ([a-z0-9_, ]+): N\((\S+)\) minus the exclusive answers that route elsewhere`, "$1 は $2 で ($3) と回答した組織に聞く設問: N は N($4) から他へ進む排他的な回答を引いた数になるはず"},
 	{`(\S+) is asked of those counted in (\S+) row (\d+) \((\S+) = (\S+)\)`, "$1 は表 $2 の $3 行目 ($4 = $5) に数えられた組織に聞く設問"},
+	{` row (\d+)`, " $1 行目"},
+	{`\(off by `, "(差 "},
 }
 
 var auditRulesJARE = func() []*regexp.Regexp {
@@ -474,4 +474,21 @@ var provenanceWords = map[string]text{
 	"collected":     {"回収した回答", "collected"},
 	"reconstructed": {"公表集計表から再構成", "reconstructed"},
 	"synthetic":     {"合成データ", "synthetic"},
+}
+
+// hasJapaneseSentence reports whether s is mostly Japanese: it holds kana
+// (a Japanese sentence has particles; a citation of a Japanese title in an
+// English sentence may have kana too, so at least a third of its letters).
+func hasJapaneseSentence(s string) bool {
+	kana, letters := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= 0x3040 && r <= 0x30FF || r >= 0x4E00 && r <= 0x9FFF:
+			kana++
+			letters++
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			letters++
+		}
+	}
+	return letters > 0 && kana*3 >= letters
 }

@@ -351,9 +351,9 @@ a = need("audit")
 a["kind"] = [A_KIND[lang].get(k, k) for k in a["kind"]]
 a["severity"] = [SEV[lang].get(k, k) for k in a["severity"]]
 if lang == "ja":
-    a["numbers"] = a["numbers"].str.replace(" row ", " 行 ", regex=False).str.replace("(off by ", "(差 ", regex=False)
-    for pattern, repl in A_RULES_JA:  # the English rules inside the Japanese messages
+    for pattern, repl in A_RULES_JA:  # the English words inside the Japanese messages and the numbers
         a["message_ja"] = a["message_ja"].str.replace(pattern, repl, regex=True)
+        a["numbers"] = a["numbers"].str.replace(pattern, repl, regex=True)
 a["tables"] = [", ".join(v) for v in a["tables"]]
 a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
 a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
