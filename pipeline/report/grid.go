@@ -226,26 +226,30 @@ func oneLine(s string) string {
 
 var gridTemplate = template.Must(template.New("grid").Parse(
 	`<table border="1" class="dataframe">
-<thead><tr>{{range .Cols}}<th{{if .Num}} class="num"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
+<thead><tr>{{range .Cols}}<th{{if .Num}} class="num"{{else}}{{$.Left}}{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range $i, $row := .Rows}}
-<tr{{with index $.RowClass $i}} class="{{.}}"{{end}}>{{range $row}}<td{{if or .Num .Class}} class="{{if .Num}}num{{end}}{{if and .Num .Class}} {{end}}{{.Class}}"{{end}}>{{.S}}</td>{{end}}</tr>
+<tr{{with index $.RowClass $i}} class="{{.}}"{{end}}>{{range $row}}<td{{if or .Num .Class}} class="{{if .Num}}num{{end}}{{if and .Num .Class}} {{end}}{{.Class}}"{{end}}{{if not .Num}}{{$.Left}}{{end}}>{{.S}}</td>{{end}}</tr>
 {{- else}}
 <tr><td colspan="{{len .Cols}}" class="empty">{{.Empty}}</td></tr>
 {{- end}}
 </tbody>
 </table>`))
 
-// html renders g as an HTML table, a missing value as pandas shows it;
-// every value is escaped by html/template.
-func (g *grid) html() string { return g.htmlNA(naText) }
+// html renders g as an HTML table for a notebook, a missing value as
+// pandas shows it; every value is escaped by html/template. Text cells carry
+// text-align: left: JupyterLab and nbconvert right-align every cell, and a
+// label reads from the left.
+func (g *grid) html() string { return g.render(naText, true) }
 
 // wideText is the length (in columns) from which a cell is marked "wide" so
 // that the web page gives it room.
 const wideText = 60
 
 // htmlNA renders g with missing values shown as na.
-func (g *grid) htmlNA(na string) string {
+func (g *grid) htmlNA(na string) string { return g.render(na, false) }
+
+func (g *grid) render(na string, left bool) string {
 	rc := make([]string, len(g.Rows))
 	copy(rc, g.RowClass)
 	rows := make([][]cell, len(g.Rows))
@@ -265,7 +269,11 @@ func (g *grid) htmlNA(na string) string {
 		*grid
 		Rows     [][]cell
 		RowClass []string
-	}{g, rows, rc}
+		Left     template.HTMLAttr
+	}{g, rows, rc, ""}
+	if left {
+		view.Left = ` style="text-align: left"`
+	}
 	var b bytes.Buffer
 	if err := gridTemplate.Execute(&b, view); err != nil {
 		panic(err) // the template and its data are ours

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 
+	"strings"
+
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
@@ -14,16 +16,21 @@ import (
 
 type htmlTable struct {
 	ID, Key, Title, Item string
-	QuestionJA           string
-	QuestionEN           string
+	Question             string
+	Misprint             string
+	Leads                []htmlLead
 	Meta, NLine          string
 	Notes                []string
 	Table                template.HTML // from grid.html: escaped by html/template
 	Chart                template.HTML // from barSVG: escaped by escXML
 }
 
+type htmlLead struct{ Text, Verdict, Class string }
+
 type htmlEdition struct {
 	Lang, Prefix string
+	Other        string // the other edition's language code
+	Summary      summary
 	T            map[string]string
 	Title        string
 	Warning      string
@@ -65,7 +72,8 @@ func edition(m *model, l lang) htmlEdition {
 	}
 	t["leadHTML"] = m.lead("leadHTML").in(l)
 	s := m.q.Survey
-	e := htmlEdition{Lang: l.code(), Prefix: l.code() + "-", T: t, Title: text{s.TitleJA, s.TitleEN}.in(l), Overview: m.overview(l)}
+	e := htmlEdition{Lang: l.code(), Prefix: l.code() + "-", T: t, Title: text{s.TitleJA, s.TitleEN}.in(l), Overview: m.overview(l), Summary: m.summary(l)}
+	e.Other = map[lang]string{ja: "en", en: "ja"}[l]
 	if w, loud := m.provenanceText(l); loud {
 		e.Warning = w
 	}
@@ -75,23 +83,30 @@ func edition(m *model, l lang) htmlEdition {
 	}
 	for _, pt := range m.tables {
 		title := pt.chartTitle(l)
+		var leads []htmlLead
+		for _, ld := range pt.Leads {
+			leads = append(leads, htmlLead{Text: ld.Text.in(l), Verdict: leadVerdict(ld, l), Class: "cl-" + strings.ReplaceAll(ld.Status, "_", "-")})
+		}
 		e.Tables = append(e.Tables, htmlTable{
-			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item,
-			QuestionJA: pt.Question.JA, QuestionEN: pt.Question.EN, Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
+			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item, Leads: leads, Misprint: pt.misprintText(l),
+			Question: pt.Question.in(l), Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
 			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l), ui["chosenMark"].in(l))),
 		})
 	}
 	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
 		hm := &htmlMaturity{
-			Levels:      template.HTML(mt.grid(l).htmlNA(htmlNA)),
-			Chart:       template.HTML(stackedSVG(t["maturityChart"], levelLegend(l), mt.stacks())),
-			Respondents: template.HTML(mt.respondentGrid(l).htmlNA(htmlNA)),
+			Levels: template.HTML(mt.grid(l).htmlNA(htmlNA)),
+			Chart:  template.HTML(stackedSVG(t["maturityChart"], levelLegend(l), mt.stacks())),
 		}
 		switch m.in.Provenance {
 		case survey.Reconstructed:
-			hm.Warning = t["perRespWarn"]
+			// per respondent, reconstructed rows mean nothing: no table
+			hm.Warning = t["perRespOmitted"]
 		case survey.Synthetic:
 			hm.Warning = t["perRespSynth"]
+			hm.Respondents = template.HTML(mt.respondentGrid(l).htmlNA(htmlNA))
+		default:
+			hm.Respondents = template.HTML(mt.respondentGrid(l).htmlNA(htmlNA))
 		}
 		e.Maturity = hm
 	} else if n := m.in.MaturityOmitted; n > 0 {
@@ -106,7 +121,7 @@ func edition(m *model, l lang) htmlEdition {
 	}
 	if m.in.Validation != nil {
 		e.Validation = m.validationSummary(l)
-		e.ValTotals = m.validationTotals()
+		e.ValTotals = m.validationTotals(l)
 		e.ValGrid = template.HTML(m.validationTotalsGrid(l).htmlNA(htmlNA))
 		e.ValIssues = template.HTML(m.validationIssuesGrid(l).htmlNA(htmlNA))
 	}
@@ -189,6 +204,53 @@ figure svg { max-width: 100%; height: auto; }
 details { margin-top: 8px; font-size: .9em; color: #333; }
 details ul { margin: 4px 0; }
 footer { margin-top: 48px; color: #555; font-size: .9em; }
+label.switch { display: inline-block; margin-left: 4px; color: #1d4e89; text-decoration: underline; cursor: pointer; }
+section.summary { margin: 16px 0; padding: 12px 20px; background: #fff; border: 2px solid #1d3557; border-radius: 6px; }
+section.summary h2 { margin-top: 4px; }
+section.summary ol.headlines li, section.summary ul.audit li { margin: 4px 0; }
+section.summary a, article.tbl .finding a { white-space: nowrap; }
+section.summary .rule { color: #444; font-size: .88em; }
+nav.toc ol.titles { columns: 2 22em; column-gap: 24px; margin: 6px 0 0; padding-left: 0; list-style: none; font-size: .9em; }
+nav.toc ol.titles li { break-inside: avoid; margin: 1px 0; }
+nav.toc ol.titles a { text-decoration: none; color: #1d3557; }
+nav.toc ol.titles .k { display: inline-block; min-width: 4.5em; font-variant-numeric: tabular-nums; color: #555; }
+article.tbl .finding { margin: 4px 0 8px; padding: 6px 10px; border-left: 4px solid #1d3557; background: #f3f6fb; }
+article.tbl .misprint { margin: 4px 0; padding: 4px 10px; border-left: 4px solid #8a5a00; background: #fff4d6; font-size: .9em; }
+@media (max-width: 600px) {
+  main { padding: 8px 10px 32px; }
+  header.bar { padding: 6px 10px; }
+  article.tbl { padding: 10px; }
+  dl.kv { grid-template-columns: 1fr; }
+  dl.kv dd { margin-bottom: 6px; }
+  table.dataframe { font-size: .8em; }
+  table.dataframe th, table.dataframe td { padding: 2px 4px; min-width: 0; }
+  table.dataframe td { max-width: 18em; }
+  table.dataframe td.wide { min-width: 10em; }
+  table.dataframe td[class*="st-"] { white-space: normal; min-width: 5em; }
+  /* the code column (le2012, inhouse) is for the datasets; the label says it */
+  article.tbl table.dataframe tr > :nth-child(2) { display: none; }
+}
+@media print {
+  @page { size: A4; margin: 12mm; }
+  body { background: #fff; font-size: 10pt; }
+  header.bar, nav.toc, label.switch { display: none; }
+  main { max-width: none; padding: 0; }
+  h2 { break-before: page; break-after: avoid; margin-top: 0; }
+  section.summary { break-before: auto; border: none; padding: 0; }
+  section.summary h2, #ja-overview, #en-overview { break-before: auto; }
+  h3 { break-after: avoid; }
+  article.tbl { break-inside: avoid; page-break-inside: avoid; margin: 0 0 8px; padding: 6px 0; border: none; border-bottom: 1px solid #999; border-radius: 0; }
+  .scroll { overflow: visible; }
+  /* the table and its chart side by side, on one page */
+  article.tbl { display: grid; grid-template-columns: 1fr 1fr; column-gap: 4mm; align-items: start; }
+  article.tbl > * { grid-column: 1 / -1; }
+  article.tbl > .scroll { grid-column: 1; }
+  article.tbl > figure { grid-column: 2; margin: 8px 0 0; }
+  figure svg { max-height: 120mm; width: 100%; }
+  table.dataframe { font-size: 8.5pt; }
+  table.dataframe td { max-width: none; }
+  a { color: inherit; text-decoration: none; }
+}
 `
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
@@ -203,18 +265,30 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <body>
 <input type="radio" name="lang" id="lang-ja" class="lang" checked>
 <input type="radio" name="lang" id="lang-en" class="lang">
-<header class="bar"><span class="brand">csirt-survey {{.Year}}</span><span><label for="lang-ja">日本語</label><label for="lang-en">English</label></span></header>
+<header class="bar"><span class="brand">csirt-survey {{.Year}}</span><span><label for="lang-ja" lang="ja">日本語</label><label for="lang-en" lang="en">English</label></span></header>
 {{range .Editions}}{{$p := .Prefix}}{{$t := .T}}
 <div class="ed ed-{{.Lang}}" lang="{{.Lang}}">
 <main>
 <h1>{{.Title}} — {{$t.report}}</h1>
 {{with .Warning}}<p class="warning">{{.}}</p>{{end}}
-<p class="lead">{{$t.leadHTML}}</p>
+<p class="lead">{{$t.leadHTML}} <label class="switch" for="lang-{{.Other}}">{{$t.otherEditionHTML}}</label></p>
+{{with .Summary}}<section class="summary" id="{{$p}}summary">
+<h2>{{$t.summary}}</h2>
+<p>{{.Survey}}</p>
+<p>{{.Rows}}</p>
+{{if .Headlines}}<h3>{{$t.headlines}}</h3>
+<ol class="headlines">{{range .Headlines}}<li>{{.Text}} <span class="{{.Class}}">({{$t.verdict}}: {{.Verdict}})</span>{{range .Links}} <a href="#{{.ID}}">{{.Key}}</a>{{end}}</li>{{end}}</ol>
+<p class="rule">{{.Rule}}</p>{{end}}
+{{if .AuditRule}}<h3>{{$t.auditMain}}</h3>
+<p>{{.AuditRule}}</p>
+{{with .Audit}}<ul class="audit">{{range .}}<li>{{.Text}}{{range .Links}} <a href="#{{.ID}}">{{.Key}}</a>{{end}}</li>{{end}}</ul>{{end}}{{end}}
+</section>{{end}}
 <nav class="toc"><b>{{$t.contents}}</b>
 <ol>
+<li><a href="#{{$p}}summary">{{$t.summary}}</a></li>
 <li><a href="#{{$p}}overview">{{$t.overview}}</a></li>
 {{if .Tables}}<li><a href="#{{$p}}tables">{{$t.tables}}</a>
-<ul class="keys">{{range .Tables}}<li><a href="#{{.ID}}">{{.Key}}</a></li>{{end}}</ul></li>{{end}}
+<ol class="titles">{{range .Tables}}<li><a href="#{{.ID}}"><span class="k">{{.Key}}</span> {{.Title}}</a></li>{{end}}</ol></li>{{end}}
 <li><a href="#{{$p}}maturity">{{$t.maturity}}</a></li>
 <li><a href="#{{$p}}audit">{{$t.audit}}</a></li>
 <li><a href="#{{$p}}validation">{{$t.validation}}</a></li>
@@ -230,12 +304,13 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p>{{.TablesIntro}}</p>
 {{range .Tables}}<article class="tbl" id="{{.ID}}">
 <h3>{{.Key}} {{.Title}}</h3>
-<p class="q"><b>問</b> {{.QuestionJA}}</p>
-<p class="q"><b>Q</b> {{.QuestionEN}}</p>
+{{range .Leads}}<p class="finding"><b>{{$t.reportSays}}</b> {{.Text}} <span class="{{.Class}}">({{.Verdict}})</span></p>
+{{end}}<p class="q"><b>{{$t.question}}</b> {{.Question}}</p>
+{{with .Misprint}}<p class="misprint">{{.}}</p>{{end}}
 <p class="meta">{{if .Item}}{{.Item}} · {{end}}{{.Meta}}<br>{{.NLine}}</p>
 <div class="scroll">{{.Table}}</div>
 <figure>{{.Chart}}</figure>
-{{with .Notes}}<details><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li>{{.}}</li>{{end}}</ul></details>{{end}}
+{{with .Notes}}<details class="notes"><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li class="note">{{.}}</li>{{end}}</ul></details>{{end}}
 </article>
 {{end}}{{end}}
 <h2 id="{{$p}}maturity">{{$t.maturity}}</h2>
@@ -244,9 +319,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <div class="scroll">{{.Levels}}</div>
 <figure>{{.Chart}}</figure>
 <h3>{{$t.perRespondent}}</h3>
-<p>{{$t.perRespText}}</p>
+{{if .Respondents}}<p>{{$t.perRespText}}</p>{{end}}
 {{with .Warning}}<p class="caution">{{.}}</p>{{end}}
-<div class="scroll">{{.Respondents}}</div>
+{{with .Respondents}}<div class="scroll">{{.}}</div>{{end}}
 {{else}}<p>{{.MaturityNote}}</p>{{end}}
 
 <h2 id="{{$p}}audit">{{$t.audit}}</h2>

@@ -2,10 +2,12 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/aggregate"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
@@ -20,6 +22,8 @@ type model struct {
 	tables   []*ptable
 	recon    map[string]int // reconciliation statuses, counted
 	maturity *maturity
+	// headlines are the summary's findings (leadsAndHeadlines).
+	headlines []claims.Result
 }
 
 // ptable is one published table with its computed counts.
@@ -41,6 +45,12 @@ type ptable struct {
 	NStatus  string
 	Rows     []prow
 	Notes    []string // English: the spec's and the transcription's notes, reconciliation notes
+	// Leads are the report's own sentences about the table, with the
+	// claims check's verdicts.
+	Leads []tableLead
+	// SameTitleAs is the key of an earlier table whose printed title this
+	// table's repeats (a misprint reproduced as printed).
+	SameTitleAs string
 }
 
 // prow is one printed row.
@@ -63,6 +73,8 @@ func newModel(in Inputs) (*model, error) {
 	if err := m.buildTables(); err != nil {
 		return nil, err
 	}
+	m.leadsAndHeadlines()
+	m.markRepeatedTitles()
 	if in.Maturity != nil {
 		mt, err := readMaturity(in.Maturity, in.Questionnaire)
 		if err != nil {
@@ -160,7 +172,7 @@ func (m *model) buildTables() error {
 		} else {
 			t.Question = t.Title
 		}
-		t.BaseLong = baseLong(spec)
+		t.BaseLong = baseLong(m.q, spec)
 		t.Partial = e0.Partial
 		if p := m.in.Profile; p != nil {
 			if src := p.Source(e0.Source); src != nil && !src.Primary {
@@ -231,23 +243,17 @@ func pctPtr(count, n int64) *float64 {
 }
 
 // baseLong says in words who forms a table's N.
-func baseLong(spec *published.Spec) text {
+func baseLong(q *questionnaire.Questionnaire, spec *published.Spec) text {
 	switch {
 	case spec.Base == published.BaseAll:
 		return text{"全回答者", "all respondents"}
 	case spec.Base == published.BaseAnswered:
 		return text{"1つ以上回答した回答者 (未回答の回答者は N に含まれない)", "respondents who gave at least one answer (those who gave none are not in N)"}
 	case spec.Base == published.BaseAsked:
-		rule := ""
-		if c := spec.CellRef(); c != nil && c.Relevance != nil {
-			rule = c.Relevance.String()
-		} else if it := spec.ItemRef(); it != nil && it.Relevance != nil {
-			rule = it.Relevance.String()
+		if r := spec.Relevance(); r != nil {
+			return relevanceText(q, spec.ItemRef(), spec.Row, r)
 		}
-		if rule == "" {
-			return text{"設問の対象者", "respondents asked"}
-		}
-		return text{"設問の対象者: " + rule, "respondents asked: " + rule}
+		return text{"設問の対象者", "respondents asked"}
 	case strings.HasPrefix(spec.Base, "group:"):
 		g := strings.TrimPrefix(spec.Base, "group:")
 		label := text{g, g}
@@ -258,8 +264,8 @@ func baseLong(spec *published.Spec) text {
 				}
 			}
 		}
-		return text{"グループ「" + label.JA + "」の選択肢を1つ以上選んだ回答者 (" + spec.Base + ")",
-			"respondents who chose at least one option of the group \"" + label.EN + "\" (" + spec.Base + ")"}
+		return text{"グループ「" + label.JA + "」の選択肢を1つ以上選んだ回答者",
+			"respondents who chose at least one option of the group “" + label.EN + "”"}
 	}
 	return text{spec.Base, spec.Base}
 }
@@ -480,7 +486,14 @@ func (m *model) overview(l lang) []kv {
 		}
 		out = append(out, kv{ui["tablesCount"].in(l), summary})
 	}
-	out = append(out, kv{ui["source"].in(l), s.Source})
+	source := s.Source
+	if l == ja && !hasJapaneseSentence(source) {
+		// the questionnaire's source note is English data: the citation in
+		// Japanese, and where the note is
+		file := fmt.Sprintf("schemas/%d/%s", m.in.Year, filepath.Base(m.q.File)) // not the build's own path: outputs are the same everywhere
+		source = fmt.Sprintf(ui["sourceJA"].in(l), s.Publisher, s.TitleJA, s.Published, file)
+	}
+	out = append(out, kv{ui["source"].in(l), source})
 	if p := m.in.Profile; p != nil {
 		for _, src := range p.Sources {
 			if !src.Primary {
@@ -496,9 +509,9 @@ func (m *model) overview(l lang) []kv {
 
 // overviewGrid is what the overview's code cell shows: respondents by provenance.
 func (m *model) overviewGrid(l lang) *grid {
-	g := &grid{Cols: []col{{Name: "provenance"}, {Name: "respondents", Num: true}}, Empty: ui["emptyTable"].in(l)}
+	g := &grid{Cols: []col{{Name: respondentRowsCols["provenance"].in(l)}, {Name: respondentRowsCols["respondents"].in(l), Num: true}}, Empty: ui["emptyTable"].in(l)}
 	if v := m.in.Validation; v != nil && v.Accepted > 0 {
-		g.Rows = [][]cell{{strCell(string(m.in.Provenance)), intCell(int64(v.Accepted))}}
+		g.Rows = [][]cell{{strCell(codeText(provenanceWords, string(m.in.Provenance), l)), intCell(int64(v.Accepted))}}
 	}
 	return g
 }

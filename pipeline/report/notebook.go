@@ -146,24 +146,22 @@ func notebook(m *model, l lang) ([]byte, error) {
 	}
 	fmt.Fprintf(&head, "%s\n\n%s", mdEsc(m.lead("lead").in(l)), t("otherEdition"))
 	b.md("title", head.String())
+	b.md("summary", summaryMD(m.summary(l), l))
+	b.md("contents", contentsMD(m, l))
 
 	b.md("overview", "## "+t("overview")+"\n\n"+mdTable([2]string{"", ""}, m.overview(l)))
 
 	b.md("setup", "## "+t("setup")+"\n\n"+t("setupText"))
 	b.code("parameters", pyParameters(m.in.Year, l), []string{"parameters"})
-	b.code("setup-load", pySetup, nil)
+	// The helpers (loading, charts, tables) in one cell, collapsed in
+	// JupyterLab: the reader comes for the tables.
+	b.hide()
+	b.code("setup-code", pySetup+"\n\n\n"+pySVG+"\n\n\n"+pyTables(), nil)
 	var overviewOut []output
 	if g := m.overviewGrid(l); len(g.Rows) > 0 {
 		overviewOut = append(overviewOut, gridOut(g)) // without responses the cell shows nothing
 	}
-	b.code("overview-data", pyOverview, nil, overviewOut...)
-	b.hide()
-	b.code("setup-charts", pySVG, nil)
-	b.hide()
-	b.code("setup-tables", pyTables(), nil)
-	if len(m.tables) > 0 {
-		b.md("equivalents", equivalents(m, l))
-	}
+	b.code("overview-data", pyOverview(), nil, overviewOut...)
 
 	if len(m.tables) > 0 {
 		b.md("tables", "## "+t("tables")+"\n\n"+m.tablesIntro(l))
@@ -173,6 +171,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 			title := pt.chartTitle(l)
 			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars, ui["chosenMark"].in(l)), barText(title, bars, ui["chosenMark"].in(l))))
 		}
+		b.md("equivalents", equivalents(m, l))
 	}
 
 	b.md("maturity", "## "+t("maturity")+"\n\n"+mdEsc(t("maturityText")))
@@ -180,15 +179,20 @@ func notebook(m *model, l lang) ([]byte, error) {
 		st, legend, title := mt.stacks(), levelLegend(l), t("maturityChart")
 		b.code("maturity-levels", pyMaturity(), nil, gridOut(mt.grid(l)), svgOut(stackedSVG(title, legend, st), stackedText(title, legend, st)))
 		var note strings.Builder
-		fmt.Fprintf(&note, "### %s\n\n%s", t("perRespondent"), t("perRespText"))
+		fmt.Fprintf(&note, "### %s\n\n", t("perRespondent"))
 		switch m.in.Provenance {
 		case survey.Reconstructed:
-			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespWarn"))
+			// per respondent, reconstructed rows mean nothing: no table
+			fmt.Fprintf(&note, "> **%s**", t("perRespOmitted"))
 		case survey.Synthetic:
-			fmt.Fprintf(&note, "\n\n> **%s**", t("perRespSynth"))
+			fmt.Fprintf(&note, "%s\n\n> **%s**", t("perRespText"), t("perRespSynth"))
+		default:
+			note.WriteString(t("perRespText"))
 		}
 		b.md("maturity-respondents-about", note.String())
-		b.code("maturity-respondents", pyRespondents(), nil, gridOut(mt.respondentGrid(l)))
+		if m.in.Provenance != survey.Reconstructed {
+			b.code("maturity-respondents", pyRespondents(), nil, gridOut(mt.respondentGrid(l)))
+		}
 	} else if n := m.in.MaturityOmitted; n > 0 {
 		b.md("maturity-none", fmt.Sprintf(t("maturityOmitted"), n))
 	} else {
@@ -205,8 +209,8 @@ func notebook(m *model, l lang) ([]byte, error) {
 
 	if m.in.Validation != nil {
 		md := "## " + t("validation") + "\n\n" + mdTable([2]string{"", ""}, m.validationSummary(l))
-		if totals := m.validationTotals(); len(totals) > 0 {
-			md += "\n" + t("valTotals") + "\n\n" + mdTable([2]string{"code", "issues"}, totals)
+		if totals := m.validationTotals(l); len(totals) > 0 {
+			md += "\n" + t("valTotals") + "\n\n" + mdTable([2]string{validationCols["code"].in(l), validationCols["issues"].in(l)}, totals)
 		} else {
 			md += "\n" + t("valNone")
 		}
@@ -219,7 +223,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 	if len(m.in.Interviews) > 0 {
 		b.md("interviews", "## "+t("interviews")+"\n\n"+t("interviewsText"))
 		b.code("interviews-teams", pyInterviews(), nil, gridOut(m.interviewGrid(l)))
-		b.code("interviews-topics", pyTopics, nil, gridOut(m.topicGrid(l)))
+		b.code("interviews-topics", pyTopics(m.topicWords()), nil, gridOut(m.topicGrid(l)))
 		var legend strings.Builder
 		fmt.Fprintf(&legend, "### %s\n\n", t("legend"))
 		for _, e := range m.topicLegend(l) {
@@ -232,7 +236,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 
 	if len(m.in.Claims) > 0 {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("claimsText")+" "+mdEsc(m.claimCounts(l)))
-		b.code("claims-data", pyClaims(), nil, gridOut(m.claimsGrid(l)))
+		b.code("claims-data", pyClaims(m.claimsJA()), nil, gridOut(m.claimsGrid(l)))
 	} else {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("noClaims"))
 	}
@@ -265,11 +269,17 @@ func notebook(m *model, l lang) ([]byte, error) {
 // tableMD is the markdown cell above a table.
 func tableMD(t *ptable, l lang) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %s %s\n\n", mdEsc(t.Key), mdEsc(t.Title.in(l)))
+	fmt.Fprintf(&b, "### %s %s <a id=\"%s\"></a>\n\n", mdEsc(t.Key), mdEsc(t.Title.in(l)), t.ID)
+	for _, ld := range t.Leads {
+		fmt.Fprintf(&b, "> **%s** %s (%s)\n\n", ui["reportSays"].in(l), mdEsc(ld.Text.in(l)), mdEsc(leadVerdict(ld, l)))
+	}
 	if t.Item != "" {
 		fmt.Fprintf(&b, "%s %s  \n", map[lang]string{ja: "設問", en: "Item"}[l], mdEsc(t.Item))
 	}
-	fmt.Fprintf(&b, "**問** %s  \n**Q** %s  \n", mdEsc(t.Question.JA), mdEsc(t.Question.EN))
+	fmt.Fprintf(&b, "**%s** %s  \n", ui["question"].in(l), mdEsc(t.Question.in(l)))
+	if s := t.misprintText(l); s != "" {
+		fmt.Fprintf(&b, "*%s*  \n", mdEsc(s))
+	}
 	fmt.Fprintf(&b, "%s  \n%s", mdEsc(t.meta(l)), mdEsc(t.nLine(l)))
 	if len(t.Notes) > 0 {
 		fmt.Fprintf(&b, "\n\n%s%s:\n", ui["notes"].in(l), ui["noteEN"].in(l))

@@ -295,15 +295,23 @@ func pyTable(key string) string {
 	return "t = table(" + k + ")\ndisplay(shown(t))\ndisplay(chart(t, " + k + "))"
 }
 
-const pyOverview = `resp = load("responses")
+// pyOverview counts the respondent rows by provenance, in words.
+func pyOverview() string {
+	return fmt.Sprintf(`O_COLS = %s
+PROVENANCE = %s
+resp = load("responses")
 if resp is not None:
-    display(shown(resp["provenance"].value_counts().rename_axis("provenance").to_frame("respondents")))`
+    prov = resp["provenance"].value_counts()
+    prov.index = [PROVENANCE[lang].get(p, p) for p in prov.index]
+    display(shown(prov.rename_axis(O_COLS[lang]["provenance"]).to_frame(O_COLS[lang]["respondents"])))`, pyDict(respondentRowsCols), pyDict(provenanceWords))
+}
 
 func pyMaturity() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "M_COLS = %s\n", pyDict(maturityCols))
 	fmt.Fprintf(&b, "LEVELS = %s\n", pyLists(levelNames))
 	fmt.Fprintf(&b, "M_TITLE = %s\n", pyDict(map[string]text{"title": ui["maturityChart"]}))
+	fmt.Fprintf(&b, "YESNO = %s\n", pyLists([]text{yesNo(false), yesNo(true)}))
 	b.WriteString(`LEVEL_COLS = ["L0", "L1", "L2", "L3", "L4", "NA"]
 
 m = need("maturity")
@@ -316,7 +324,7 @@ dist.insert(0, "question", question.reindex(dist.index))
 dist.insert(0, "sim3", info["sim3"])
 dist["n"] = dist[LEVEL_COLS[:5]].sum(axis=1)
 dist["mean"] = rnd(info["mean"], 2)
-dist["coarse"] = info["coarse"]
+dist["coarse"] = [YESNO[lang][int(bool(b))] for b in info["coarse"]]
 display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"])))
 
 rows = [(f"{i} {s}" if isinstance(s, str) else i, [int(dist.loc[i, c]) for c in LEVEL_COLS])
@@ -336,19 +344,49 @@ display(shown(per.rename(columns=R_COLS[lang]).rename_axis(R_COLS[lang]["respond
 
 func pyAudit() string {
 	return fmt.Sprintf(`A_COLS = %s
+A_KIND = %s
+SEV = %s
+A_RULES_JA = %s
 a = need("audit")
+a["kind"] = [A_KIND[lang].get(k, k) for k in a["kind"]]
+a["severity"] = [SEV[lang].get(k, k) for k in a["severity"]]
+if lang == "ja":
+    for pattern, repl in A_RULES_JA:  # the English words inside the Japanese messages and the numbers
+        a["message_ja"] = a["message_ja"].str.replace(pattern, repl, regex=True)
+        a["numbers"] = a["numbers"].str.replace(pattern, repl, regex=True)
 a["tables"] = [", ".join(v) for v in a["tables"]]
 a["pages"] = [", ".join(str(p) for p in v) for v in a["pages"]]
 a = a[["finding_id", "kind", "severity", "tables", "pages", "numbers", f"message_{lang}"]]
-display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols))
+display(shown(a.rename(columns={f"message_{lang}": "message"}).rename(columns=A_COLS[lang]).set_index(A_COLS[lang]["finding_id"])))`, pyDict(auditCols), pyDict(auditKinds), pyDict(severities), pyAuditRules())
 }
 
 func pyValidation() string {
 	return fmt.Sprintf(`V_COLS = %s
+V_CODE = %s
+SEV = %s
+
+
+def message_ja(code, item, value):
+    """The Japanese message of an issue (the dataset's message is English)."""
+    where = f"設問 {item}: " if isinstance(item, str) and item else ""
+    value = value if isinstance(value, str) else ""
+    if code == "answered_when_skipped":
+        return where + f"経路指定では対象外の回答者ですが、回答 ({value}) があります。経路指定は参考扱い (紙の調査票) のため、回答を残して集計しています。"
+    if code == "not_asked":
+        return where + f"対象外の回答者の回答 ({value}) です。"
+    return where + f"検証コード {code} (説明は processed/validation の message 列)。"
+
+
 v = need("validation")
-display(shown(v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
-        .rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]])))
-display(shown(v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].rename(columns=V_COLS[lang])))`, pyDict(validationCols), maxIssuesShown)
+tot = v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
+tot.index = tot.index.map(lambda k: (SEV[lang].get(k[0], k[0]), V_CODE[lang].get(k[1], k[1])))
+display(shown(tot.rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]])))
+issues = v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].copy()
+if lang == "ja":
+    issues["message"] = [message_ja(c, i, x) for c, i, x in zip(issues["code"], issues["item"], issues["value"])]
+issues["code"] = [V_CODE[lang].get(c, c) for c in issues["code"]]
+issues["severity"] = [SEV[lang].get(s, s) for s in issues["severity"]]
+display(shown(issues.rename(columns=V_COLS[lang])))`, pyDict(validationCols), pyDict(validationCodes), pyDict(severities), maxIssuesShown)
 }
 
 func pyInterviews() string {
@@ -360,21 +398,45 @@ iv = iv[cols].rename(columns=lambda c: c.removesuffix(f"_{lang}"))
 display(shown(iv.rename(columns=I_COLS[lang]).set_index(I_COLS[lang]["team"])))`, pyDict(interviewCols))
 }
 
-const pyTopics = `it = need("interview_topics")
-it["answer"] = [f"{c} ({k})" if isinstance(k, str) else c for c, k in zip(it["code"], it["cadence"])]
-mx = it.groupby(["topic", "team"], sort=False)["answer"].agg(" / ".join).unstack("team")
-display(shown(mx.reindex(index=it["topic"].unique(), columns=it["team"].unique())))`
+// pyTopics shows the interviews' coded answers in words: W holds the labels
+// of the topics, codes and cadences of the interviews' vocabulary.
+func pyTopics(w map[string]text) string {
+	return fmt.Sprintf(`W = %s
+TOPIC = %s
+it = need("interview_topics")
 
-func pyClaims() string {
+
+def word(topic, code, cadence):
+    """An answer in words: the code's label, with its cadence's."""
+    s = W[lang].get(f"{topic}/{code}", code)
+    if isinstance(cadence, str):
+        s += " (" + W[lang].get(f"cadence:{cadence}", cadence) + ")"
+    return s
+
+
+it["answer"] = [word(t, c, k) for t, c, k in zip(it["topic"], it["code"], it["cadence"])]
+mx = it.groupby(["topic", "team"], sort=False)["answer"].agg(" / ".join).unstack("team")
+mx = mx.reindex(index=it["topic"].unique(), columns=it["team"].unique())
+mx.index = [W[lang].get(f"topic:{t}", t) for t in mx.index]
+display(shown(mx.rename_axis(TOPIC[lang])))`, pyDict(w), pyLang(ui["topic"]))
+}
+
+func pyClaims(ja map[string]text) string {
 	return fmt.Sprintf(`C_COLS = %s
 CLAIM_STATUS = %s
+# the Japanese rendering of each claim's statistic, claimed value and
+# computation note (the dataset's columns are English): id -> (statistic | claimed | note)
+C_JA = %s
 cl = need("claims")
+if lang == "ja":
+    shown_ja = [C_JA["ja"].get(i, f"{s}|{c}|{n}").split("|", 2) for i, s, c, n in zip(cl["claim_id"], cl["statistic"], cl["claimed"], cl["note"])]
+    cl["statistic"], cl["claimed"], cl["note"] = zip(*shown_ja)
 cl["tables"] = [", ".join(v) for v in cl["tables"]]
 cl["computed"] = rnd(cl["computed"], 3)
 cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
 cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
 display(shown(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"])))`,
-		pyDict(claimCols), pyDict(claimStatus))
+		pyDict(claimCols), pyDict(claimStatus), pyDict(ja))
 }
 
 // pyDict writes {"ja": {key: ja, ...}, "en": {key: en, ...}} with the keys

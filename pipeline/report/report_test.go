@@ -224,11 +224,15 @@ func TestNotebookStructure(t *testing.T) {
 		if !strings.Contains(title, "RECONSTRUCTED") {
 			t.Errorf("%s: the first cell does not say that the rows are reconstructed:\n%s", name, title)
 		}
-		for _, id := range []string{"overview", "maturity", "maturity-levels", "maturity-respondents", "audit", "audit-data",
+		for _, id := range []string{"summary", "contents", "overview", "maturity", "maturity-levels", "maturity-respondents-about", "audit", "audit-data",
 			"validation", "validation-data", "interviews", "interviews-teams", "interviews-topics", "claims", "claims-data", "equivalents"} {
 			if !seen[id] {
 				t.Errorf("%s: no cell %s", name, id)
 			}
+		}
+		// 2015's rows are reconstructed: no per-respondent table (issue 13)
+		if seen["maturity-respondents"] {
+			t.Errorf("%s: a per-respondent maturity table in a reconstructed year", name)
 		}
 	}
 	// Same code in both editions: only the parameters differ.

@@ -14,7 +14,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
-	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/interviews"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -195,7 +194,7 @@ func (mt *maturity) grid(l lang) *grid {
 		if n := it.answered(); n > 0 {
 			mean = decCell(float64(it.Sum)/float64(n), 2)
 		}
-		row = append(row, intCell(it.answered()), mean, cell{V: it.Coarse, S: pyBool(it.Coarse)})
+		row = append(row, intCell(it.answered()), mean, strCell(yesNo(it.Coarse).in(l)))
 		g.Rows = append(g.Rows, row)
 	}
 	return g
@@ -233,13 +232,6 @@ func (mt *maturity) respondentGrid(l lang) *grid {
 	return g
 }
 
-func pyBool(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
-}
-
 // pyFloat prints a float as Python's repr does for ordinary values.
 func pyFloat(x float64) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)
@@ -258,14 +250,11 @@ func (m *model) auditGrid(l lang) *grid {
 		for i, p := range f.Pages {
 			pages[i] = strconv.Itoa(p)
 		}
-		msg := f.MessageJA
-		if l == en {
-			msg = f.MessageEN
-		}
-		sev := strCell(f.Severity)
+		msg := auditMessage(f.MessageJA, f.MessageEN, l)
+		sev := strCell(codeText(severities, f.Severity, l))
 		sev.Class = "sev-" + f.Severity
-		g.Rows = append(g.Rows, []cell{strCell(f.ID), strCell(f.Kind), sev, strCell(strings.Join(f.Tables, ", ")),
-			strCell(strings.Join(pages, ", ")), strCell(f.Numbers), strCell(msg)})
+		g.Rows = append(g.Rows, []cell{strCell(f.ID), strCell(codeText(auditKinds, f.Kind, l)), sev, strCell(strings.Join(f.Tables, ", ")),
+			strCell(strings.Join(pages, ", ")), strCell(auditNumbers(f.Numbers, l)), strCell(msg)})
 	}
 	return g
 }
@@ -337,7 +326,7 @@ func (m *model) validationTotalsGrid(l lang) *grid {
 		return strings.Compare(a.code, b.code)
 	})
 	for _, kk := range keys {
-		g.Rows = append(g.Rows, []cell{strCell(kk.sev), strCell(kk.code), intCell(counts[kk])})
+		g.Rows = append(g.Rows, []cell{strCell(codeText(severities, kk.sev, l)), strCell(codeText(validationCodes, kk.code, l)), intCell(counts[kk])})
 	}
 	return g
 }
@@ -356,7 +345,12 @@ func (m *model) validationIssuesGrid(l lang) *grid {
 		if i == maxIssuesShown {
 			break
 		}
-		g.Rows = append(g.Rows, []cell{optInt(r.Row), opt(r.Column), opt(r.Item), strCell(r.Code), strCell(r.Severity), opt(r.Value), opt(r.Message)})
+		msg := r.Message
+		if l == ja {
+			msg = validationMessageJA(r.Code, r.Item, r.Column, r.Value)
+		}
+		g.Rows = append(g.Rows, []cell{optInt(r.Row), opt(r.Column), opt(r.Item), strCell(codeText(validationCodes, r.Code, l)),
+			strCell(codeText(severities, r.Severity, l)), opt(r.Value), opt(msg)})
 	}
 	return g
 }
@@ -369,12 +363,12 @@ func (m *model) validationSummary(l lang) []kv {
 		{ui["valRows"].in(l), strconv.Itoa(v.Rows)},
 		{ui["valAccepted"].in(l), strconv.Itoa(v.Accepted)},
 		{ui["valRejected"].in(l), strconv.Itoa(v.Rejected)},
-		{ui["valQuarantine"].in(l), strconv.FormatBool(v.Quarantine)},
+		{ui["valQuarantine"].in(l), yesNo(v.Quarantine).in(l)},
 	}
 }
 
 // validationTotals lists the complete totals by code (Report.Totals), sorted.
-func (m *model) validationTotals() []kv {
+func (m *model) validationTotals(l lang) []kv {
 	v := m.in.Validation
 	codes := make([]string, 0, len(v.Totals))
 	for c := range v.Totals {
@@ -383,7 +377,7 @@ func (m *model) validationTotals() []kv {
 	slices.Sort(codes)
 	out := make([]kv, len(codes))
 	for i, c := range codes {
-		out[i] = kv{c, strconv.Itoa(v.Totals[c])}
+		out[i] = kv{codeText(validationCodes, c, l), strconv.Itoa(v.Totals[c])}
 	}
 	return out
 }
@@ -405,8 +399,9 @@ func (m *model) interviewGrid(l lang) *grid {
 
 // topicGrid is topic x team, each cell the team's codes (with cadence).
 func (m *model) topicGrid(l lang) *grid {
-	g := &grid{Cols: []col{{Name: "topic"}}, Empty: ui["emptyTable"].in(l)}
+	g := &grid{Cols: []col{{Name: ui["topic"].in(l)}}, Empty: ui["emptyTable"].in(l)}
 	var topics []string
+	labels := map[string]string{}
 	seen := map[string]bool{}
 	cells := map[[2]string][]string{}
 	for _, iv := range m.in.Interviews {
@@ -416,22 +411,20 @@ func (m *model) topicGrid(l lang) *grid {
 				if !seen[t.ID] {
 					seen[t.ID] = true
 					topics = append(topics, t.ID)
+					labels[t.ID] = text{t.LabelJA, t.LabelEN}.in(l)
 				}
-				s := a.Code
-				if a.Cadence != "" {
-					s += " (" + a.Cadence + ")"
-				}
+				s := topicCodeText(t, iv.Vocabulary, a, l)
 				cells[[2]string{t.ID, iv.Team}] = append(cells[[2]string{t.ID, iv.Team}], s)
 			}
 		}
 	}
 	for _, t := range topics {
-		row := []cell{strCell(t)}
+		row := []cell{strCell(labels[t])}
 		for _, iv := range m.in.Interviews {
 			if v, ok := cells[[2]string{t, iv.Team}]; ok {
 				row = append(row, strCell(strings.Join(v, " / ")))
 			} else {
-				row = append(row, cell{S: "NaN"})
+				row = append(row, naCell())
 			}
 		}
 		g.Rows = append(g.Rows, row)
@@ -461,20 +454,20 @@ func (m *model) topicLegend(l lang) []kv {
 				continue
 			}
 			full, _ := t.Code(code.Code)
-			parts = append(parts, full.Code+" = "+text{full.LabelJA, full.LabelEN}.in(l))
+			parts = append(parts, text{full.LabelJA, full.LabelEN}.in(l))
 		}
 		if len(parts) > 0 {
-			out = append(out, kv{t.ID + " — " + text{t.LabelJA, t.LabelEN}.in(l), strings.Join(parts, "; ")})
+			out = append(out, kv{text{t.LabelJA, t.LabelEN}.in(l), strings.Join(parts, map[lang]string{ja: "、", en: "; "}[l])})
 		}
 	}
 	var cad []string
 	for _, c := range vocab.Cadences {
 		if used["\x00cadence\x00"+c.Code] {
-			cad = append(cad, c.Code+" = "+text{c.LabelJA, c.LabelEN}.in(l))
+			cad = append(cad, text{c.LabelJA, c.LabelEN}.in(l))
 		}
 	}
 	if len(cad) > 0 {
-		out = append(out, kv{"(cadence)", strings.Join(cad, "; ")})
+		out = append(out, kv{ui["cadence"].in(l), strings.Join(cad, map[lang]string{ja: "、", en: "; "}[l])})
 	}
 	return out
 }
@@ -495,7 +488,7 @@ func (m *model) claimsGrid(l lang) *grid {
 		st := strCell(claimStatusText(string(r.Status), l))
 		st.Class = "cl-" + strings.ReplaceAll(string(r.Status), "_", "-")
 		g.Rows = append(g.Rows, []cell{strCell(cl.ID), intCell(int64(cl.Page)), strCell(text{cl.TextJA, cl.TextEN}.in(l)),
-			strCell(strings.Join(cl.Tables(), ", ")), strCell(claims.StatisticText(cl)), strCell(cl.Claimed()), computed, st, strCell(r.Note)})
+			strCell(strings.Join(cl.Tables(), ", ")), strCell(claimStatisticText(cl, l)), strCell(claimClaimedText(cl, l)), computed, st, strCell(claimNoteText(r, l))})
 	}
 	return g
 }
