@@ -10,7 +10,6 @@ package columnar
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/flight"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
@@ -93,7 +91,9 @@ func writerProps(schema *arrow.Schema, cfg writerConfig) (*parquet.WriterPropert
 	for _, name := range cfg.plain {
 		opts = append(opts, parquet.WithDictionaryFor(name, false))
 	}
-	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties()
+	// The Arrow schema, with its dictionary types and field metadata, is stored
+	// under ARROW:schema, from which Arrow readers restore the categorical type.
+	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
 }
 
 // ParquetWriter streams record batches into one Parquet file; each Write
@@ -116,10 +116,6 @@ func NewParquetWriter(w io.Writer, schema *arrow.Schema, opts ...Option) (*Parqu
 	props, aprops := writerProps(schema, cfg)
 	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
 	if err != nil {
-		return nil, fmt.Errorf("parquet: %w", err)
-	}
-	stored := flight.SerializeSchema(schema, memory.DefaultAllocator)
-	if err := fw.AppendKeyValueMetadata("ARROW:schema", base64.StdEncoding.EncodeToString(stored)); err != nil {
 		return nil, fmt.Errorf("parquet: %w", err)
 	}
 	return &ParquetWriter{w: fw}, nil

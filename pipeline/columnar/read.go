@@ -2,7 +2,9 @@ package columnar
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -49,7 +51,7 @@ func ReadParquet(path string, batchSize int64, fn func(arrow.Record) error) erro
 			return err
 		}
 	}
-	if err := rr.Err(); err != nil && err.Error() != "EOF" {
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("parquet: %s: %w", path, err)
 	}
 	return nil
