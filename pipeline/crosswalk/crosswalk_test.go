@@ -1,7 +1,6 @@
 package crosswalk
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 func TestLoadFictional(t *testing.T) {
@@ -82,19 +82,7 @@ func TestParseErrors(t *testing.T) {
 			if cw != nil {
 				t.Fatal("an invalid crosswalk must not be returned")
 			}
-			var list yamlsrc.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error %v (%T) is not an ErrorList", err, err)
-			}
-			var hit *yamlsrc.Error
-			for _, e := range list {
-				if errors.Is(e, tc.kind) && strings.Contains(e.Error(), tc.msg) {
-					hit = e
-				}
-			}
-			if hit == nil {
-				t.Fatalf("no %v error containing %q in:\n%v", tc.kind, tc.msg, err)
-			}
+			hit := yamlsrctest.Find(t, err, tc.kind, tc.msg)
 			if tc.marker != "" {
 				if want := lineOf(t, doc, tc.marker); hit.Line != want {
 					t.Errorf("line %d, want %d (%v)", hit.Line, want, hit)

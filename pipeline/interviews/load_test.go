@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 func readMinimal(t testing.TB) string {
@@ -16,23 +18,6 @@ func readMinimal(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-// lineOf returns the 1-based line of the nth (1-based) line of doc containing
-// marker; a marker starting with ^ must start the line.
-func lineOf(t *testing.T, doc, marker string, nth int) int {
-	t.Helper()
-	seen := 0
-	for i, l := range strings.Split(doc, "\n") {
-		if strings.Contains(l, marker) || strings.HasPrefix(marker, "^") && strings.HasPrefix(l, marker[1:]) {
-			seen++
-			if seen == nth {
-				return i + 1
-			}
-		}
-	}
-	t.Fatalf("marker %q (occurrence %d) not in document", marker, nth)
-	return 0
 }
 
 func TestParseMinimal(t *testing.T) {
@@ -74,7 +59,7 @@ func TestParseMinimal(t *testing.T) {
 			}
 		}
 	}
-	if p, want := b.pos.At, lineOf(t, doc, "team: B-SIRT", 1); p.Line != want || p.Column != 5 {
+	if p, want := b.pos.At, yamlsrctest.LineOf(t, doc, "team: B-SIRT", 1); p.Line != want || p.Column != 5 {
 		t.Errorf("B position = %+v, want line %d column 5", p, want)
 	}
 }
@@ -94,7 +79,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key in interview", "    note: A header note.", "    note: A header note.\n    colour: red", ErrUnknownKey, "A-CSIRT", `unknown key "colour"`, "colour: red", 1, true},
 		{"unknown key in answer", "          note: An answer note.", "          note: An answer note.\n          quote: x", ErrUnknownKey, "A-CSIRT", `unknown key "quote"`, "quote: x", 1, true},
 		{"unknown top-level key", "year: 2015", "year: 2015\nauthor: me", ErrUnknownKey, "", `unknown key "author"`, "author: me", 1, true},
-		{"duplicate team", "team: B-SIRT", "team: A-CSIRT", ErrDuplicate, "A-CSIRT", `team "A-CSIRT" is already described at line ` + strconv.Itoa(lineOf(t, base, "team: A-CSIRT", 1)), "team: A-CSIRT", 2, false},
+		{"duplicate team", "team: B-SIRT", "team: A-CSIRT", ErrDuplicate, "A-CSIRT", `team "A-CSIRT" is already described at line ` + strconv.Itoa(yamlsrctest.LineOf(t, base, "team: A-CSIRT", 1)), "team: A-CSIRT", 2, false},
 		{"duplicate section", `section: "3.2"`, `section: "3.1"`, ErrDuplicate, "B-SIRT", "section 3.1 is already used by team A-CSIRT", `section: "3.1"`, 2, false},
 		{"duplicate answer code", "- code: on_incident", "- code: semiannual", ErrDuplicate, "A-CSIRT", "topic management_reporting: code semiannual is already answered", "- code: semiannual", 2, false},
 		{"duplicate yaml key", "    department: {ja: 社長室, en: President's Office}", "    department: {ja: 社長室, en: President's Office}\n    department: {ja: x, en: y}", ErrDuplicate, "B-SIRT", `key "department" is given twice`, "department: {ja: x", 1, true},
@@ -170,7 +155,7 @@ func TestParseErrors(t *testing.T) {
 				nth = 1
 			}
 			if tc.marker != "" {
-				if want := lineOf(t, doc, tc.marker, nth); hit.Line != want {
+				if want := yamlsrctest.LineOf(t, doc, tc.marker, nth); hit.Line != want {
 					t.Errorf("line = %d, want %d (%v)", hit.Line, want, hit)
 				}
 			} else if hit.Line == 0 {
@@ -328,7 +313,7 @@ func TestParseVocabularyErrors(t *testing.T) {
 				t.Fatalf("no %v error in %q containing %q in:\n%v", tc.kind, tc.context, tc.want, err)
 			}
 			if tc.marker != "" {
-				if want := lineOf(t, doc, tc.marker, 1); hit.Line != want {
+				if want := yamlsrctest.LineOf(t, doc, tc.marker, 1); hit.Line != want {
 					t.Errorf("line = %d, want %d (%v)", hit.Line, want, hit)
 				}
 			} else if hit.Line == 0 {

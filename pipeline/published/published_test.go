@@ -1,7 +1,6 @@
 package published
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 func fixture(t testing.TB) (*questionnaire.Questionnaire, []*Spec, []*Table) {
@@ -212,7 +212,7 @@ func TestTranscriptionErrors(t *testing.T) {
 			if tc.name == "duplicate table" {
 				line = lineOf(string(base), `key: "1.2"`) // where the second 1.1 now stands
 			}
-			assertLocated(t, err, tc.kind, "a.yaml", line, tc.want)
+			yamlsrctest.At(t, err, tc.kind, tc.want, "a.yaml", line)
 		})
 	}
 }
@@ -251,7 +251,7 @@ func TestSpecErrors(t *testing.T) {
 			} else {
 				line = lineOf(doc, tc.new[strings.LastIndex(tc.new, "\n")+1:])
 			}
-			assertLocated(t, err, tc.kind, "tables.yaml", line, tc.want)
+			yamlsrctest.At(t, err, tc.kind, tc.want, "tables.yaml", line)
 		})
 	}
 }
@@ -259,14 +259,14 @@ func TestSpecErrors(t *testing.T) {
 func TestJoinErrors(t *testing.T) {
 	q, specs, tables := fixture(t)
 	_, err := Join(q, specs[1:], tables, nil)
-	assertLocated(t, err, questionnaire.ErrUnknownRef, filepath.Join("testdata", "published", "a.yaml"), 3, "no spec for this table key")
+	yamlsrctest.At(t, err, questionnaire.ErrUnknownRef, "no spec for this table key", filepath.Join("testdata", "published", "a.yaml"), 3)
 
 	tables[0].Rows = tables[0].Rows[:3]
 	_, err = Join(q, specs, tables, nil)
-	assertLocated(t, err, yamlsrc.ErrInvalid, filepath.Join("testdata", "published", "a.yaml"), 3, "3 rows are transcribed but the spec (line 3) lists 4 row codes")
+	yamlsrctest.At(t, err, yamlsrc.ErrInvalid, "3 rows are transcribed but the spec (line 3) lists 4 row codes", filepath.Join("testdata", "published", "a.yaml"), 3)
 
 	_, err = Join(q, specs, tables[1:], nil)
-	assertLocated(t, err, questionnaire.ErrUnknownRef, filepath.Join("testdata", "tables.yaml"), 3, "spec without a transcribed table")
+	yamlsrctest.At(t, err, questionnaire.ErrUnknownRef, "spec without a transcribed table", filepath.Join("testdata", "tables.yaml"), 3)
 }
 
 // lineOf returns the 1-based line where marker (which may span lines) starts in doc.
@@ -276,23 +276,6 @@ func lineOf(doc, marker string) int {
 		return -1
 	}
 	return strings.Count(doc[:i], "\n") + 1
-}
-
-func assertLocated(t *testing.T, err error, kind error, file string, line int, want string) {
-	t.Helper()
-	var list yamlsrc.ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("err = %v (%T), want an ErrorList", err, err)
-	}
-	for _, e := range list {
-		if errors.Is(e, kind) && strings.Contains(e.Msg, want) {
-			if e.File != file || e.Line != line {
-				t.Errorf("%q at %s:%d, want %s:%d", e.Msg, e.File, e.Line, file, line)
-			}
-			return
-		}
-	}
-	t.Errorf("no %v error containing %q in:\n%v", kind, want, err)
 }
 
 // TestRecordsReadByDuckDB writes both datasets and reads them back with DuckDB.

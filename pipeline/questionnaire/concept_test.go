@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 func TestConceptDefaultsToID(t *testing.T) {
@@ -54,7 +56,7 @@ func TestConceptErrors(t *testing.T) {
 			if !errors.Is(e, tc.kind) || !strings.Contains(e.Msg, tc.msg) || e.Context != "item "+tc.item {
 				t.Errorf("got %v (%v), want %v %q in item %s", e, e.Kind, tc.kind, tc.msg, tc.item)
 			}
-			if want := lineOf(t, doc, tc.marker, tc.nth); e.Line != want {
+			if want := yamlsrctest.LineOf(t, doc, tc.marker, tc.nth); e.Line != want {
 				t.Errorf("line %d, want %d", e.Line, want)
 			}
 		})

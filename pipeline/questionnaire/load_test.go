@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 func readMinimal(t testing.TB) string {
@@ -39,7 +41,7 @@ func TestParseMinimal(t *testing.T) {
 	if sources.Relevance.String() != "1.1 in (a)" {
 		t.Errorf("relevance = %q", sources.Relevance.String())
 	}
-	if p, want := sources.Pos(), lineOf(t, readMinimal(t), "id: sources", 1); p.Line != want || p.Column != 5 {
+	if p, want := sources.Pos(), yamlsrctest.LineOf(t, readMinimal(t), "id: sources", 1); p.Line != want || p.Column != 5 {
 		t.Errorf("item 1.2 position = %+v, want line %d column 5", p, want)
 	}
 	if !sources.Choices()[1].Exclusive {
@@ -56,22 +58,6 @@ func TestParseMinimal(t *testing.T) {
 	if !mem.Bins[0].Contains(4) || mem.Bins[0].Contains(5) || !mem.Bins[1].Contains(500) {
 		t.Error("bins do not cover their ranges")
 	}
-}
-
-// lineOf returns the 1-based line of the nth (1-based) line of doc containing marker.
-func lineOf(t *testing.T, doc, marker string, nth int) int {
-	t.Helper()
-	seen := 0
-	for i, l := range strings.Split(doc, "\n") {
-		if strings.Contains(l, marker) {
-			seen++
-			if seen == nth {
-				return i + 1
-			}
-		}
-	}
-	t.Fatalf("marker %q (occurrence %d) not in document", marker, nth)
-	return 0
 }
 
 func TestParseErrors(t *testing.T) {
@@ -145,7 +131,7 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Context = %q, want item %q (%v)", hit.Context, tc.item, hit)
 			}
 			if tc.marker != "" {
-				if want := lineOf(t, doc, tc.marker, tc.nth); hit.Line != want {
+				if want := yamlsrctest.LineOf(t, doc, tc.marker, tc.nth); hit.Line != want {
 					t.Errorf("line = %d, want %d (%v)", hit.Line, want, hit)
 				}
 			} else if hit.Line == 0 {

@@ -2,7 +2,6 @@ package reconstruct
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"maps"
 	"os"
@@ -13,7 +12,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
-	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -55,18 +54,6 @@ func readFixtureDecisions(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-// lineOf returns the 1-based line of the first line of doc containing marker.
-func lineOf(t *testing.T, doc, marker string) int {
-	t.Helper()
-	for i, l := range strings.Split(doc, "\n") {
-		if strings.Contains(l, marker) {
-			return i + 1
-		}
-	}
-	t.Fatalf("marker %q not in document", marker)
-	return 0
 }
 
 // TestGenerateFixture reconstructs the fictional year and compares the two
@@ -205,26 +192,14 @@ func TestParseDecisionsErrors(t *testing.T) {
 			if d != nil {
 				t.Error("decisions returned with an error")
 			}
-			var list yamlsrc.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error is not an ErrorList: %v", err)
-			}
-			var found *yamlsrc.Error
-			for _, e := range list {
-				if errors.Is(e, tc.kind) && strings.Contains(e.Error(), tc.want) {
-					found = e
-				}
-			}
-			if found == nil {
-				t.Fatalf("no %v error containing %q in:\n%v", tc.kind, tc.want, err)
-			}
+			found := yamlsrctest.Find(t, err, tc.kind, tc.want)
 			if found.File != "reconstruction.yaml" {
 				t.Errorf("file = %q", found.File)
 			}
 			if tc.marker == "" {
 				return
 			}
-			if line := lineOf(t, doc, tc.marker); found.Line != line {
+			if line := yamlsrctest.LineOf(t, doc, tc.marker, 1); found.Line != line {
 				t.Errorf("line = %d, want %d (%q): %v", found.Line, line, tc.marker, found)
 			}
 			if !tc.nocol && found.Column == 0 {
@@ -275,20 +250,8 @@ func TestCheckErrors(t *testing.T) {
 				t.Fatalf("ParseDecisions: %v", err)
 			}
 			_, err = Generate(q, set, d)
-			var list yamlsrc.ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error is not an ErrorList: %v", err)
-			}
-			var found *yamlsrc.Error
-			for _, e := range list {
-				if errors.Is(e, tc.kind) && strings.Contains(e.Error(), tc.want) {
-					found = e
-				}
-			}
-			if found == nil {
-				t.Fatalf("no %v error containing %q in:\n%v", tc.kind, tc.want, err)
-			}
-			if line := lineOf(t, doc, tc.marker); found.Line != line || found.Column == 0 {
+			found := yamlsrctest.Find(t, err, tc.kind, tc.want)
+			if line := yamlsrctest.LineOf(t, doc, tc.marker, 1); found.Line != line || found.Column == 0 {
 				t.Errorf("at %d:%d, want line %d (%q): %v", found.Line, found.Column, line, tc.marker, found)
 			}
 		})
@@ -331,7 +294,7 @@ func TestGenerateErrors(t *testing.T) {
 				t.Fatalf("error = %v, want it to contain %q", err, tc.want)
 			}
 			if tc.marker != "" {
-				if at := "reconstruction.yaml:" + itoa(lineOf(t, doc, tc.marker)) + ":"; !strings.Contains(err.Error(), at) {
+				if at := "reconstruction.yaml:" + itoa(yamlsrctest.LineOf(t, doc, tc.marker, 1)) + ":"; !strings.Contains(err.Error(), at) {
 					t.Errorf("error does not name %s…: %v", at, err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
+	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc/yamlsrctest"
 )
 
 const valid = "testdata/profile.yaml"
@@ -72,26 +73,9 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("fixture lacks %q", tc.old)
 			}
 			_, err := survey.Parse("p.yaml", []byte(strings.Replace(src, tc.old, tc.new, 1)))
-			assertLocated(t, err, tc.kind, tc.line, tc.want)
+			yamlsrctest.At(t, err, tc.kind, tc.want, "p.yaml", tc.line)
 		})
 	}
-}
-
-func assertLocated(t *testing.T, err error, kind error, line int, want string) {
-	t.Helper()
-	var list yamlsrc.ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("err = %v, want a yamlsrc.ErrorList", err)
-	}
-	for _, e := range list {
-		if errors.Is(e, kind) && strings.Contains(e.Msg, want) {
-			if e.File != "p.yaml" || (line > 0 && e.Line != line) {
-				t.Errorf("%q reported at %s:%d, want p.yaml:%d", want, e.File, e.Line, line)
-			}
-			return
-		}
-	}
-	t.Errorf("no %v error containing %q in:\n%v", kind, want, err)
 }
 
 func TestCheckReferences(t *testing.T) {
@@ -101,29 +85,15 @@ func TestCheckReferences(t *testing.T) {
 	}
 	types := map[string]string{"1.5": "year_month", "1.6": "integer"}
 	err = p.CheckItems(func(n string) (string, bool) { t, ok := types[n]; return t, ok })
-	assertLocatedFile(t, err, p.File, yamlsrc.ErrInvalid, 34, "after names item 1.6 of type integer")
+	yamlsrctest.At(t, err, yamlsrc.ErrInvalid, "after names item 1.6 of type integer", p.File, 34)
 	delete(types, "1.5")
 	err = p.CheckItems(func(n string) (string, bool) { t, ok := types[n]; return t, ok })
-	assertLocatedFile(t, err, p.File, survey.ErrUnknownRef, 34, `before names item "1.5"`)
+	yamlsrctest.At(t, err, survey.ErrUnknownRef, `before names item "1.5"`, p.File, 34)
 	err = p.CheckTables(func(k string) bool { return k == "S1" })
-	assertLocatedFile(t, err, p.File, survey.ErrUnknownRef, 36, `cols names table "1.6"`)
+	yamlsrctest.At(t, err, survey.ErrUnknownRef, `cols names table "1.6"`, p.File, 36)
 	if err := p.CheckTables(func(string) bool { return true }); err != nil {
 		t.Errorf("CheckTables with every table: %v", err)
 	}
-}
-
-func assertLocatedFile(t *testing.T, err error, file string, kind error, line int, want string) {
-	t.Helper()
-	var list yamlsrc.ErrorList
-	if !errors.As(err, &list) {
-		t.Fatalf("err = %v, want a yamlsrc.ErrorList", err)
-	}
-	for _, e := range list {
-		if errors.Is(e, kind) && strings.Contains(e.Msg, want) && e.File == file && e.Line == line {
-			return
-		}
-	}
-	t.Errorf("no %v error at %s:%d containing %q in:\n%v", kind, file, line, want, err)
 }
 
 // FuzzParse: any input either loads as a valid profile or fails with located
