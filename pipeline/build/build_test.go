@@ -54,8 +54,8 @@ func tempConfig(t *testing.T, schemas string) build.Config {
 }
 
 // TestCommittedOutputsAreCurrent rebuilds from the repository's schemas and
-// compares with the committed processed/ and reports/: they must be what
-// `make all` produces now.
+// compares with the committed processed/ and reports/ both ways: they must
+// be exactly what `make all` produces now, no file more, no file less.
 func TestCommittedOutputsAreCurrent(t *testing.T) {
 	cfg := tempConfig(t, filepath.Join(repo, "schemas"))
 	res, err := build.Run(context.Background(), cfg)
@@ -71,11 +71,20 @@ func TestCommittedOutputsAreCurrent(t *testing.T) {
 	} {
 		built, committed := tree(t, dir.built), tree(t, dir.committed)
 		delete(built, build.ManifestFile) // local build state, not part of the product
+		delete(committed, build.ManifestFile)
 		for name, data := range built {
 			if old, ok := committed[name]; !ok {
 				t.Errorf("%s/%s is built but not committed (run make all)", dir.committed, name)
 			} else if !bytes.Equal(old, data) {
 				t.Errorf("%s/%s differs from what the build produces (run make all)", dir.committed, name)
+			}
+		}
+		// And the other way: a file the build no longer produces (a renamed
+		// dataset, a removed year) would still be read by every notebook
+		// that globs the directory.
+		for name := range committed {
+			if _, ok := built[name]; !ok {
+				t.Errorf("%s/%s is committed but the build no longer produces it (delete it)", dir.committed, name)
 			}
 		}
 	}
