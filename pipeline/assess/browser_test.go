@@ -75,10 +75,19 @@ func (r *driveResult) snap(t *testing.T, label string) snapshot {
 	return snapshot{}
 }
 
-// artefacts is where the screenshots are kept after the test (printed).
+// artefacts is where the test writes its page and screenshots: its own
+// t.TempDir, or CSIRT_SURVEY_ARTEFACTS/assess/<name> when that variable names
+// a directory to keep them in for people to look at (printed). Concurrent
+// runs never share a fixed path.
 func artefacts(t *testing.T, name string) string {
 	t.Helper()
-	dir := filepath.Join(os.TempDir(), "csirt-survey-assess-screenshots", name)
+	keep := os.Getenv("CSIRT_SURVEY_ARTEFACTS")
+	if keep == "" {
+		dir := t.TempDir()
+		t.Logf("screenshots and page under %s (set CSIRT_SURVEY_ARTEFACTS=DIR to keep them)", dir)
+		return dir
+	}
+	dir := filepath.Join(keep, "assess", name)
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}

@@ -14,9 +14,27 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 )
 
-// ScreenshotCopy is where TestHTMLInChromium also leaves its screenshot, for
-// people to look at.
-const ScreenshotCopy = "/tmp/csirt-report-screenshot.png"
+// keepArtefact copies a test's artefact (a screenshot) into the directory
+// named by CSIRT_SURVEY_ARTEFACTS, when set, for people to look at; the
+// original stays in the test's own t.TempDir. Concurrent runs never share a
+// fixed path.
+func keepArtefact(t *testing.T, src, name string) {
+	t.Helper()
+	dir := os.Getenv("CSIRT_SURVEY_ARTEFACTS")
+	if dir == "" {
+		t.Logf("artefact: %s (set CSIRT_SURVEY_ARTEFACTS=DIR to keep a copy)", src)
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Errorf("artefacts: %v", err)
+		return
+	}
+	dst := filepath.Join(dir, name)
+	if err := copyFile(src, dst); err != nil {
+		t.Errorf("copy the artefact to %s: %v", dst, err)
+	}
+	t.Logf("artefact: %s (copy: %s)", src, dst)
+}
 
 const hostile = `<script>alert(1)</script>`
 const hostileEscaped = `&lt;script&gt;alert(1)&lt;/script&gt;`
@@ -177,7 +195,7 @@ for path in sys.argv[1:]:
 // TestHTMLInChromium loads report.html in headless Chromium: no console
 // message (no script error, no blocked resource, no CSP violation), no script
 // element in the DOM even with hostile labels, and a screenshot kept as a
-// test artefact (in the test's directory and at ScreenshotCopy).
+// test artefact (in the test's directory; see keepArtefact).
 func TestHTMLInChromium(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -211,10 +229,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 50_000 {
 		t.Fatalf("no usable screenshot at %s (%d bytes, %v)", shot, len(png), err)
 	}
-	if err := copyFile(shot, ScreenshotCopy); err != nil {
-		t.Errorf("copy the screenshot to %s: %v", ScreenshotCopy, err)
-	}
-	t.Logf("screenshot: %s (copy: %s)", shot, ScreenshotCopy)
+	keepArtefact(t, shot, "csirt-report-screenshot.png")
 
 	out, err := report.Render(hostileInputs(t))
 	if err != nil {

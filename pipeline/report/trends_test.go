@@ -24,9 +24,6 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 )
 
-// TrendsScreenshot is where TestTrendsHTMLInChromium leaves its screenshot of
-// the fictional tree's trends.html, for people to look at.
-const TrendsScreenshot = "/tmp/csirt-trends-screenshot.png"
 
 var fictionalRoot = filepath.Join(repoRoot, "testdata", "fictional")
 
@@ -687,7 +684,7 @@ for path in sys.argv[1:]:
 // TestTrendsHTMLInChromium loads trends.html of the fictional tree (and of a
 // single year, and with hostile labels) in headless Chromium: no console
 // message, no script element, both years of constituency in the DOM; the
-// screenshot is kept at TrendsScreenshot.
+// screenshot is kept as keepArtefact says.
 func TestTrendsHTMLInChromium(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -718,10 +715,7 @@ func TestTrendsHTMLInChromium(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 50_000 {
 		t.Fatalf("no usable screenshot at %s (%d bytes, %v)", shot, len(png), err)
 	}
-	if err := copyFile(shot, TrendsScreenshot); err != nil {
-		t.Errorf("copy the screenshot to %s: %v", TrendsScreenshot, err)
-	}
-	t.Logf("screenshot: %s (copy: %s)", shot, TrendsScreenshot)
+	keepArtefact(t, shot, "csirt-trends-screenshot.png")
 
 	for name, in := range map[string]report.TrendsInputs{"single.html": oneYear(in, 2015), "hostile.html": hostileTrends(t)} {
 		dom, console := chromium(t, "file://"+write(name, in), "--dump-dom")
