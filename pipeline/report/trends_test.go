@@ -24,7 +24,6 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/report"
 )
 
-
 var fictionalRoot = filepath.Join(repoRoot, "testdata", "fictional")
 
 var (
