@@ -75,10 +75,9 @@ processed/responses dataset. Example: csirtsurvey crosstab --year 2015 S1 1.6`,
 				ra, _ := df.Col("row_a").Elem(i).Int()
 				rb, _ := df.Col("row_b").Elem(i).Int()
 				c, _ := df.Col("count").Elem(i).Int()
-				share := df.Col("share_of_a").Elem(i).Float()
-				s := "-"
-				if share >= 0 {
-					s = fmt.Sprintf("%.0f%%", share*100)
+				s := "–" // no respondent in the row: no share
+				if share := df.Col("share_of_a").Elem(i); !share.IsNA() {
+					s = fmt.Sprintf("%.0f%%", share.Float()*100)
 				}
 				fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", a.Categories[ra-1].LabelJA, b.Categories[rb-1].LabelJA, c, s)
 			}

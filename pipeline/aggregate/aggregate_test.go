@@ -159,6 +159,57 @@ func TestCrosstab(t *testing.T) {
 	}
 }
 
+// TestCrosstabWithoutShare: a row of table a with no respondent in the
+// crosstab has no share: NA in the frame, null in the record, never a number
+// standing for "none". The fixture's pairs of tables are searched for such
+// a row.
+func TestCrosstabWithoutShare(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	t.Cleanup(func() { mem.AssertSize(t, 0) })
+	f := load(t, mem)
+	empty, shares := 0, 0
+	for _, a := range f.specs {
+		for _, b := range f.specs {
+			x, err := aggregate.NewCrosstab(f.q, a, b)
+			if err != nil {
+				continue // a spec the crosstab cannot count (a derived table)
+			}
+			for _, r := range f.recs {
+				if err := x.Add(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec, err := x.Record(mem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			df := x.Frame()
+			totals := map[int]int{}
+			for i := 0; i < df.Nrow(); i++ {
+				ra, _ := df.Col("row_a").Elem(i).Int()
+				c, _ := df.Col("count").Elem(i).Int()
+				totals[ra] += c
+			}
+			for i := 0; i < df.Nrow(); i++ {
+				ra, _ := df.Col("row_a").Elem(i).Int()
+				na := df.Col("share_of_a").Elem(i).IsNA()
+				if na != (totals[ra] == 0) || rec.Column(9).IsNull(i) != na {
+					t.Errorf("%s x %s cell %d (row_a %d, total %d): NA %v, null %v", a.Key, b.Key, i, ra, totals[ra], na, rec.Column(9).IsNull(i))
+				}
+				if na {
+					empty++
+				} else {
+					shares++
+				}
+			}
+			rec.Release()
+		}
+	}
+	if empty == 0 || shares == 0 {
+		t.Fatalf("%d cells without a share and %d with one: the fixture does not exercise both", empty, shares)
+	}
+}
+
 func TestMaturity(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	t.Cleanup(func() { mem.AssertSize(t, 0) }) // runs after load's cleanup releases the batches

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -80,7 +81,8 @@ var CrosstabSchema = arrow.NewSchema([]arrow.Field{
 
 // Frame returns the crosstab as a gota DataFrame with every pair of rows
 // (zero counts included), sorted by row_a then row_b, and each pair's share
-// of its row_a total.
+// of its row_a total: NA (gota's missing value) when no respondent is in
+// row_a, so there is no share to give.
 func (x *Crosstab) Frame() dataframe.DataFrame {
 	var rowA, rowB, count []int
 	for i := range x.a.spec.Categories {
@@ -102,7 +104,7 @@ func (x *Crosstab) Frame() dataframe.DataFrame {
 		if tot[i] > 0 {
 			share[i] = cnt[i] / tot[i]
 		} else {
-			share[i] = -1 // marks "no respondent in row a": written as null
+			share[i] = math.NaN() // no respondent in row a: NA in the frame, null in the dataset
 		}
 	}
 	return df.Mutate(series.New(share, series.Float, "share_of_a"))
@@ -126,7 +128,7 @@ func (x *Crosstab) Record(mem memory.Allocator) (arrow.Record, error) {
 	}
 	b := array.NewRecordBuilder(mem, CrosstabSchema)
 	defer b.Release()
-	ra, rb, cnt, share := df.Col("row_a").Records(), df.Col("row_b"), df.Col("count"), df.Col("share_of_a").Float()
+	ra, rb, cnt, share := df.Col("row_a").Records(), df.Col("row_b"), df.Col("count"), df.Col("share_of_a")
 	for i := range ra {
 		rowA, _ := df.Col("row_a").Elem(i).Int()
 		rowB, _ := rb.Elem(i).Int()
@@ -141,10 +143,10 @@ func (x *Crosstab) Record(mem memory.Allocator) (arrow.Record, error) {
 		b.Field(6).(*array.StringBuilder).Append(cb.Code)
 		b.Field(7).(*array.StringBuilder).Append(cb.LabelJA)
 		b.Field(8).(*array.Int64Builder).Append(int64(c))
-		if share[i] < 0 {
+		if e := share.Elem(i); e.IsNA() {
 			b.Field(9).AppendNull()
 		} else {
-			b.Field(9).(*array.Float64Builder).Append(share[i])
+			b.Field(9).(*array.Float64Builder).Append(e.Float())
 		}
 	}
 	return b.NewRecord(), nil
