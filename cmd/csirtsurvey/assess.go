@@ -46,7 +46,7 @@ Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid answers or inv
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, err := assess.LoadYear(assess.Dirs{Schemas: schemas, Raw: raw, Processed: processed}, year)
 			if err != nil {
-				return fmt.Errorf("assess: survey year %d: %w: %w", year, err, build.ErrInvalidInput)
+				return build.InvalidInput(fmt.Sprintf("assess: survey year %d", year), err)
 			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
@@ -54,11 +54,11 @@ Exit codes: 0 success, 1 internal error, 2 usage error, 3 invalid answers or inv
 			}
 			prof, err := survey.LoadYear(schemas, year)
 			if err != nil {
-				return fmt.Errorf("assess: survey year %d: %w: %w", year, err, build.ErrInvalidInput)
+				return build.InvalidInput(fmt.Sprintf("assess: survey year %d", year), err)
 			}
 			answers, _, err := assess.ReadAnswers(in.Questionnaire, args[0], data, assess.ReadOptions{Order: prof.DateOrder()})
 			if errors.Is(err, assess.ErrInvalidAnswers) {
-				return fmt.Errorf("%w: %w", err, build.ErrInvalidInput)
+				return build.InvalidInput("assess: the answers", err)
 			}
 			if err != nil {
 				return err

@@ -37,7 +37,7 @@ cannot be reconstructed. Both outputs are replaced atomically; the output is det
 			}
 			y := strconv.Itoa(year)
 			invalid := func(err error) error {
-				return fmt.Errorf("%w\nreconstruct: survey year %d: %w", err, year, build.ErrInvalidInput)
+				return build.InvalidInput(fmt.Sprintf("reconstruct: survey year %d", year), err)
 			}
 			q, err := questionnaire.Load(filepath.Join(schemas, y, build.QuestionnaireFile))
 			if err != nil {

@@ -104,7 +104,7 @@ func scaffoldFiles(schemas, raw string, from, year int) ([]scaffoldFile, error) 
 	}
 	q, err := questionnaire.Parse(src, data)
 	if err != nil {
-		return nil, fmt.Errorf("%w\nscaffold: %s must be valid to start from it: %w", err, src, build.ErrInvalidInput)
+		return nil, build.InvalidInput(fmt.Sprintf("scaffold: %s must be valid to start from it", src), err)
 	}
 	if q.Survey.Year != from {
 		return nil, fmt.Errorf("scaffold: %s: survey.year is %d, not %d: %w", src, q.Survey.Year, from, build.ErrInvalidInput)
@@ -129,7 +129,7 @@ func scaffoldFiles(schemas, raw string, from, year int) ([]scaffoldFile, error) 
 	}
 	prof, err := survey.LoadYear(schemas, from)
 	if err != nil {
-		return nil, fmt.Errorf("scaffold: %w: %w", err, build.ErrInvalidInput)
+		return nil, build.InvalidInput("scaffold", err)
 	}
 	return []scaffoldFile{
 		{dst, out},
@@ -210,7 +210,7 @@ func checkCopy(path string, data []byte, year int) error {
 func retargetQuestionnaire(data []byte, q *questionnaire.Questionnaire, from, year int) ([]byte, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
-		return nil, fmt.Errorf("cannot read the YAML: %v", err)
+		return nil, fmt.Errorf("cannot read the YAML: %w", err)
 	}
 	survey := yamlsrc.Fields(yamlsrc.Fields(root.Content[0])["survey"])
 	yearNode, idNode := survey["year"], survey["id"]

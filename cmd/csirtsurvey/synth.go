@@ -59,11 +59,11 @@ See pipeline/synth for every rule, and --notes for the lost counts it filled in.
 			}
 			q, set, err := synth.LoadYear(schemas, raw, year)
 			if err != nil {
-				return fmt.Errorf("%w\nsynth: survey year %d: %w", err, year, build.ErrInvalidInput)
+				return build.InvalidInput(fmt.Sprintf("synth: survey year %d", year), err)
 			}
 			prof, err := survey.LoadYear(schemas, year)
 			if err != nil {
-				return fmt.Errorf("synth: survey year %d: %w: %w", year, err, build.ErrInvalidInput)
+				return build.InvalidInput(fmt.Sprintf("synth: survey year %d", year), err)
 			}
 			g, err := synth.New(q, set, synth.Options{Order: prof.DateOrder()})
 			if err != nil {

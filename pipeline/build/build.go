@@ -472,7 +472,7 @@ func buildInterviews(cfg Config, year int, set *atomicfile.Set) ([]interviews.In
 	}
 	ivs, err := interviews.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w\nbuild: survey year %d: interviews: %w", err, year, ErrInvalidInput)
+		return nil, InvalidInput(fmt.Sprintf("build: survey year %d: interviews", year), err)
 	}
 	for _, iv := range ivs {
 		if iv.Year != year {
@@ -498,7 +498,7 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 		return nil // a year without published tables
 	}
 	invalid := func(err error) error {
-		return fmt.Errorf("%w\nbuild: survey year %d: published tables: %w", err, year, ErrInvalidInput)
+		return InvalidInput(fmt.Sprintf("build: survey year %d: published tables", year), err)
 	}
 	specs, err := published.LoadSpecs(specPath, q)
 	if err != nil {
@@ -522,7 +522,7 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	claimsPath := filepath.Join(cfg.RawDir, strconv.Itoa(year), "claims.yaml")
 	if fileExists(claimsPath) {
 		if cs, err = claims.Load(claimsPath); err != nil {
-			return fmt.Errorf("%w\nbuild: survey year %d: claims: %w", err, year, ErrInvalidInput)
+			return InvalidInput(fmt.Sprintf("build: survey year %d: claims", year), err)
 		}
 	}
 	var facts []published.Fact
@@ -576,3 +576,25 @@ func addParquet(set *atomicfile.Set, cfg Config, dataset string, year int, rec a
 	set.Add(columnar.PartitionPath(cfg.ProcessedDir, dataset, year), data)
 	return nil
 }
+
+// InputError is the one form of an invalid-input error: what was being done
+// (the context: "build: survey year 2015: published tables") first, then the
+// located problems of the input, one per line. It is ErrInvalidInput for
+// errors.Is and unwraps to its cause.
+type InputError struct {
+	Context string
+	Err     error
+}
+
+// InvalidInput wraps err, the located problems of an input, as an
+// InputError with the given context.
+func InvalidInput(context string, err error) error {
+	return &InputError{Context: context, Err: err}
+}
+
+func (e *InputError) Error() string {
+	return e.Context + ": " + ErrInvalidInput.Error() + ":\n" + e.Err.Error()
+}
+
+// Unwrap gives errors.Is and errors.As both the cause and ErrInvalidInput.
+func (e *InputError) Unwrap() []error { return []error{e.Err, ErrInvalidInput} }

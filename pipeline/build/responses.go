@@ -94,7 +94,7 @@ func buildResponses(ctx context.Context, cfg Config, year int, q *questionnaire.
 	}
 	logSummary(cfg.logger(), report)
 	if err := report.Err(); err != nil {
-		return fmt.Errorf("%w\nbuild: survey year %d: %s: %w", err, year, path, ErrInvalidInput)
+		return InvalidInput(fmt.Sprintf("build: survey year %d: %s", year, path), err)
 	}
 	meta := provenanceMeta(rs.count.prov, year)
 	in.Provenance, in.Validation = survey.Provenance(meta[MetaProvenance]), report
@@ -131,7 +131,7 @@ func ingestOptions(cfg Config, year int, p *survey.Profile) (ingest.Options, err
 	if mp := filepath.Join(cfg.RawDir, strconv.Itoa(year), "mapping.yaml"); fileExists(mp) {
 		m, err := ingest.LoadMapping(mp)
 		if err != nil {
-			return opt, fmt.Errorf("%w\nbuild: survey year %d: mapping: %w", err, year, ErrInvalidInput)
+			return opt, InvalidInput(fmt.Sprintf("build: survey year %d: mapping", year), err)
 		}
 		opt.Mapping = m
 	}

@@ -29,7 +29,7 @@ func loadYears(cfg Config, years []int) (map[int]*questionnaire.Questionnaire, *
 		path := filepath.Join(cfg.SchemasDir, strconv.Itoa(y), QuestionnaireFile)
 		q, err := questionnaire.Load(path)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%w\nbuild: survey year %d: %w", err, y, ErrInvalidInput))
+			errs = append(errs, InvalidInput(fmt.Sprintf("build: survey year %d", y), err))
 			continue
 		}
 		if q.Survey.Year != y {
@@ -46,7 +46,7 @@ func loadYears(cfg Config, years []int) (map[int]*questionnaire.Questionnaire, *
 		path := filepath.Join(cfg.SchemasDir, strconv.Itoa(y), crosswalk.FileName)
 		cw, err := crosswalk.LoadOptional(path)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w\nbuild: survey year %d: crosswalk: %w", err, y, ErrInvalidInput)
+			return nil, nil, InvalidInput(fmt.Sprintf("build: survey year %d: crosswalk", y), err)
 		}
 		if i == 0 {
 			if cw != nil {
@@ -55,10 +55,10 @@ func loadYears(cfg Config, years []int) (map[int]*questionnaire.Questionnaire, *
 			continue
 		}
 		if err := crosswalk.Check(qs[years[i-1]], qs[y], cw); err != nil {
-			return nil, nil, fmt.Errorf("%w\nbuild: survey year %d: crosswalk: %w", err, y, ErrInvalidInput)
+			return nil, nil, InvalidInput(fmt.Sprintf("build: survey year %d: crosswalk", y), err)
 		}
 		if err := chain.Add(y, cw); err != nil {
-			return nil, nil, fmt.Errorf("build: survey year %d: crosswalk: %w: %w", y, err, ErrInvalidInput)
+			return nil, nil, InvalidInput(fmt.Sprintf("build: survey year %d: crosswalk", y), err)
 		}
 	}
 	return qs, chain, nil

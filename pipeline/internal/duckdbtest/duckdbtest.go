@@ -150,7 +150,7 @@ var readerDir = sync.OnceValues(func() (string, error) {
 	out, err := exec.Command("go", "list", "-f", "{{.Dir}}",
 		"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest").Output()
 	if err != nil {
-		return "", fmt.Errorf("source path unknown (built with -trimpath?) and go list failed: %v", err)
+		return "", fmt.Errorf("source path unknown (built with -trimpath?) and go list failed: %w", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "testdata", "node"), nil
 })
