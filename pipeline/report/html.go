@@ -17,7 +17,7 @@ type htmlTable struct {
 	Meta, NLine          string
 	Notes                []string
 	Table                template.HTML // from grid.html: escaped by html/template
-	Chart                template.HTML // from barSVG: escaped by escXML
+	Chart                template.HTML // drawn by charts.py, which escapes every string
 }
 
 type htmlEdition struct {
@@ -72,17 +72,17 @@ func edition(m *model, l lang) htmlEdition {
 		e.TablesIntro = m.tablesIntro(l)
 	}
 	for _, pt := range m.tables {
-		title := pt.chartTitle(l)
+		chart, _ := m.tableChart(pt, l)
 		e.Tables = append(e.Tables, htmlTable{
 			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item,
 			QuestionJA: pt.Question.JA, QuestionEN: pt.Question.EN, Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
-			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l), ui["chosenMark"].in(l))),
+			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(chart.SVG),
 		})
 	}
 	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
 		hm := &htmlMaturity{
 			Levels:      template.HTML(mt.grid(l).htmlNA(htmlNA)),
-			Chart:       template.HTML(stackedSVG(t["maturityChart"], levelLegend(l), mt.stacks())),
+			Chart:       template.HTML(m.charts[chartKey(l, sim3ChartID)].SVG),
 			Respondents: template.HTML(mt.respondentGrid(l).htmlNA(htmlNA)),
 		}
 		switch m.in.Provenance {
@@ -232,7 +232,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p class="q"><b>Q</b> {{.QuestionEN}}</p>
 <p class="meta">{{if .Item}}{{.Item}} · {{end}}{{.Meta}}<br>{{.NLine}}</p>
 <div class="scroll">{{.Table}}</div>
-<figure>{{.Chart}}</figure>
+{{with .Chart}}<figure>{{.}}</figure>{{end}}
 {{with .Notes}}<details><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li>{{.}}</li>{{end}}</ul></details>{{end}}
 </article>
 {{end}}{{end}}

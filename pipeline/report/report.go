@@ -99,6 +99,9 @@ func Render(in Inputs) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := m.draw(); err != nil {
+		return nil, err
+	}
 	// The four files only read the model: they are rendered side by side.
 	renders := []struct {
 		name string
