@@ -155,6 +155,10 @@ func (m *model) tableChart(t *ptable, l lang) (drawn, bool) {
 func (t *ptable) barSpec(l lang, source string) chartSpec {
 	bars := make([][4]any, len(t.Rows))
 	for i, r := range t.Rows {
+		basis := r.Basis
+		if basis == reconcile.BasisChosen && source != Reconstructed {
+			basis = reconcile.BasisLost // only a reconstruction chooses counts
+		}
 		var v, p any
 		val, pc := r.Count, r.Pct
 		if !t.Computed {
@@ -173,7 +177,7 @@ func (t *ptable) barSpec(l lang, source string) chartSpec {
 		if pc != nil {
 			p = *pc
 		}
-		bars[i] = [4]any{r.Label.in(l), v, p, r.Basis}
+		bars[i] = [4]any{r.Label.in(l), v, p, basis}
 	}
 	return chartSpec{Chart: "bar", Args: map[string]any{
 		"lang": l.code(), "title": t.chartTitle(l), "bars": bars,
@@ -315,7 +319,7 @@ func (g *matrixGroup) spec(m *model, l lang) chartSpec {
 	args := map[string]any{
 		"lang": l.code(), "item": g.item, "question": first.Question.in(l), "first": first.Key, "last": g.tables[len(g.tables)-1].Key,
 		"legend": map[string]any{"names": names, "missing_last": missing, "derived": g.outside.in(l)},
-		"rows": rows, "page": pageAny(first.Page), "source": m.chartSource(), "total": nil, "total_basis": "printed",
+		"rows":   rows, "page": pageAny(first.Page), "source": m.chartSource(), "total": nil, "total_basis": "printed",
 	}
 	if tt := g.total; tt != nil && g.outside.JA != "" {
 		n := tt.N

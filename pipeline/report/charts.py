@@ -51,6 +51,9 @@ LABELS = {
         "chosen": "* 点線: 抽出で欠落 (原本 p. {}) — 推定できず、再構成で選んだ値",
         "lost": "‡ 抽出で欠落 (原本 p. {}) — 回答から計算した値 (照合できない)",
         "unknown": "— 抽出で欠落 (原本 p. {}): 値は不明",
+        "seg_inferred": "† 斜線: 抽出で欠落 (原本 p. {}) — 他の公表値から推定した値",
+        "seg_chosen": "斜線: 抽出で欠落 (原本 p. {}) — 推定できず、再構成で選んだ値",
+        "seg_lost": "斜線: 抽出で欠落 (原本 p. {}) — 回答から計算した値 (照合できない)",
         "not_reported": "— 出典に記載なし",
         "contradicted": "! 報告書の印刷値 (報告書の内部で矛盾)",
         "derived": "{}: 計算値 (全回答者 {} − その行の N)",
@@ -79,6 +82,9 @@ LABELS = {
         "chosen": "* dashed: lost in the text extraction (original p. {}); nothing implies it: the reconstruction's choice",
         "lost": "‡ lost in the text extraction (original p. {}); computed from the responses, nothing to check it against",
         "unknown": "— lost in the text extraction (original p. {}); unknown",
+        "seg_inferred": "† hatched: lost in the text extraction (original p. {}); inferred from other printed numbers",
+        "seg_chosen": "hatched: lost in the text extraction (original p. {}); nothing implies it: the reconstruction's choice",
+        "seg_lost": "hatched: lost in the text extraction (original p. {}); computed from the responses, nothing to check it against",
         "not_reported": "— not reported by the source",
         "contradicted": "! as printed; the report contradicts itself here",
         "derived": "{}: computed (all respondents, {}, less the row's N)",
@@ -242,14 +248,15 @@ def swatch(kind, x, y):
     return ""
 
 
-def legend_lines(c, lang, kinds, page, lines):
-    """The legend of the marks kinds: a sample and its meaning."""
+def legend_lines(c, lang, kinds, page, lines, segments=False):
+    """The legend of the marks kinds: a sample and its meaning; segments:
+    the marks of a stacked bar's segments (all hatched)."""
     L = LABELS[lang]
     page = "?" if page is None else page
     for kind in kinds:
-        s = L[kind].format(page)
+        s = L[("seg_" if segments else "") + kind].format(page)
         lines.append(s)
-        sw = swatch(kind, PAD, c.y + 4)
+        sw = swatch("inferred" if segments else kind, PAD, c.y + 4)
         if sw:
             c.parts.append(sw)
             c.lines(s, 12, "#444444", x=PAD + 24, lh=16)
@@ -452,7 +459,7 @@ def matrix_chart(lang, item, question, first, last, legend, rows, total=None, to
         text.append(s)
         c.lines(s, 12, "#444444", lh=16)
     if kinds:
-        legend_lines(c, lang, kinds, page, text)
+        legend_lines(c, lang, kinds, page, text, segments=True)
     source_line(c, lang, source, text)
     return Chart(c.svg(), "\n".join(text))
 

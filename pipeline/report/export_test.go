@@ -14,6 +14,14 @@ type Drawn = drawn
 // DrawCharts draws specs with charts.py.
 var DrawCharts = drawCharts
 
+// SetPythonCommand makes the charts drawn by name; the returned function
+// restores the interpreter.
+func SetPythonCommand(name string) (restore func()) {
+	old := pythonCommand
+	pythonCommand = name
+	return func() { pythonCommand = old }
+}
+
 // ChartSpecs returns the data of every chart of a year's reports (both
 // languages) and the charts the reports show, by key "<lang>/<id>".
 func ChartSpecs(in Inputs) (map[string]ChartSpec, map[string]Drawn, error) {

@@ -94,8 +94,7 @@ func pyTables() string {
 	fmt.Fprintf(&b, "STATUS = %s\n", pyDict(statusLabels))
 	fmt.Fprintf(&b, "BASE = %s\n", pyDict(baseShort))
 	fmt.Fprintf(&b, "MARK = %s\n", pyLang(ui["chosenMark"]))
-	b.WriteString(`# where the charts' counts come from (charts.py's src_*)
-SOURCE = "published" if freq is None else (resp["provenance"].iloc[0] if resp is not None and len(resp) else "collected")
+	b.WriteString(`
 
 def base_text(base):
     """Who forms N, in words."""
@@ -140,6 +139,13 @@ def table(key):
     return t.rename(columns=c).set_index(c["row_no"])
 
 
+def source():
+    """Where the charts' counts come from (charts.py's src_*)."""
+    if freq is None:
+        return "published"
+    return resp["provenance"].iloc[0] if resp is not None and len(resp) else "collected"
+
+
 def chart_data(key):
     """What the chart of table key shows: per printed row (label, count, %,
     what the count rests on) and N, as charts.py's bar_chart takes them. The
@@ -150,7 +156,7 @@ def chart_data(key):
     codes = list(zip(p["code"], p["code_kind"]))
     page, n_printed = na(p["page"].iloc[0]), na(p["n"].iloc[0])
     args = dict(lang=lang, title=f"{key} " + p[f"title_{lang}"].iloc[0], n_printed=n_printed, base=base_text(p["base"].iloc[0]),
-                multi=bool(p["multi"].iloc[0]), page=page, source=SOURCE)
+                multi=bool(p["multi"].iloc[0]), page=page, source=source())
     if freq is None:
         bases = list(p["count_status"])
         values = printed
@@ -162,6 +168,8 @@ def chart_data(key):
         n = na(f["n"].iloc[0]) if len(f) else None
         rows = list(p["row_no"])
         bases = [r.at[i, "count_basis"] if i in r.index else "" for i in rows]
+        # only a reconstruction chooses counts: elsewhere a lost count is computed, unchecked
+        bases = ["lost" if b == "chosen" and source() != "reconstructed" else b for b in bases]
         values = [printed[j] if b == "contradicted" else (na(f.at[i, "count"]) if i in f.index else None)
                   for j, (i, b) in enumerate(zip(rows, bases))]
         args.update(n=n, n_basis=r.at[0, "count_basis"] if 0 in r.index else "")
@@ -207,7 +215,7 @@ def matrix(item, keys, rows, total=None, outside=None):
         out.append((row, row_label[row], counts, bases, args["n"], args["n_basis"]))
     legend = {"names": names, "missing_last": missing is not None, "derived": outside[lang] if outside else ""}
     args = dict(lang=lang, item=item, question=question, first=keys[0], last=keys[-1], legend=legend, rows=out,
-                page=data[0][0]["page"], source=SOURCE)
+                page=data[0][0]["page"], source=source())
     if total is not None and outside:
         t, _ = chart_data(total)
         args.update(total=t["n"], total_basis=t["n_basis"])
@@ -266,7 +274,7 @@ display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"]
 
 items = [(i, s if isinstance(s, str) else "", q if isinstance(q, str) else "", [int(dist.loc[i, c]) for c in LEVEL_COLS],
           bool(dist.loc[i, "coarse"])) for i, s, q in zip(dist.index, dist["sim3"], dist["question"])]
-display(sim3_chart(lang, items, LEVELS[lang], SOURCE))`)
+display(sim3_chart(lang, items, LEVELS[lang], source()))`)
 	return b.String()
 }
 

@@ -12,8 +12,8 @@ package report
 //	parameters                code, tagged "parameters": lang, processed
 //	setup, charts, tables     code: load() reads processed/<dataset> (every
 //	                          year, Hive layout) with pandas (pyarrow); the
-//	                          chart helpers are the Python twins of svg.go and
-//	                          trends_svg.go; trend_table() rebuilds a table
+//	                          chart cell is charts.py, the one implementation
+//	                          of the charts; trend_table() rebuilds a table
 //	overview                  markdown and code: per year respondents,
 //	                          provenance, concepts asked and compared
 //	one section per concept   markdown (question ja/en, item number per year,

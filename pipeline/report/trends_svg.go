@@ -1,9 +1,7 @@
 package report
 
-
 // The trends chart: grouped horizontal bars, one group per category and one
-// bar per year. Like svg.go, every function has a line-by-line twin in the
-// notebook's Python (pyTrendSVG), and TestTrendChartsMatchPython runs both.
+// bar per year, drawn by charts.py's grouped_chart (see charts.go).
 
 // trendValue is a category's count and base in one year.
 type trendValue struct {
@@ -16,13 +14,6 @@ type trendValue struct {
 type trendGroup struct {
 	Label  string
 	Values []*trendValue
-}
-
-func trendValueText(v *trendValue) string {
-	if v == nil {
-		return absent
-	}
-	return shareText(v.Count, v.N, v.Derived)
 }
 
 // groupedSpec is a trends chart for charts.py's grouped_chart: one group
