@@ -6,8 +6,8 @@
 # chart cell, so a chart the code cells redraw from the Parquet datasets is
 # the same bytes. Each chart is a plain SVG written without a plotting
 # library: deterministic, readable without a kernel, a viewBox that scales
-# down to a phone's width (400 units wide: 13-unit labels stay about 11 px
-# at 375 px), labels wrapped over lines and never cut.
+# down to a phone's width (360 units wide: 15-unit labels stay about 12 px
+# where a 375 px screen leaves 290 px), labels wrapped over lines, never cut.
 #
 # Every chart states inside itself its N, who forms N and whether answers
 # are single or multiple, marks every number the report does not print
@@ -18,7 +18,7 @@ import base64
 from decimal import ROUND_HALF_UP, Decimal
 
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', 'Yu Gothic', YuGothic, Meiryo, sans-serif"
-WIDTH = 400
+WIDTH = 360
 PAD = 8
 BLUE = "#2f6db5"
 WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
@@ -310,7 +310,7 @@ def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base
         text.append(s)
         c.lines(s, 13, "#b3261e" if warn else "#444444", bold=warn, lh=17)
     c.y += 4
-    plot = WIDTH - 2 * PAD - 112
+    plot = WIDTH - 2 * PAD - 124
     kinds = []
     for label, v, p, basis in bars:
         kind = basis if basis in SYMBOL else ""
@@ -319,7 +319,7 @@ def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base
         if kind and kind not in kinds:
             kinds.append(kind)
         c.parts.append(f"<g><title>{esc(label)}</title>")
-        c.lines(label, 14, "#222222", lh=18)
+        c.lines(label, 15, "#222222", lh=19)
         y = c.y + 2
         c.parts.append(f'<rect x="{PAD}" y="{y}" width="{plot}" height="14" fill="#e6ebf2"/>')
         if p is not None:
@@ -337,7 +337,7 @@ def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base
         value = "—" if v is None else (str(v) if p is None else f"{v} ({p:.1f}%)")
         value += SYMBOL.get(basis, "") if v is not None else ""
         text.append(f"  {label}: {value}")
-        c.parts.append(f'<text x="{PAD + plot + 6}" y="{y + 12}" font-size="12" fill="#333333">{esc(value)}</text></g>')
+        c.parts.append(f'<text x="{PAD + plot + 6}" y="{y + 12}" font-size="13" fill="#333333">{esc(value)}</text></g>')
         c.y += 22
     if kinds:
         c.y += 2
@@ -367,9 +367,9 @@ def legend_row(c, names, palette, text):
 def stack_row(c, label, counts, palette, marks, right):
     """One 100 % bar split into counts, with label above and right beside it."""
     c.parts.append(f"<g><title>{esc(label)}</title>")
-    c.lines(label, 14, "#222222", lh=18)
+    c.lines(label, 15, "#222222", lh=19)
     y = c.y + 2
-    plot = WIDTH - 2 * PAD - 70
+    plot = WIDTH - 2 * PAD - 76
     total = sum(n or 0 for n in counts)
     x = float(PAD)
     for j, n in enumerate(counts):
@@ -484,10 +484,10 @@ def grouped_chart(title, years, groups, absent="—"):
     c.lines(title, 16, "#1a1a1a", bold=True, lh=21)
     c.y += 2
     legend_row(c, [str(y) for y in years], [(YEAR_COLORS[i % 6], "") for i in range(len(years))], [])
-    plot = WIDTH - 2 * PAD - 160
+    plot = WIDTH - 2 * PAD - 172
     for label, values in groups:
         c.parts.append(f"<g><title>{esc(label)}</title>")
-        c.lines(label, 14, "#222222", lh=18)
+        c.lines(label, 15, "#222222", lh=19)
         shown = []
         for j, y in enumerate(years):
             v = values[j] if j < len(values) else None

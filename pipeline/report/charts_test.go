@@ -180,7 +180,7 @@ func advance(s string, size float64) float64 {
 var spaces = regexp.MustCompile(`[\s\x{00a0}]+`)
 
 // checkStandAlone checks what a chart says inside itself: it scales (a
-// viewBox 400 wide), every text is legible at phone width (at least 11
+// viewBox 360 wide), every text is legible at phone width (at least 11
 // units, about 9.5 px at 375 px) and inside the chart, labels are whole
 // (wrapped, never cut with …), a bar chart states N, who forms N and
 // single/multiple answers, every mark its data carries is drawn and
@@ -188,8 +188,8 @@ var spaces = regexp.MustCompile(`[\s\x{00a0}]+`)
 func checkStandAlone(t *testing.T, name string, spec report.ChartSpec, d report.Drawn) {
 	t.Helper()
 	width, _, texts, rects, paths := parseSVG(t, name, d.SVG)
-	if width != 400 {
-		t.Errorf("%s: width %v, want 400", name, width)
+	if width != 360 {
+		t.Errorf("%s: width %v, want 360", name, width)
 	}
 	var shown strings.Builder
 	for _, x := range texts {

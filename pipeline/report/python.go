@@ -243,8 +243,8 @@ func pyTable(m *model, pt *ptable) string {
 		if g.total != nil && g.outside.JA != "" {
 			total, outside = pyStr(g.total.Key), pyLang(g.outside)
 		}
-		return fmt.Sprintf("%s\ndisplay(matrix(%s, [%s],\n           [%s],\n           total=%s, outside=%s))",
-			src, pyStr(g.item), strings.Join(keys, ", "), strings.Join(rows, ", "), total, outside)
+		return fmt.Sprintf("%s\ndisplay(matrix(%s,\n           [%s],\n           [%s],\n           total=%s, outside=%s))",
+			src, pyStr(g.item), pyList(keys, 8), pyList(rows, 12), total, outside)
 	}
 	return src
 }
@@ -356,6 +356,21 @@ func pyDict(m map[string]text) string {
 		b.WriteString("}")
 	}
 	b.WriteString("\n}")
+	return b.String()
+}
+
+// pyList joins Python literals as the inside of a list, per lines of n.
+func pyList(items []string, n int) string {
+	var b strings.Builder
+	for i, it := range items {
+		switch {
+		case i > 0 && i%n == 0:
+			b.WriteString(",\n            ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(it)
+	}
 	return b.String()
 }
 

@@ -525,7 +525,7 @@ func TestPct(t *testing.T) {
 // lastQuoted is the last table key of a matrix cell's list.
 func lastQuoted(src string) string {
 	list := src[strings.Index(src, "[")+1 : strings.Index(src, "]")]
-	parts := strings.Split(list, ", ")
-	k, _ := strconv.Unquote(parts[len(parts)-1])
+	keys := regexp.MustCompile(`"[^"]*"`).FindAllString(list, -1)
+	k, _ := strconv.Unquote(keys[len(keys)-1])
 	return k
 }
