@@ -182,7 +182,7 @@ func (t *ptable) barSpec(l lang, source string) chartSpec {
 	return chartSpec{Chart: "bar", Args: map[string]any{
 		"lang": l.code(), "title": t.chartTitle(l), "bars": bars,
 		"n": optAny(t.N), "n_printed": optAny(t.PubN), "n_basis": t.NBasis,
-		"base": baseShortText(t.Base, l), "multi": t.Multi, "page": pageAny(t.Page), "source": source,
+		"base": baseShortText(t.Base, l), "multi": t.Multi, "page": pageAny(t.Page), "source": source, "partial": t.Partial,
 	}}
 }
 

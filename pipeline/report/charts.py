@@ -42,6 +42,7 @@ LABELS = {
         "n": "N\u00a0=\u00a0{}",
         "n_unknown": "N 不明",
         "multi": "複数回答",
+        "partial": "出典が引用した行のみ (表の一部)",
         "single": "単一回答",
         "n_inferred": "N は抽出で欠落 (原本 p. {}): 他の公表値から推定",
         "n_chosen": "N は抽出で欠落 (原本 p. {}): 再構成で選んだ値",
@@ -73,6 +74,7 @@ LABELS = {
         "n": "N\u00a0=\u00a0{}",
         "n_unknown": "N unknown",
         "multi": "multiple answers",
+        "partial": "only the rows the source quotes (part of the table)",
         "single": "single answer",
         "n_inferred": "N lost in the text extraction (original p. {}): inferred from other printed numbers",
         "n_chosen": "N lost in the text extraction (original p. {}): the value the reconstruction chose",
@@ -272,8 +274,9 @@ def source_line(c, lang, source, lines):
         c.lines(s, 12, "#555555", lh=16)
 
 
-def n_lines(lang, n, n_printed, n_basis, base, multi, page):
-    """The lines under a chart's title: N, who forms N, single or multiple answers, and what N rests on."""
+def n_lines(lang, n, n_printed, n_basis, base, multi, page, partial=False):
+    """The lines under a chart's title: N, who forms N, single or multiple
+    answers, what N rests on, and whether the source quotes only some rows."""
     L = LABELS[lang]
     shown = n if n is not None else n_printed
     first = [L["n"].format(shown) if shown is not None else L["n_unknown"]]
@@ -289,10 +292,13 @@ def n_lines(lang, n, n_printed, n_basis, base, multi, page):
         out.append(L["n_" + n_basis].format(p))
     elif n_basis == "lost" or (shown is None and n_basis != "not_reported"):
         out.append(L["n_lost"].format(p))
+    if partial:
+        out.append(L["partial"])
     return out
 
 
-def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base="", multi=None, page=None, source=""):
+def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base="", multi=None, page=None, source="",
+              partial=False):
     """One horizontal bar per (label, count, %, basis) on a 0-100 % scale.
 
     basis is what the count rests on (the reconciliation's count_basis, or the
@@ -300,11 +306,12 @@ def bar_chart(lang, title, bars, n=None, n_printed=None, n_basis="printed", base
     †), chosen by the reconstruction (dashed outline, *), lost (computed but
     nothing to check it against, ‡), contradicted (the printed value, !);
     a count of None is unknown (—). n is the N shown, n_printed the printed
-    one, n_basis what N rests on; base says who forms N."""
+    one, n_basis what N rests on; base says who forms N; partial: the source
+    quotes only some of the table's rows."""
     c = Canvas(title)
     text = [title]
     c.lines(title, 16, "#1a1a1a", bold=True, lh=21)
-    for s in n_lines(lang, n, n_printed, n_basis, base, multi, page):
+    for s in n_lines(lang, n, n_printed, n_basis, base, multi, page, partial):
         warn = s.startswith("!")
         s = s.lstrip("!")
         text.append(s)

@@ -238,6 +238,9 @@ func checkStandAlone(t *testing.T, name string, spec report.ChartSpec, d report.
 			has("that N is unknown", map[string]string{"ja": "N不明", "en": "Nunknown"}[lang])
 		}
 		has("its base", str("base"))
+		if partial, _ := a["partial"].(bool); partial {
+			has("that the source quotes some rows", map[string]string{"ja": "出典が引用した行のみ", "en": "only the rows the source quotes"}[lang])
+		}
 		if multi, _ := a["multi"].(bool); multi {
 			has("multiple answers", map[string]string{"ja": "複数回答", "en": "multiple answers"}[lang])
 		} else {

@@ -156,7 +156,7 @@ def chart_data(key):
     codes = list(zip(p["code"], p["code_kind"]))
     page, n_printed = na(p["page"].iloc[0]), na(p["n"].iloc[0])
     args = dict(lang=lang, title=f"{key} " + p[f"title_{lang}"].iloc[0], n_printed=n_printed, base=base_text(p["base"].iloc[0]),
-                multi=bool(p["multi"].iloc[0]), page=page, source=source())
+                multi=bool(p["multi"].iloc[0]), page=page, source=source(), partial=bool(p["partial"].iloc[0]))
     if freq is None:
         bases = list(p["count_status"])
         values = printed
