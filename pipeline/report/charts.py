@@ -69,6 +69,8 @@ LABELS = {
         "matrix_title": "{item} {question}: 行ごとの内訳 ({first}–{last})",
         "matrix_sub": "各行: 全回答者 (N = {}) の内訳。右: その行の N",
         "matrix_sub_rows": "各行: その行の N の内訳",
+        "trend_derived": "† 後の年度に統合された選択肢の合計 (計算値)",
+        "trend_absent": "{} その年度にない選択肢",
     },
     "en": {
         "n": "N\u00a0=\u00a0{}",
@@ -101,6 +103,8 @@ LABELS = {
         "matrix_title": "{item} {question}: each row's answers ({first}–{last})",
         "matrix_sub": "Each row: all respondents (N = {}). Right: the row's N",
         "matrix_sub_rows": "Each row: the row's N",
+        "trend_derived": "† derived: the sum of the options a later year merged (computed)",
+        "trend_absent": "{} a category the year does not have",
     },
 }
 
@@ -482,10 +486,10 @@ def share_text(c, n, derived):
     return s + " †" if derived else s
 
 
-def grouped_chart(title, years, groups, absent="—"):
+def grouped_chart(title, years, groups, absent="—", lang="ja"):
     """The trends chart: one group per (label, values) category, a bar per
     year on a 0-100 % scale; values are (count, n, derived) or None where
-    the year lacks the category (absent)."""
+    the year lacks the category (absent); a legend explains † and absent."""
     c = Canvas(title)
     text = [title]
     c.lines(title, 16, "#1a1a1a", bold=True, lh=21)
@@ -510,6 +514,12 @@ def grouped_chart(title, years, groups, absent="—"):
         c.parts.append("</g>")
         c.y += 4
         text.append(f"  {label}: " + "; ".join(shown))
+    vals = [values[j] if j < len(values) else None for _, values in groups for j in range(len(years))]
+    notes = ([LABELS[lang]["trend_derived"]] if any(v is not None and v[2] for v in vals) else []) + \
+        ([LABELS[lang]["trend_absent"].format(absent)] if any(v is None for v in vals) else [])
+    for s in notes:
+        text.append(s)
+        c.lines(s, 12, "#444444", lh=16)
     return Chart(c.svg(), "\n".join(text))
 
 

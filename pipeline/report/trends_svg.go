@@ -19,7 +19,7 @@ type trendGroup struct {
 // groupedSpec is a trends chart for charts.py's grouped_chart: one group
 // of bars per category, one bar per year on a 0-100 % scale, with the year,
 // share and count/n beside each bar.
-func groupedSpec(title string, years []int, groups []trendGroup) chartSpec {
+func groupedSpec(l lang, title string, years []int, groups []trendGroup) chartSpec {
 	gs := make([][2]any, len(groups))
 	for i, g := range groups {
 		vals := make([]any, len(years))
@@ -31,7 +31,7 @@ func groupedSpec(title string, years []int, groups []trendGroup) chartSpec {
 		}
 		gs[i] = [2]any{g.Label, vals}
 	}
-	return chartSpec{Chart: "grouped", Args: map[string]any{"title": title, "years": years, "groups": gs, "absent": absent}}
+	return chartSpec{Chart: "grouped", Args: map[string]any{"lang": l.code(), "title": title, "years": years, "groups": gs, "absent": absent}}
 }
 
 // draw draws the chart of every compared concept in both languages.
@@ -40,7 +40,7 @@ func (m *trendsModel) draw() error {
 	var keys []string
 	for _, l := range []lang{ja, en} {
 		for _, c := range m.compared {
-			specs = append(specs, groupedSpec(c.title(l), m.years, c.groups(m.years, l)))
+			specs = append(specs, groupedSpec(l, c.title(l), m.years, c.groups(m.years, l)))
 			keys = append(keys, chartKey(l, c.ID))
 		}
 	}
