@@ -183,7 +183,7 @@ td.chosen { font-style: italic; background: #fff4d6; outline: 1px dashed #8a5a00
 .st-inconsistent-in-report, .st-mismatch, .sev-warning, .cl-fails, .cl-fails-inferred { color: #b3261e; font-weight: bold; }
 .cl-holds, .cl-holds-inferred { color: #1b6e2d; }
 figure { margin: 8px 0 0; }
-figure svg { width: 100%; max-width: 460px; height: auto; } /* charts are 360 units wide (charts.py) */
+figure svg { width: 100%; max-width: 420px; height: auto; } /* charts are 360 units wide (charts.py) */
 details { margin-top: 8px; font-size: .9em; color: #333; }
 details ul { margin: 4px 0; }
 footer { margin-top: 48px; color: #555; font-size: .9em; }

@@ -13,12 +13,13 @@ import (
 // dashedBar is how a chart draws a count the reconstruction chose.
 const dashedBar = `height="14" fill="#ffffff" stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"`
 
-// chosenRows lists, per table, the rows whose printed count was lost and
-// whose computed count therefore is the reconstruction's value.
+// chosenRows lists, per table, the rows whose printed count was lost with
+// nothing to infer it from: their computed count is the reconstruction's
+// choice (an inferred count is not).
 func chosenRows(in report.Inputs) map[string]int {
 	out := map[string]int{}
 	for _, r := range in.Reconciliation {
-		if r.RowNo > 0 && r.Status == reconcile.Lost && r.Computed != nil {
+		if r.RowNo > 0 && r.Basis == reconcile.BasisChosen && r.Computed != nil {
 			out[r.TableKey]++
 		}
 	}
@@ -75,7 +76,7 @@ func TestChosenCountsMarked(t *testing.T) {
 			}
 		}
 		if marked != total || dashed != nChosen {
-			t.Errorf("%s: %d marked count cells and %d dashed bars, want %d (the lost rows of the reconciliation) and %d (those the reconstruction chose)", name, marked, dashed, total, nChosen)
+			t.Errorf("%s: %d marked count cells and %d dashed bars, want %d and %d (the counts the reconstruction chose)", name, marked, dashed, total, nChosen)
 		}
 		if chosenLegends != len(chosen) || inferredLegends < len(inferred) {
 			t.Errorf("%s: %d charts with a chosen count carry its legend, want %d; %d with an inferred one, want %d", name, chosenLegends, len(chosen), inferredLegends, len(inferred))

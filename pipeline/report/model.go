@@ -215,7 +215,8 @@ func (m *model) buildTables() error {
 			}
 			if r, ok := rec[key{e.TableKey, e.RowNo}]; ok {
 				row.Status, row.Basis = r.Status, r.Basis
-				row.Chosen = r.Status == reconcile.Lost && m.in.Provenance == Reconstructed && row.Count != nil
+				// inferred counts (other printed numbers imply them) are not choices
+				row.Chosen = r.Basis == reconcile.BasisChosen && m.in.Provenance == Reconstructed && row.Count != nil
 				if r.Status != reconcile.Match && r.Note != "" {
 					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
 				}

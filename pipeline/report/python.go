@@ -122,11 +122,11 @@ def table(key):
     n_row = {"row_no": "N", "code": "", "label": f"N ({base_text(base)})", "pct": pd.NA, "published": n_printed}
     if freq is not None:
         f = freq[freq.table_key == key][["row_no", "count", "n"]]
-        r = rec[rec.table_key == key][["row_no", "status"]]
+        r = rec[rec.table_key == key][["row_no", "status", "count_basis"]]
         t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
         if resp is not None and (resp["provenance"] == "reconstructed").any():
             # the count of a row whose printed number was lost is the reconstruction's choice
-            t.loc[(t["status"] == "lost") & t["count"].notna(), "status"] = "lost_chosen"
+            t.loc[(t["status"] == "lost") & (t["count_basis"] == "chosen") & t["count"].notna(), "status"] = "lost_chosen"
         t["pct"] = rnd(100 * t["count"] / t["n"], 1)
         n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
         cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
