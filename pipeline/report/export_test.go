@@ -2,66 +2,54 @@ package report
 
 // Hooks for the external tests of this package.
 
-// ChartCase is one chart the reports draw, with its inputs, for the
-// comparison with the notebooks' Python helpers.
-type ChartCase struct {
-	Kind   string   `json:"kind"` // "bar" or "stacked"
-	Title  string   `json:"title"`
-	Legend []string `json:"legend,omitempty"`
-	Bars   [][4]any `json:"bars,omitempty"`   // label, count or null, % or null, chosen
-	Mark   string   `json:"mark,omitempty"`   // the legend of chosen bars
-	Stacks [][2]any `json:"stacks,omitempty"` // label, counts
-	SVG    string   `json:"svg"`
-	Text   string   `json:"text"`
-	HTML   string   `json:"html"` // the notebooks' text/html output of the chart
+// ChartsSource is charts.py, the one chart implementation.
+var ChartsSource = chartsPy
+
+// ChartSpec is one chart's data, as the build hands it to charts.py.
+type ChartSpec = chartSpec
+
+// Drawn is a drawn chart: SVG, plain text, the notebooks' text/html.
+type Drawn = drawn
+
+// DrawCharts draws specs with charts.py.
+var DrawCharts = drawCharts
+
+// SetPythonCommand makes the charts drawn by name; the returned function
+// restores the interpreter.
+func SetPythonCommand(name string) (restore func()) {
+	old := pythonCommand
+	pythonCommand = name
+	return func() { pythonCommand = old }
 }
 
-// ChartCases returns every chart of both notebooks.
-func ChartCases(in Inputs) ([]ChartCase, error) {
+// ChartSpecs returns the data of every chart of a year's reports (both
+// languages) and the charts the reports show, by key "<lang>/<id>".
+func ChartSpecs(in Inputs) (map[string]ChartSpec, map[string]Drawn, error) {
 	m, err := newModel(in)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []ChartCase
+	if err := m.draw(); err != nil {
+		return nil, nil, err
+	}
+	specs := map[string]ChartSpec{}
+	groups := m.matrixGroups()
 	for _, l := range []lang{ja, en} {
 		for _, t := range m.tables {
-			out = append(out, BarCase(t.chartTitle(l), t.bars(l), ui["chosenMark"].in(l)))
-		}
-		if m.maturity != nil {
-			title, legend, st := ui["maturityChart"].in(l), levelLegend(l), m.maturity.stacks()
-			c := ChartCase{Kind: "stacked", Title: title, Legend: legend, SVG: stackedSVG(title, legend, st), Text: stackedText(title, legend, st)}
-			c.HTML = chartHTML(c.SVG, c.Text)
-			for _, s := range st {
-				c.Stacks = append(c.Stacks, [2]any{s.Label, s.Counts})
+			if g, ok := groups[t.ID]; ok {
+				if g.tables[0] == t {
+					specs[chartKey(l, matrixChartID+t.ID)] = g.spec(m, l)
+				}
+				continue
 			}
-			out = append(out, c)
+			specs[chartKey(l, t.ID)] = t.barSpec(l, m.chartSource())
+		}
+		if m.maturity != nil && len(m.maturity.items) > 0 {
+			specs[chartKey(l, sim3ChartID)] = m.maturity.sim3Spec(l, m.chartSource())
 		}
 	}
-	return out, nil
+	return specs, m.charts, nil
 }
-
-// Bar is a chart row for tests.
-type Bar = bar
-
-// BarCase draws one bar chart; mark is the legend of chosen bars.
-func BarCase(title string, bars []Bar, mark string) ChartCase {
-	c := ChartCase{Kind: "bar", Title: title, Mark: mark, SVG: barSVG(title, bars, mark), Text: barText(title, bars, mark)}
-	c.HTML = chartHTML(c.SVG, c.Text)
-	for _, b := range bars {
-		var v, p any
-		if b.Value != nil {
-			v = *b.Value
-		}
-		if b.Pct != nil {
-			p = *b.Pct
-		}
-		c.Bars = append(c.Bars, [4]any{b.Label, v, p, b.Chosen})
-	}
-	return c
-}
-
-// PythonChartHelpers is the source of the notebooks' chart cell.
-const PythonChartHelpers = pySVG
 
 // EquivalentSQL is the DuckDB query the notebooks show.
 var EquivalentSQL = equivalentSQL

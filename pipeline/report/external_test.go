@@ -348,4 +348,21 @@ func TestCommittedNotebooksChartsInNbconvert(t *testing.T) {
 	if charts == 0 {
 		t.Error("no committed notebook has a chart: the check found nothing to check")
 	}
+	// the kinds of chart the check covers: bars with hatched (inferred) or
+	// dashed (chosen) marks, stacked bars (the matrix and SIM3 overviews)
+	hatched, dashed, stacked := 0, 0, 0
+	for _, f := range files {
+		for _, c := range readNotebook(t, readFile(t, f)).Cells {
+			for _, o := range c.Outputs {
+				svg := text(o.Data["image/svg+xml"])
+				hatched += min(1, strings.Count(svg, "<path"))
+				dashed += min(1, strings.Count(svg, "stroke-dasharray"))
+				stacked += min(1, strings.Count(svg, `text-anchor="middle"`))
+			}
+		}
+	}
+	t.Logf("checked: %d charts with hatched marks, %d with dashed marks, %d stacked", hatched, dashed, stacked)
+	if hatched == 0 || dashed == 0 || stacked == 0 {
+		t.Errorf("the committed notebooks' charts include %d hatched, %d dashed and %d stacked: the check misses a kind of chart", hatched, dashed, stacked)
+	}
 }

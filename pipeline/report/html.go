@@ -22,7 +22,7 @@ type htmlTable struct {
 	Meta, NLine          string
 	Notes                []string
 	Table                template.HTML // from grid.html: escaped by html/template
-	Chart                template.HTML // from barSVG: escaped by escXML
+	Chart                template.HTML // drawn by charts.py, which escapes every string
 }
 
 type htmlLead struct{ Text, Verdict, Class string }
@@ -82,7 +82,7 @@ func edition(m *model, l lang) htmlEdition {
 		e.TablesIntro = m.tablesIntro(l)
 	}
 	for _, pt := range m.tables {
-		title := pt.chartTitle(l)
+		chart, _ := m.tableChart(pt, l)
 		var leads []htmlLead
 		for _, ld := range pt.Leads {
 			leads = append(leads, htmlLead{Text: ld.Text.in(l), Verdict: leadVerdict(ld, l), Class: "cl-" + strings.ReplaceAll(ld.Status, "_", "-")})
@@ -90,13 +90,13 @@ func edition(m *model, l lang) htmlEdition {
 		e.Tables = append(e.Tables, htmlTable{
 			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item, Leads: leads, Misprint: pt.misprintText(l),
 			Question: pt.Question.in(l), Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
-			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(barSVG(title, pt.bars(l), ui["chosenMark"].in(l))),
+			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(chart.SVG),
 		})
 	}
 	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
 		hm := &htmlMaturity{
 			Levels: template.HTML(mt.grid(l).htmlNA(htmlNA)),
-			Chart:  template.HTML(stackedSVG(t["maturityChart"], levelLegend(l), mt.stacks())),
+			Chart:  template.HTML(m.charts[chartKey(l, sim3ChartID)].SVG),
 		}
 		switch m.in.Provenance {
 		case survey.Reconstructed:
@@ -200,7 +200,7 @@ td.chosen { font-style: italic; background: #fff4d6; outline: 1px dashed #8a5a00
 .st-inconsistent-in-report, .st-mismatch, .sev-warning, .cl-fails, .cl-fails-inferred { color: #b3261e; font-weight: bold; }
 .cl-holds, .cl-holds-inferred { color: #1b6e2d; }
 figure { margin: 8px 0 0; }
-figure svg { max-width: 100%; height: auto; }
+figure svg { width: 100%; max-width: 420px; height: auto; } /* charts are 360 units wide (charts.py) */
 details { margin-top: 8px; font-size: .9em; color: #333; }
 details ul { margin: 4px 0; }
 footer { margin-top: 48px; color: #555; font-size: .9em; }
@@ -309,7 +309,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{with .Misprint}}<p class="misprint">{{.}}</p>{{end}}
 <p class="meta">{{if .Item}}{{.Item}} · {{end}}{{.Meta}}<br>{{.NLine}}</p>
 <div class="scroll">{{.Table}}</div>
-<figure>{{.Chart}}</figure>
+{{with .Chart}}<figure>{{.}}</figure>{{end}}
 {{with .Notes}}<details class="notes"><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li class="note">{{.}}</li>{{end}}</ul></details>{{end}}
 </article>
 {{end}}{{end}}

@@ -11,12 +11,16 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/survey"
 )
 
-// chosenRows lists, per table, the rows whose printed count was lost and
-// whose computed count therefore is the reconstruction's value.
+// dashedBar is how a chart draws a count the reconstruction chose.
+const dashedBar = `height="14" fill="#ffffff" stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"`
+
+// chosenRows lists, per table, the rows whose printed count was lost with
+// nothing to infer it from: their computed count is the reconstruction's
+// choice (an inferred count is not).
 func chosenRows(in report.Inputs) map[string]int {
 	out := map[string]int{}
 	for _, r := range in.Reconciliation {
-		if r.RowNo > 0 && r.Status == reconcile.Lost && r.Computed != nil {
+		if r.RowNo > 0 && r.Basis == reconcile.BasisChosen && r.Computed != nil {
 			out[r.TableKey]++
 		}
 	}
@@ -38,25 +42,45 @@ func TestChosenCountsMarked(t *testing.T) {
 	if total == 0 {
 		t.Fatal("2015 has no lost printed count: the test would check nothing")
 	}
+	// the charts tell a chosen count (dashed bar, *) from an inferred one
+	// (hatched, †); 2015 has no chosen or inferred count in a matrix chart
+	chosen, inferred := map[string]int{}, map[string]int{}
+	for _, r := range in.Reconciliation {
+		switch {
+		case r.RowNo > 0 && r.Basis == reconcile.BasisChosen:
+			chosen[r.TableKey]++
+		case r.RowNo > 0 && r.Basis == reconcile.BasisInferred && !strings.HasPrefix(r.TableKey, "2.9."):
+			inferred[r.TableKey]++
+		}
+	}
+	nChosen := 0
+	for _, n := range chosen {
+		nChosen += n
+	}
 	out := rendered2015(t)
+	legend := map[string][2]string{report.NotebookJA: {">* 点線", ">† 斜線"}, report.NotebookEN: {">* dashed", ">† hatched"}}
 	for _, name := range []string{report.NotebookJA, report.NotebookEN} {
-		marked, dashed, legends := 0, 0, 0
+		marked, dashed, chosenLegends, inferredLegends := 0, 0, 0, 0
 		for _, c := range readNotebook(t, out[name]).Cells {
 			for _, o := range c.Outputs {
 				h := text(o.Data["text/html"])
 				marked += strings.Count(h, `class="num chosen"`)
 				svg := text(o.Data["image/svg+xml"])
-				dashed += strings.Count(svg, `stroke-dasharray="3 2"`)
-				if strings.Contains(svg, `stroke-dasharray`) && strings.Contains(svg, `fill="#555555">* `) {
-					legends++ // the legend line under the bars: "* outlined bar = ..."
+				d := strings.Count(svg, dashedBar)
+				dashed += d
+				if d > 0 && strings.Contains(svg, legend[name][0]) {
+					chosenLegends++
+				}
+				if strings.Contains(svg, "<path") && strings.Contains(svg, legend[name][1]) {
+					inferredLegends++
 				}
 			}
 		}
-		if marked != total || dashed != total {
-			t.Errorf("%s: %d marked count cells and %d outlined bars, want %d (the lost rows of the reconciliation)", name, marked, dashed, total)
+		if marked != total || dashed != nChosen {
+			t.Errorf("%s: %d marked count cells and %d dashed bars, want %d and %d (the counts the reconstruction chose)", name, marked, dashed, total, nChosen)
 		}
-		if legends < len(want) {
-			t.Errorf("%s: %d charts with a chosen count carry the legend, want %d", name, legends, len(want))
+		if chosenLegends != len(chosen) || inferredLegends < len(inferred) {
+			t.Errorf("%s: %d charts with a chosen count carry its legend, want %d; %d with an inferred one, want %d", name, chosenLegends, len(chosen), inferredLegends, len(inferred))
 		}
 	}
 	page := string(out[report.HTMLFile])
@@ -100,7 +124,7 @@ func TestChosenCountsMarked(t *testing.T) {
 	}
 	for _, c := range readNotebook(t, outC[report.NotebookEN]).Cells {
 		for _, o := range c.Outputs {
-			if strings.Contains(text(o.Data["image/svg+xml"]), "stroke-dasharray") || strings.Contains(text(o.Data["text/html"]), `class="num chosen"`) {
+			if strings.Contains(text(o.Data["image/svg+xml"]), dashedBar) || strings.Contains(text(o.Data["text/html"]), `class="num chosen"`) {
 				t.Errorf("cell %s: a year of collected rows marks counts as chosen by a reconstruction", c.ID)
 			}
 		}

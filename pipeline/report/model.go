@@ -24,6 +24,7 @@ type model struct {
 	maturity *maturity
 	// headlines are the summary's findings (leadsAndHeadlines).
 	headlines []claims.Result
+	charts    map[string]drawn // by chartKey; see draw
 }
 
 // ptable is one published table with its computed counts.
@@ -51,6 +52,15 @@ type ptable struct {
 	// SameTitleAs is the key of an earlier table whose printed title this
 	// table's repeats (a misprint reproduced as printed).
 	SameTitleAs string
+	// NBasis is what the shown N rests on: the reconciliation's count_basis
+	// of N, or the published n_status without responses.
+	NBasis string
+
+	// A table of one cell of one matrix row: the row, its label, the cell,
+	// and what a respondent outside the cell's routing answered (charts.go).
+	matrixRow, cell string
+	rowLabel        text
+	outside         text
 }
 
 // prow is one printed row.
@@ -66,6 +76,10 @@ type prow struct {
 	// Chosen: the printed count was lost in the text extraction and the
 	// count shown is the value the reconstruction chose for it.
 	Chosen bool
+	// Basis is what the shown count rests on: the reconciliation's
+	// count_basis, or the published count_status without responses.
+	Basis    string
+	CodeKind string
 }
 
 func newModel(in Inputs) (*model, error) {
@@ -174,6 +188,8 @@ func (m *model) buildTables() error {
 		}
 		t.BaseLong = baseLong(m.q, spec)
 		t.Partial = e0.Partial
+		t.NBasis = e0.N.Status()
+		t.matrixRow, t.cell, t.rowLabel, t.outside = matrixCell(spec)
 		if p := m.in.Profile; p != nil {
 			if src := p.Source(e0.Source); src != nil && !src.Primary {
 				t.Source = src.Citation
@@ -187,7 +203,7 @@ func (m *model) buildTables() error {
 		}
 		t.Notes = append(t.Notes, notes[spec.Key]...)
 		if r, ok := rec[key{spec.Key, 0}]; ok {
-			t.NStatus = r.Status
+			t.NStatus, t.NBasis = r.Status, r.Basis
 			if r.Status != reconcile.Match && r.Note != "" {
 				t.Notes = append(t.Notes, "N: "+r.Note)
 			}
@@ -196,7 +212,7 @@ func (m *model) buildTables() error {
 			t.N = ptr(f.N)
 		}
 		for _, e := range entries {
-			row := prow{No: e.RowNo, Code: e.Code, Label: text{e.LabelJA, e.LabelEN}}
+			row := prow{No: e.RowNo, Code: e.Code, Label: text{e.LabelJA, e.LabelEN}, CodeKind: e.CodeKind, Basis: e.Count.Status()}
 			if !e.Count.Lost {
 				row.Published = ptr(e.Count.Value)
 			}
@@ -210,8 +226,9 @@ func (m *model) buildTables() error {
 				row.Pct = pctPtr(*row.Published, *t.PubN)
 			}
 			if r, ok := rec[key{e.TableKey, e.RowNo}]; ok {
-				row.Status = r.Status
-				row.Chosen = r.Status == reconcile.Lost && m.in.Provenance == survey.Reconstructed && row.Count != nil
+				row.Status, row.Basis = r.Status, r.Basis
+				// inferred counts (other printed numbers imply them) are not choices
+				row.Chosen = r.Basis == reconcile.BasisChosen && m.in.Provenance == survey.Reconstructed && row.Count != nil
 				if r.Status != reconcile.Match && r.Note != "" {
 					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
 				}
@@ -328,19 +345,6 @@ func (t *ptable) grid(l lang) *grid {
 
 // chartTitle is the chart's title: the key and the table's title.
 func (t *ptable) chartTitle(l lang) string { return t.Key + " " + t.Title.in(l) }
-
-// bars are the chart rows: computed counts, or printed ones without responses.
-func (t *ptable) bars(l lang) []bar {
-	out := make([]bar, len(t.Rows))
-	for i, r := range t.Rows {
-		v := r.Count
-		if !t.Computed {
-			v = r.Published
-		}
-		out[i] = bar{Label: r.Label.in(l), Value: v, Pct: r.Pct, Chosen: r.Chosen}
-	}
-	return out
-}
 
 // nLine is "N = 66 (printed N = 66: match)".
 func (t *ptable) nLine(l lang) string {

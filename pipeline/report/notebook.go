@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -90,28 +89,20 @@ func gridOut(g *grid) output {
 	return output{"text/html": g.html(), "text/plain": g.plain()}
 }
 
-// svgOut is a chart's output: the SVG, the same SVG as an <img> in
-// text/html (chartHTML), and the plain-text summary.
-func svgOut(svg, plain string) output {
-	return output{"text/html": chartHTML(svg, plain), "image/svg+xml": svg, "text/plain": plain}
-}
-
-// chartHTML shows an SVG chart as an <img> whose source is the SVG in a
-// base64 data URI, with the chart's title (the first line of plain) as its
-// alternative text.
+// svgOut is a chart's output as charts.py's Chart shows it: the SVG as an
+// <img> of a base64 data URI in text/html, the SVG, and the plain-text
+// summary.
 //
 // nbconvert before 7.7 passes image/svg+xml outputs through lxml's HTML
 // cleaner, which drops every SVG element it does not know as HTML (rect, text,
 // g): the exported page keeps an empty <svg>. text/html comes before
 // image/svg+xml in nbconvert's display priority and is not cleaned unless
-// --sanitize-html is given, so the chart survives as this <img> (the form
+// --sanitize-html is given, so the chart survives as the <img> (the form
 // nbconvert 7.7 itself adopted for SVG, jupyter/nbconvert#2018). JupyterLab
 // and VS Code show the <img> too; the image/svg+xml output stays for tools
-// that read it. The notebooks' Chart class (pySVG) writes the same bytes.
-func chartHTML(svg, plain string) string {
-	title, _, _ := strings.Cut(plain, "\n")
-	return `<img src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString([]byte(svg)) +
-		`" alt="` + escXML(title) + `" style="max-width:100%;height:auto">`
+// that read it.
+func svgOut(d drawn) output {
+	return output{"text/html": d.HTML, "image/svg+xml": d.SVG, "text/plain": d.Text}
 }
 
 // mdEsc escapes data for a Markdown cell: HTML is shown as text, and
@@ -156,7 +147,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 	// The helpers (loading, charts, tables) in one cell, collapsed in
 	// JupyterLab: the reader comes for the tables.
 	b.hide()
-	b.code("setup-code", pySetup+"\n\n\n"+pySVG+"\n\n\n"+pyTables(), nil)
+	b.code("setup-code", pySetup+"\n\n\n"+chartsPy+"\n\n\n"+pyTables(), nil)
 	var overviewOut []output
 	if g := m.overviewGrid(l); len(g.Rows) > 0 {
 		overviewOut = append(overviewOut, gridOut(g)) // without responses the cell shows nothing
@@ -167,17 +158,18 @@ func notebook(m *model, l lang) ([]byte, error) {
 		b.md("tables", "## "+t("tables")+"\n\n"+m.tablesIntro(l))
 		for _, pt := range m.tables {
 			b.md(pt.ID+"-about", tableMD(pt, l))
-			bars := pt.bars(l)
-			title := pt.chartTitle(l)
-			b.code(pt.ID, pyTable(pt.Key), nil, gridOut(pt.grid(l)), svgOut(barSVG(title, bars, ui["chosenMark"].in(l)), barText(title, bars, ui["chosenMark"].in(l))))
+			outs := []output{gridOut(pt.grid(l))}
+			if d, ok := m.tableChart(pt, l); ok {
+				outs = append(outs, svgOut(d))
+			}
+			b.code(pt.ID, pyTable(m, pt), nil, outs...)
 		}
 		b.md("equivalents", equivalents(m, l))
 	}
 
 	b.md("maturity", "## "+t("maturity")+"\n\n"+mdEsc(t("maturityText")))
 	if mt := m.maturity; mt != nil && len(mt.items) > 0 {
-		st, legend, title := mt.stacks(), levelLegend(l), t("maturityChart")
-		b.code("maturity-levels", pyMaturity(), nil, gridOut(mt.grid(l)), svgOut(stackedSVG(title, legend, st), stackedText(title, legend, st)))
+		b.code("maturity-levels", pyMaturity(), nil, gridOut(mt.grid(l)), svgOut(m.charts[chartKey(l, sim3ChartID)]))
 		var note strings.Builder
 		fmt.Fprintf(&note, "### %s\n\n", t("perRespondent"))
 		switch m.in.Provenance {

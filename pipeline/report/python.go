@@ -85,143 +85,6 @@ pub = load("published")          # the printed tables, one row per printed row
 freq = load("frequencies")       # the same tables computed from the responses
 rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
 
-// pySVG are the chart helpers: standard library only, the twins of svg.go.
-const pySVG = `# Charts as SVG written without a plotting library: the same bytes as the
-# pre-rendered outputs (pipeline/report/svg.go is the twin of this cell).
-import base64
-
-FONT = "` + fontFamily + `"
-WIDE = ((0x1100, 0x115F), (0x2E80, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
-        (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x1F300, 0x1FAFF), (0x20000, 0x3FFFD))
-COLORS = ("#d7e3f4", "#a9c4e8", "#6f9fd8", "#3b74bf", "#1d4e89", "#bdbdbd")
-INK = ("#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff", "#1a1a1a")
-
-
-class Chart:
-    """An SVG chart with a plain-text summary for front-ends without SVG."""
-
-    def __init__(self, svg, text):
-        self.svg, self.text = svg, text
-
-    def _repr_svg_(self):
-        return self.svg
-
-    def _repr_html_(self):
-        # the SVG as a data-URI <img>: nbconvert < 7.7 empties inline SVG
-        # (see chartHTML in pipeline/report/notebook.go)
-        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-        alt = esc(self.text.split("\n", 1)[0])
-        return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
-
-    def __repr__(self):
-        return self.text
-
-
-def esc(s):
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace(">", "&gt;")
-
-
-def units(ch):
-    """Estimated advance of ch in tenths of the font size."""
-    cp = ord(ch)
-    return 10 if any(lo <= cp <= hi for lo, hi in WIDE) else 6
-
-
-def fit(s, px, size):
-    """s shortened with an ellipsis to about px pixels at font size size."""
-    if sum(units(ch) for ch in s) * size <= px * 10:
-        return s
-    out, used = "", 10
-    for ch in s:
-        if (used + units(ch)) * size > px * 10:
-            break
-        out += ch
-        used += units(ch)
-    return out + "…"
-
-
-def svg_head(title, h):
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{h}" viewBox="0 0 720 {h}" font-family="{FONT}" font-size="12" role="img">',
-        f"<title>{esc(title)}</title>",
-        f'<rect width="720" height="{h}" fill="#ffffff"/>',
-        f'<text x="8" y="22" font-size="14" font-weight="bold" fill="#1a1a1a">{esc(fit(title, 704, 14))}</text>',
-    ]
-
-
-def value_text(v, p):
-    if v is None:
-        return "—"
-    if p is None:
-        return str(v)
-    return f"{v} ({p:.1f}%)"
-
-
-def bar_svg(title, bars, mark=""):
-    """One horizontal bar per (label, count, %, chosen) on a 0-100 % scale; a
-    chosen count (the reconstruction's value for a lost one) is outlined and
-    marked *, with mark as the legend."""
-    chosen_any = any(b[3] for b in bars)
-    h = 40 + len(bars) * 36 + 8 + (18 if chosen_any else 0)
-    out = svg_head(title, h)
-    for i, (label, v, p, chosen) in enumerate(bars):
-        y = 40 + i * 36
-        parts = [f"<g><title>{esc(label)}</title>",
-                 f'<text x="8" y="{y + 12}" fill="#222222">{esc(fit(label, 704, 12))}</text>',
-                 f'<rect x="8" y="{y + 17}" width="560" height="12" fill="#e6ebf2"/>']
-        if p is not None:
-            if chosen:
-                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#ffffff" '
-                             'stroke="#2f6db5" stroke-width="1.5" stroke-dasharray="3 2"/>')
-            else:
-                parts.append(f'<rect x="8" y="{y + 17}" width="{min(p, 100.0) * 5.6:.1f}" height="12" fill="#2f6db5"/>')
-        value = value_text(v, p) + (" *" if chosen else "")
-        parts.append(f'<text x="576" y="{y + 27}" fill="#333333">{esc(value)}</text></g>')
-        out.append("".join(parts))
-    if chosen_any:
-        out.append(f'<text x="8" y="{h - 10}" fill="#555555">{esc(fit("* " + mark, 704, 12))}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def bar_text(title, bars, mark=""):
-    lines = [title] + [f"  {label}: {value_text(v, p)}" + (" *" if chosen else "") for label, v, p, chosen in bars]
-    if any(b[3] for b in bars):
-        lines.append("* " + mark)
-    return "\n".join(lines)
-
-
-def stacked_svg(title, legend, rows):
-    """One 100 % bar per (label, counts), split into the segments of legend."""
-    out = svg_head(title, 56 + len(rows) * 24 + 8)
-    for i, name in enumerate(legend):
-        x = 8 + i * 118
-        out.append(f'<rect x="{x}" y="30" width="12" height="12" fill="{COLORS[i % 6]}"/>'
-                   f'<text x="{x + 16}" y="40" fill="#222222">{esc(fit(name, 100, 12))}</text>')
-    for i, (label, counts) in enumerate(rows):
-        y = 56 + i * 24
-        parts = [f"<g><title>{esc(label)}</title>",
-                 f'<text x="8" y="{y + 16}" fill="#222222">{esc(fit(label, 114, 12))}</text>']
-        total = sum(counts)
-        x = 130.0
-        for j, c in enumerate(counts):
-            if total == 0 or c == 0:
-                continue
-            w = c * 560 / total
-            parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="16" fill="{COLORS[j % 6]}"/>')
-            if w >= 20:
-                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 16}" fill="{INK[j % 6]}" text-anchor="middle">{c}</text>')
-            x += w
-        parts.append("</g>")
-        out.append("".join(parts))
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def stacked_text(title, legend, rows):
-    return "\n".join([title] + [f"  {label}: " + ", ".join(f"{name} {c}" for name, c in zip(legend, counts))
-                                for label, counts in rows])`
-
 // pyTables builds the published tables; the dictionaries are the labels of
 // the shown columns and values, in both languages.
 func pyTables() string {
@@ -259,11 +122,11 @@ def table(key):
     n_row = {"row_no": "N", "code": "", "label": f"N ({base_text(base)})", "pct": pd.NA, "published": n_printed}
     if freq is not None:
         f = freq[freq.table_key == key][["row_no", "count", "n"]]
-        r = rec[rec.table_key == key][["row_no", "status"]]
+        r = rec[rec.table_key == key][["row_no", "status", "count_basis"]]
         t = t.merge(f, on="row_no", how="left").merge(r, on="row_no", how="left")
         if resp is not None and (resp["provenance"] == "reconstructed").any():
             # the count of a row whose printed number was lost is the reconstruction's choice
-            t.loc[(t["status"] == "lost") & t["count"].notna(), "status"] = "lost_chosen"
+            t.loc[(t["status"] == "lost") & (t["count_basis"] == "chosen") & t["count"].notna(), "status"] = "lost_chosen"
         t["pct"] = rnd(100 * t["count"] / t["n"], 1)
         n_row.update(count=f["n"].iloc[0], status=r.loc[r.row_no == 0, "status"].iloc[0])
         cols = ["row_no", "code", "label", "count", "pct", "published", "status"]
@@ -276,23 +139,114 @@ def table(key):
     return t.rename(columns=c).set_index(c["row_no"])
 
 
-def chart(t, key):
-    """Bar chart of a table from table(): one bar per printed row, the N row left out."""
-    c = COLS[lang]
-    title = f"{key} " + pub.loc[pub.table_key == key, f"title_{lang}"].iloc[0]
-    rows = t.drop(index="N")
-    value = c["count"] if c["count"] in rows else c["published"]
-    chosen = rows[c["status"]] == STATUS[lang]["lost_chosen"] if c["status"] in rows else [False] * len(rows)
-    bars = [(label, na(v), na(p, float), bool(ch))
-            for label, v, p, ch in zip(rows[c["label"]], rows[value], rows[c["pct"]], chosen)]
-    return Chart(bar_svg(title, bars, MARK[lang]), bar_text(title, bars, MARK[lang]))`)
+def source():
+    """Where the charts' counts come from (charts.py's src_*)."""
+    if freq is None:
+        return "published"
+    return resp["provenance"].iloc[0] if resp is not None and len(resp) else "collected"
+
+
+def chart_data(key):
+    """What the chart of table key shows: per printed row (label, count, %,
+    what the count rests on) and N, as charts.py's bar_chart takes them. The
+    count is computed from the responses (the printed one without them);
+    where the report contradicts itself, the printed one."""
+    p = pub[pub.table_key == key].sort_values("row_no")
+    labels, printed = list(p[f"label_{lang}"]), [na(v) for v in p["count"]]
+    codes = list(zip(p["code"], p["code_kind"]))
+    page, n_printed = na(p["page"].iloc[0]), na(p["n"].iloc[0])
+    args = dict(lang=lang, title=f"{key} " + p[f"title_{lang}"].iloc[0], n_printed=n_printed, base=base_text(p["base"].iloc[0]),
+                multi=bool(p["multi"].iloc[0]), page=page, source=source(), partial=bool(p["partial"].iloc[0]))
+    if freq is None:
+        bases = list(p["count_status"])
+        values = printed
+        args.update(n=n_printed, n_basis=p["n_status"].iloc[0])
+        n = n_printed
+    else:
+        f = freq[freq.table_key == key].set_index("row_no")
+        r = rec[rec.table_key == key].set_index("row_no")
+        n = na(f["n"].iloc[0]) if len(f) else None
+        rows = list(p["row_no"])
+        bases = [r.at[i, "count_basis"] if i in r.index else "" for i in rows]
+        # only a reconstruction chooses counts: elsewhere a lost count is computed, unchecked
+        bases = ["lost" if b == "chosen" and source() != "reconstructed" else b for b in bases]
+        values = [printed[j] if b == "contradicted" else (na(f.at[i, "count"]) if i in f.index else None)
+                  for j, (i, b) in enumerate(zip(rows, bases))]
+        args.update(n=n, n_basis=r.at[0, "count_basis"] if 0 in r.index else "")
+    pct = [None if v is None or not n else float(half_up(100 * v / n, 1)) for v in values]
+    args["bars"] = list(zip(labels, values, pct, bases))
+    return args, codes  # codes: (code, code kind) per row
+
+
+def chart(key):
+    """The bar chart of table key (charts.py's bar_chart)."""
+    args, _ = chart_data(key)
+    return bar_chart(**args)
+
+
+def matrix(item, keys, rows, total=None, outside=None):
+    """One chart of the tables keys, which count one cell of the matrix rows
+    rows of item with categories in common (charts.py's matrix_chart): the
+    categories in order of first appearance, 未回答 last; total is a table of
+    the item over all respondents, outside what those outside a row's N
+    answered, in both languages."""
+    cb = need("codebook")
+    question = cb[(cb.kind == "item") & (cb.item == item)][f"label_{lang}"].iloc[0]
+    row_label = cb[(cb.kind == "row") & (cb.item == item)].set_index("code")[f"label_{lang}"]
+    data = [chart_data(k) for k in keys]
+    cats, names, missing = [], [], None
+    for args, codes in data:
+        for (label, _, _, _), (code, kind) in zip(args["bars"], codes):
+            if code in cats or (missing and code == missing[0]):
+                continue
+            if kind == "missing":
+                missing = missing or (code, label)
+                continue
+            cats.append(code)
+            names.append(label)
+    if missing:
+        cats.append(missing[0])
+        names.append(missing[1])
+    out = []
+    for row, (args, codes) in zip(rows, data):
+        counts, bases = [None] * len(cats), [""] * len(cats)
+        for (_, v, _, b), (code, _) in zip(args["bars"], codes):
+            counts[cats.index(code)], bases[cats.index(code)] = v, b
+        out.append((row, row_label[row], counts, bases, args["n"], args["n_basis"]))
+    legend = {"names": names, "missing_last": missing is not None, "derived": outside[lang] if outside else ""}
+    args = dict(lang=lang, item=item, question=question, first=keys[0], last=keys[-1], legend=legend, rows=out,
+                page=data[0][0]["page"], source=source())
+    if total is not None and outside:
+        t, _ = chart_data(total)
+        args.update(total=t["n"], total_basis=t["n_basis"])
+    return matrix_chart(**args)
+`)
 	return b.String()
 }
 
-// pyTable is the code cell of one published table.
-func pyTable(key string) string {
-	k := strconv.Quote(key)
-	return "t = table(" + k + ")\ndisplay(shown(t))\ndisplay(chart(t, " + k + "))"
+// pyTable is the code cell of one published table: the table, and its
+// chart (the matrix chart of its group for a group's first table, none for
+// the group's others).
+func pyTable(m *model, pt *ptable) string {
+	k := strconv.Quote(pt.Key)
+	src := "t = table(" + k + ")\ndisplay(shown(t))"
+	if _, ok := m.charts[chartKey(ja, pt.ID)]; ok {
+		return src + "\ndisplay(chart(" + k + "))"
+	}
+	if _, ok := m.charts[chartKey(ja, matrixChartID+pt.ID)]; ok {
+		g := m.matrixGroups()[pt.ID]
+		keys, rows := make([]string, len(g.tables)), make([]string, len(g.tables))
+		for i, t := range g.tables {
+			keys[i], rows[i] = pyStr(t.Key), pyStr(t.matrixRow)
+		}
+		total, outside := "None", "None"
+		if g.total != nil && g.outside.JA != "" {
+			total, outside = pyStr(g.total.Key), pyLang(g.outside)
+		}
+		return fmt.Sprintf("%s\ndisplay(matrix(%s,\n           [%s],\n           [%s],\n           total=%s, outside=%s))",
+			src, pyStr(g.item), pyList(keys, 8), pyList(rows, 12), total, outside)
+	}
+	return src
 }
 
 // pyOverview counts the respondent rows by provenance, in words.
@@ -310,13 +264,12 @@ func pyMaturity() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "M_COLS = %s\n", pyDict(maturityCols))
 	fmt.Fprintf(&b, "LEVELS = %s\n", pyLists(levelNames))
-	fmt.Fprintf(&b, "M_TITLE = %s\n", pyDict(map[string]text{"title": ui["maturityChart"]}))
 	fmt.Fprintf(&b, "YESNO = %s\n", pyLists([]text{yesNo(false), yesNo(true)}))
 	b.WriteString(`LEVEL_COLS = ["L0", "L1", "L2", "L3", "L4", "NA"]
 
 m = need("maturity")
 cb = need("codebook")
-m["level"] = ["NA" if pd.isna(v) else f"L{v}" for v in m["sim3_level"]]
+m["level"] = ["NA" if pd.isna(v) else f"L{int(v)}" for v in m["sim3_level"]]
 dist = pd.crosstab(m["item"], m["level"]).reindex(index=m["item"].unique(), columns=LEVEL_COLS, fill_value=0)
 info = m.groupby("item", sort=False).agg(sim3=("sim3", "first"), coarse=("coarse", "any"), mean=("sim3_level", "mean"))
 question = cb[cb.kind == "item"].set_index("item")[f"label_{lang}"]
@@ -327,10 +280,9 @@ dist["mean"] = rnd(info["mean"], 2)
 dist["coarse"] = [YESNO[lang][int(bool(b))] for b in info["coarse"]]
 display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"])))
 
-rows = [(f"{i} {s}" if isinstance(s, str) else i, [int(dist.loc[i, c]) for c in LEVEL_COLS])
-        for i, s in zip(dist.index, dist["sim3"])]
-title = M_TITLE[lang]["title"]
-display(Chart(stacked_svg(title, LEVELS[lang], rows), stacked_text(title, LEVELS[lang], rows)))`)
+items = [(i, s if isinstance(s, str) else "", q if isinstance(q, str) else "", [int(dist.loc[i, c]) for c in LEVEL_COLS],
+          bool(dist.loc[i, "coarse"])) for i, s, q in zip(dist.index, dist["sim3"], dist["question"])]
+display(sim3_chart(lang, items, LEVELS[lang], source()))`)
 	return b.String()
 }
 
@@ -466,6 +418,21 @@ func pyDict(m map[string]text) string {
 		b.WriteString("}")
 	}
 	b.WriteString("\n}")
+	return b.String()
+}
+
+// pyList joins Python literals as the inside of a list, per lines of n.
+func pyList(items []string, n int) string {
+	var b strings.Builder
+	for i, it := range items {
+		switch {
+		case i > 0 && i%n == 0:
+			b.WriteString(",\n            ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(it)
+	}
 	return b.String()
 }
 

@@ -14,14 +14,16 @@
 //	title and provenance      markdown
 //	parameters                code, tagged "parameters": year, lang, processed
 //	setup, charts, tables     code: load() reads processed/<dataset>/year=<year>/
-//	                          with pandas (pyarrow); the chart helpers are the
-//	                          Python twins of svg.go; table() rebuilds a table
+//	                          with pandas (pyarrow); the chart cell is charts.py,
+//	                          which also draws the page's charts (charts.go);
+//	                          table() rebuilds a table
 //	DuckDB / polars           markdown: the same table in SQL and polars
 //	overview                  markdown and code
 //	one section per table     markdown (item, question ja/en, base, N, notes)
 //	                          and code whose pre-rendered outputs are the table
-//	                          (text/html, text/plain) and its chart
-//	                          (image/svg+xml, text/plain)
+//	                          (text/html, text/plain) and its chart (text/html
+//	                          <img>, image/svg+xml, text/plain); a run of matrix
+//	                          tables (2.9) shares one chart, shown with its first
 //	maturity, audit, validation, interviews, claims
 //
 // Every output is pre-rendered so the notebooks read without a kernel, and
@@ -90,6 +92,9 @@ func Render(in Inputs) (map[string][]byte, error) {
 	}
 	m, err := newModel(in)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.draw(); err != nil {
 		return nil, err
 	}
 	// The four files only read the model: they are rendered side by side.

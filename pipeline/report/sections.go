@@ -200,14 +200,6 @@ func (mt *maturity) grid(l lang) *grid {
 	return g
 }
 
-func (mt *maturity) stacks() []stack {
-	out := make([]stack, len(mt.items))
-	for i, it := range mt.items {
-		out[i] = stack{Label: it.label(), Counts: it.Counts[:]}
-	}
-	return out
-}
-
 func levelLegend(l lang) []string {
 	out := make([]string, len(levelNames))
 	for i, t := range levelNames {

@@ -12,8 +12,8 @@ package report
 //	parameters                code, tagged "parameters": lang, processed
 //	setup, charts, tables     code: load() reads processed/<dataset> (every
 //	                          year, Hive layout) with pandas (pyarrow); the
-//	                          chart helpers are the Python twins of svg.go and
-//	                          trends_svg.go; trend_table() rebuilds a table
+//	                          chart cell is charts.py, the one implementation
+//	                          of the charts; trend_table() rebuilds a table
 //	overview                  markdown and code: per year respondents,
 //	                          provenance, concepts asked and compared
 //	one section per concept   markdown (question ja/en, item number per year,
@@ -115,6 +115,9 @@ func RenderTrends(in TrendsInputs) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := m.draw(); err != nil {
+		return nil, err
+	}
 	nb, err := trendsNotebook(m)
 	if err != nil {
 		return nil, err
@@ -130,12 +133,13 @@ func RenderTrends(in TrendsInputs) (map[string][]byte, error) {
 type trendsModel struct {
 	in       TrendsInputs
 	years    []int
-	compared []*tconcept // with numbers in two years or more, in questionnaire order
-	single   []*tconcept // not compared (asked in one year only, without numbers in two, unknown), by year and questionnaire order
-	concepts map[int]int // per year: concepts asked
-	numbers  map[int]int // per year: concepts with numbers
-	matched  map[int]int // per year: concepts with numbers in this year and another
-	unknown  map[int]int // per year: concepts unknown
+	compared []*tconcept      // with numbers in two years or more, in questionnaire order
+	single   []*tconcept      // not compared (asked in one year only, without numbers in two, unknown), by year and questionnaire order
+	concepts map[int]int      // per year: concepts asked
+	numbers  map[int]int      // per year: concepts with numbers
+	matched  map[int]int      // per year: concepts with numbers in this year and another
+	unknown  map[int]int      // per year: concepts unknown
+	charts   map[string]drawn // by chartKey of the concept's ID; see draw
 }
 
 // tconcept is one concept (an item followed across years).

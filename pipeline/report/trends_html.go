@@ -53,12 +53,11 @@ func trendsEditionOf(m *trendsModel, l lang) trendsEdition {
 		if n := c.nByYear(); n != "" {
 			nLine = t["nPerYear"] + ": " + n
 		}
-		title := c.title(l)
 		e.Concepts = append(e.Concepts, trendsConceptHTML{
 			ID: l.code() + "-" + c.ID, Concept: c.Concept, Item: c.Items[c.Latest].Number, Question: c.Question.in(l),
 			QuestionJA: c.Question.JA, QuestionEN: c.Question.EN, Items: c.itemsByYear(), NLine: nLine, Notes: c.notes(l),
 			Table: template.HTML(c.grid(m.years, l).htmlNA(htmlNA)),
-			Chart: template.HTML(groupedSVG(title, m.years, c.groups(m.years, l))),
+			Chart: template.HTML(m.charts[chartKey(l, c.ID)].SVG),
 		})
 	}
 	return e

@@ -56,7 +56,7 @@ func trendsNotebook(m *trendsModel) ([]byte, error) {
 	b.code("parameters", pyTrendsParameters(), []string{"parameters"})
 	b.code("setup-load", pyTrendsSetup, nil)
 	b.hide()
-	b.code("setup-charts", pySVG+"\n\n\n"+pyTrendSVG, nil)
+	b.code("setup-charts", chartsPy, nil)
 	b.hide()
 	b.code("setup-tables", pyTrendsTables(), nil)
 	b.code("overview-data", pyTrendsOverview, nil, gridOut(m.overviewGrid(ja)))
@@ -68,9 +68,7 @@ func trendsNotebook(m *trendsModel) ([]byte, error) {
 	b.md("concepts", "## "+biHead("concepts")+"\n\n"+intro.JA+"\n\n"+intro.EN)
 	for _, c := range m.compared {
 		b.md(c.ID+"-about", conceptMD(m, c))
-		groups, title := c.groups(m.years, ja), c.title(ja)
-		b.code(c.ID, pyTrend(c.Concept), nil, gridOut(c.grid(m.years, ja)),
-			svgOut(groupedSVG(title, m.years, groups), groupedText(title, m.years, groups)))
+		b.code(c.ID, pyTrend(c.Concept), nil, gridOut(c.grid(m.years, ja)), svgOut(m.charts[chartKey(ja, c.ID)]))
 	}
 
 	n := len(m.single)

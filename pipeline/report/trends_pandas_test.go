@@ -31,8 +31,10 @@ def read_parquet(path, engine=None, columns=None):
     df = pd.DataFrame(d["rows"], columns=[c["name"] for c in d["columns"]])
     return df[columns] if columns else df
 pd.read_parquet = read_parquet
-shown, cur = {}, [None]
+shown, charts, cur = {}, {}, [None]
 def display(x):
+    if hasattr(x, "_repr_svg_"):
+        charts[cur[0]] = x._repr_svg_()
     if isinstance(x, pd.DataFrame):
         x = x.reset_index() if x.index.name or any(x.index.names) else x
         rows = [[str(c) for c in x.columns]]
@@ -47,7 +49,7 @@ for c in json.load(open(root + "/reports/trends.ipynb"))["cells"]:
         src += f"\nprocessed = {root + '/processed'!r}"
     cur[0] = c["id"]
     exec(src, g)
-json.dump(shown, sys.stdout, ensure_ascii=False)
+json.dump({"tables": shown, "charts": charts}, sys.stdout, ensure_ascii=False)
 `
 
 var (
@@ -59,7 +61,9 @@ var (
 // TestTrendsNotebookCodeRebuildsTables executes the trends notebooks of the
 // fictional tree and of the published-year tree with pandas and checks that
 // every table the code displays (overview, each concept, the concepts not
-// compared) has the cells of the pre-rendered output the pipeline wrote.
+// compared) has the cells of the pre-rendered output the pipeline wrote,
+// and that every chart it draws (charts.py) is the pre-rendered one, byte
+// for byte.
 func TestTrendsNotebookCodeRebuildsTables(t *testing.T) {
 	py := needTool(t, debianPython, "Debian's Python")
 	if out, err := exec.Command(py, "-c", "import pandas").CombinedOutput(); err != nil {
@@ -80,13 +84,25 @@ func TestTrendsNotebookCodeRebuildsTables(t *testing.T) {
 		if err := os.WriteFile(script, []byte(pandasHarness), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var shown map[string][][]string
-		if err := json.Unmarshal(run(t, dir, nil, py, script, dir, node), &shown); err != nil {
+		var out struct {
+			Tables map[string][][]string
+			Charts map[string]string
+		}
+		if err := json.Unmarshal(run(t, dir, nil, py, script, dir, node), &out); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		shown := out.Tables
 		nb := readNotebook(t, readFile(t, filepath.Join(dir, "reports", report.TrendsNotebook)))
-		checked := 0
+		checked, charts := 0, 0
 		for _, c := range nb.Cells {
+			for _, o := range c.Outputs {
+				if svg := text(o.Data["image/svg+xml"]); svg != "" {
+					if out.Charts[c.ID] != svg {
+						t.Errorf("%s: cell %s: the code draws\n%s\nthe pre-rendered chart is\n%s", name, c.ID, firstDiff(out.Charts[c.ID], svg), firstDiff(svg, out.Charts[c.ID]))
+					}
+					charts++
+				}
+			}
 			if c.CellType != "code" || len(c.Outputs) == 0 || c.Outputs[0].Data["text/html"] == nil {
 				continue
 			}
@@ -107,5 +123,6 @@ func TestTrendsNotebookCodeRebuildsTables(t *testing.T) {
 		if checked < 4 {
 			t.Errorf("%s: %d tables checked", name, checked)
 		}
+		t.Logf("%s: %d tables and %d charts rebuilt by the notebook's code", name, checked, charts)
 	}
 }

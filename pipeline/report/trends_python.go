@@ -131,7 +131,7 @@ def trend_chart(concept):
     groups = [(f"{key[0]} {row_label} · {key[1]}: {label}" if key[0] else label,
                [None if isinstance(v, str) else v for v in values])
               for key, label, row_label, values in trend_rows(concept)]
-    return Chart(grouped_svg(title, YEARS, groups), grouped_text(title, YEARS, groups))
+    return grouped_chart(title, YEARS, groups, ABSENT, lang)
 
 
 def years_text(years):

@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -558,62 +557,6 @@ func TestTrendsHTMLSelfContained(t *testing.T) {
 	for _, want := range []string{"Noto Sans CJK JP", "Content-Security-Policy", `lang="ja"`, `lang="en"`, `id="lang-en"`} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("trends.html lacks %q", want)
-		}
-	}
-}
-
-// TestTrendChartsMatchPython runs the notebook's chart helpers (standard
-// library only) on the data of every trends chart and of edge cases, and
-// compares with the SVG and text the notebook carries.
-func TestTrendChartsMatchPython(t *testing.T) {
-	py := needTool(t, debianPython, "Debian's Python")
-	cases, err := report.TrendChartCases(fictionalInputs(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostileCases, err := report.TrendChartCases(hostileTrends(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases = append(cases, hostileCases...)
-	v := func(c, n int64, d bool) *report.TrendValue { return &report.TrendValue{Count: c, N: n, Derived: d} }
-	years := []int{2015, 2016, 2017, 2018, 2019, 2020, 2021}
-	cases = append(cases, report.TrendChart("長い表題 "+strings.Repeat("あいうえおかきくけこ", 10), years, []report.TrendGroup{
-		{Label: strings.Repeat("long English label ", 12), Values: []*report.TrendValue{v(1, 3, false), nil, v(0, 0, false), v(66, 66, true), v(1, 8, false), v(1, 16, false), v(2, 3, true)}},
-		{Label: `quotes " ' & <b> ＡＢＣ ｱｲｳ 😀 𠮷`, Values: []*report.TrendValue{nil}},
-		{Label: "", Values: nil},
-	}), report.TrendChart("no years", nil, nil))
-	input, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := report.PythonTrendChartHelpers + `
-
-import json, sys
-out = []
-for c in json.load(sys.stdin):
-    groups = [(label, [None if v is None else tuple(v) for v in values]) for label, values in c["groups"] or []]
-    out.append([grouped_svg(c["title"], c["years"] or [], groups), grouped_text(c["title"], c["years"] or [], groups)])
-sys.stdout.write(json.dumps(out))
-`
-	dir := t.TempDir()
-	path := filepath.Join(dir, "charts.py")
-	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var got [][2]string
-	if err := json.Unmarshal(run(t, dir, input, py, path), &got); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(cases) {
-		t.Fatalf("python drew %d charts, want %d", len(got), len(cases))
-	}
-	for i, c := range cases {
-		if got[i][0] != c.SVG {
-			t.Errorf("chart %q: Python's SVG differs:\npython: %s\ngo:     %s", c.Title, firstDiff(got[i][0], c.SVG), firstDiff(c.SVG, got[i][0]))
-		}
-		if got[i][1] != c.Text {
-			t.Errorf("chart %q: Python's text differs:\npython: %q\ngo:     %q", c.Title, got[i][1], c.Text)
 		}
 	}
 }
