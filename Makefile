@@ -15,14 +15,20 @@ FUZZTIME ?= 5s
 
 all: build
 
-## build: rebuild processed/ and reports/ from schemas/ and raw/
-build:
+## build: rebuild processed/ and reports/ from schemas/ and raw/ (the charts need python3: installed when missing)
+build: deps-build
 	$(GO) run ./cmd/csirtsurvey build
+
+# deps-build: what the build itself runs besides Go: python3 (standard library only) draws the charts
+# (pipeline/report/charts.py); apt-get runs only when it is missing.
+.PHONY: deps-build
+deps-build:
+	@command -v python3 >/dev/null 2>&1 || { echo "apt-get install python3"; apt-get update && apt-get install -y --no-install-recommends python3; }
 
 ## test: formatting, vet, the whole test suite (with the DuckDB reader) and a short fuzz run
 test: deps check-fmt vet unit years fuzz
 
-deps: deps-debian $(DUCKDB_STAMP) $(ASSESS_STAMP)
+deps: deps-build deps-debian $(DUCKDB_STAMP) $(ASSESS_STAMP)
 	$(GO) mod download
 
 # deps-debian: the Debian packages the report tests run (Jupyter's nbformat and nbconvert, openpyxl to read
