@@ -281,7 +281,7 @@ dist["coarse"] = [YESNO[lang][int(bool(b))] for b in info["coarse"]]
 display(shown(dist.rename(columns=M_COLS[lang]).rename_axis(M_COLS[lang]["item"])))
 
 items = [(i, s if isinstance(s, str) else "", q if isinstance(q, str) else "", [int(dist.loc[i, c]) for c in LEVEL_COLS],
-          bool(dist.loc[i, "coarse"])) for i, s, q in zip(dist.index, dist["sim3"], dist["question"])]
+          bool(info.loc[i, "coarse"])) for i, s, q in zip(dist.index, dist["sim3"], dist["question"])]
 display(sim3_chart(lang, items, LEVELS[lang], source()))`)
 	return b.String()
 }
