@@ -479,7 +479,7 @@ func (m *model) claimsGrid(l lang) *grid {
 		}
 		st := strCell(claimStatusText(string(r.Status), l))
 		st.Class = "cl-" + strings.ReplaceAll(string(r.Status), "_", "-")
-		g.Rows = append(g.Rows, []cell{strCell(cl.ID), intCell(int64(cl.Page)), strCell(text{cl.TextJA, cl.TextEN}.in(l)),
+		g.Rows = append(g.Rows, []cell{strCell(cl.ID), pageCell(cl.Page), strCell(text{cl.TextJA, cl.TextEN}.in(l)),
 			strCell(strings.Join(cl.Tables(), ", ")), strCell(claimStatisticText(cl, l)), strCell(claimClaimedText(cl, l)), computed, st, strCell(claimNoteText(r, l))})
 	}
 	return g
@@ -506,4 +506,13 @@ func (m *model) claimCounts(l lang) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pageCell is a page number, or – for a claim without one (a press article
+// quoted in prose has no page; 0 is no page).
+func pageCell(page int) cell {
+	if page <= 0 {
+		return cell{S: naText, Num: true}
+	}
+	return intCell(int64(page))
 }
