@@ -131,15 +131,9 @@ func (m *model) draw() error {
 			add(l, sim3ChartID, mt.sim3Spec(l, m.chartSource()))
 		}
 	}
-	res, err := drawCharts(specs)
-	if err != nil {
-		return err
-	}
-	m.charts = make(map[string]drawn, len(res))
-	for i, d := range res {
-		m.charts[keys[i]] = d
-	}
-	return nil
+	var err error
+	m.charts, err = drawKeyed(specs, keys)
+	return err
 }
 
 // tableChart is the chart shown with table t: its bar chart, the matrix
@@ -362,4 +356,17 @@ func matrixCell(spec *published.Spec) (row, cell string, label, outside text) {
 		}
 	}
 	return spec.Row, spec.Cell, label, text{strings.Join(ja, " / "), strings.Join(en, " / ")}
+}
+
+// drawKeyed draws specs and returns the charts by keys[i] of specs[i].
+func drawKeyed(specs []chartSpec, keys []string) (map[string]drawn, error) {
+	res, err := drawCharts(specs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]drawn, len(res))
+	for i, d := range res {
+		out[keys[i]] = d
+	}
+	return out, nil
 }

@@ -44,13 +44,7 @@ func (m *trendsModel) draw() error {
 			keys = append(keys, chartKey(l, c.ID))
 		}
 	}
-	res, err := drawCharts(specs)
-	if err != nil {
-		return err
-	}
-	m.charts = make(map[string]drawn, len(res))
-	for i, d := range res {
-		m.charts[keys[i]] = d
-	}
-	return nil
+	var err error
+	m.charts, err = drawKeyed(specs, keys)
+	return err
 }
