@@ -130,6 +130,8 @@ func hasKey(tables []*Table, key string) bool {
 // title gives a table's English title from what it reports.
 func title(s *Spec) string {
 	switch {
+	case s.TitleEN != "":
+		return s.TitleEN
 	case s.Derive != nil:
 		return "Months from " + strings.Join(s.Derive.MonthsBetween, " to ")
 	case s.cell != nil && s.Row != "":

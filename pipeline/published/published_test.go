@@ -495,3 +495,47 @@ func TestReadFromOriginal(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryTableHasItsOwnEnglishTitle reads every year of the repository
+// that has published tables: each table's English title is non-empty and
+// no two tables of a year share one (a title made mechanically from the
+// questionnaire repeats across a matrix's group tables; the spec's title_en
+// then says what each counts).
+func TestEveryTableHasItsOwnEnglishTitle(t *testing.T) {
+	root := filepath.Join("..", "..")
+	specs, _ := filepath.Glob(filepath.Join(root, "schemas", "*", "tables.yaml"))
+	if len(specs) == 0 {
+		t.Fatal("no schemas/<year>/tables.yaml")
+	}
+	for _, specPath := range specs {
+		dir := filepath.Dir(specPath)
+		year := filepath.Base(dir)
+		q, err := questionnaire.Load(filepath.Join(dir, "questionnaire.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, err := LoadSpecs(specPath, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := LoadTranscription(filepath.Join(root, "raw", year, "published"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := Join(q, ss, tables, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTitle := map[string]string{}
+		for _, e := range set.Entries {
+			if e.TitleEN == "" {
+				t.Errorf("%s: table %s has no English title", year, e.TableKey)
+				continue
+			}
+			if k, ok := byTitle[e.TitleEN]; ok && k != e.TableKey {
+				t.Errorf("%s: tables %s and %s share the English title %q", year, k, e.TableKey, e.TitleEN)
+			}
+			byTitle[e.TitleEN] = e.TableKey
+		}
+	}
+}

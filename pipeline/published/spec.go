@@ -49,6 +49,10 @@ type Spec struct {
 	Bins   []Bin    `yaml:"bins"`
 	Derive *Derive  `yaml:"derive"`
 	Note   string   `yaml:"note"`
+	// TitleEN is the table's English title where the one made from the
+	// questionnaire would not say what the table counts (a group of a
+	// matrix, a derived quantity); optional.
+	TitleEN string `yaml:"title_en"`
 
 	// File is the spec file the table was read from.
 	File string `yaml:"-"`
