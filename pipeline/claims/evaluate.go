@@ -3,6 +3,7 @@ package claims
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -53,9 +54,49 @@ type Result struct {
 	// the difference A - B of a comparison; nil when it cannot be computed.
 	Computed *float64
 	Status   Status
+	// Citation is the verdict on what the sentence cites (Claim.Cites):
+	// CitationMatches, CitationWrong, or "" when it cites nothing or has no
+	// statistic; CitationNote says which table the figure comes from.
+	Citation     Citation
+	CitationNote string
 	// Note explains the computation ("2.8: #2 = 56; N = 66; 56/66 = 0.848,
 	// 0.85 at precision 0.01, within 0.85-0.95"), or why there is none.
 	Note string
+}
+
+// Citation is the verdict on a claim's citation, beside its numeric Status.
+type Citation string
+
+// The citation verdicts Evaluate gives.
+const (
+	// CitationMatches: the figure comes from a table the sentence cites.
+	CitationMatches Citation = "cites_match"
+	// CitationWrong: the sentence cites tables the figure does not come from
+	// (or that do not exist); CitationNote names the table it comes from.
+	CitationWrong Citation = "wrong_citation"
+)
+
+// citation checks the tables a claim cites against the table its statistic
+// reads.
+func citation(c Claim, t Tables) (Citation, string) {
+	s := c.Statistic
+	if s == nil || len(c.Cites) == 0 {
+		return "", ""
+	}
+	var absent []string
+	for _, k := range c.Cites {
+		if _, _, ok := t.N(k); !ok {
+			absent = append(absent, k)
+		}
+	}
+	cited := strings.Join(c.Cites, ", ")
+	switch {
+	case len(absent) > 0:
+		return CitationWrong, fmt.Sprintf("cites %s; no such table: %s; the figure comes from table %s", cited, strings.Join(absent, ", "), s.Table)
+	case slices.Contains(c.Cites, s.Table):
+		return CitationMatches, fmt.Sprintf("cites %s; the figure comes from table %s", cited, s.Table)
+	}
+	return CitationWrong, fmt.Sprintf("cites %s, but the figure comes from table %s", cited, s.Table)
 }
 
 // Evaluate recomputes every claim from t, in the order given.
@@ -74,6 +115,12 @@ func Evaluate(cs []Claim, t Tables) []Result {
 }
 
 func evaluate(c Claim, t Tables) Result {
+	r := evaluateValue(c, t)
+	r.Citation, r.CitationNote = citation(c, t)
+	return r
+}
+
+func evaluateValue(c Claim, t Tables) Result {
 	r := Result{Claim: c}
 	s := c.Statistic
 	if s == nil {

@@ -236,6 +236,37 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestEvaluateCitation(t *testing.T) {
+	cites := func(c Claim, keys ...string) Claim { c.Cites = keys; return c }
+	tests := []struct {
+		name     string
+		claim    Claim
+		citation Citation
+		note     string
+	}{
+		{"no citation", claim(shareOf("3.2", 1), Lt, 0.5, 0), "", ""},
+		{"citation matches", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "3.2"), CitationMatches, "cites 3.2; the figure comes from table 3.2"},
+		{"one of two cited", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "2.8", "3.2"), CitationMatches, "cites 2.8, 3.2; the figure comes from table 3.2"},
+		{"wrong citation", cites(claim(shareOf("3.2", 6), Approx, 0.45, 0.05), "2.8"), CitationWrong, "cites 2.8, but the figure comes from table 3.2"},
+		{"cited table absent", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "9.9"), CitationWrong, "cites 9.9; no such table: 9.9; the figure comes from table 3.2"},
+		{"wrong citation of an unknown figure", cites(claim(shareOf("lost", 1, 2), Gt, 0.1, 0), "2.8"), CitationWrong, "cites 2.8, but the figure comes from table lost"},
+		{"unverifiable: no citation verdict", cites(Claim{ID: "u", Relation: Eq, Value: 15, Unverifiable: &Unverifiable{Reason: "r", Tables: []string{"S1"}, Kind: Count}}, "2.8"), "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Evaluate([]Claim{tc.claim}, fake)[0]
+			if r.Citation != tc.citation || r.CitationNote != tc.note {
+				t.Errorf("citation = %q (%q), want %q (%q)", r.Citation, r.CitationNote, tc.citation, tc.note)
+			}
+		})
+	}
+	// The numeric verdict stands beside the citation verdict.
+	r := Evaluate([]Claim{cites(claim(shareOf("3.2", 6), Approx, 0.45, 0.05), "2.8")}, fake)[0]
+	if r.Status != StatusHolds {
+		t.Errorf("status = %s, want holds beside the wrong citation (%s)", r.Status, r.Note)
+	}
+}
+
 func TestEvaluateKeepsOrder(t *testing.T) {
 	cs := []Claim{
 		claim(countOf("2.8", 1), Eq, 8, 0),
