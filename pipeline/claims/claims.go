@@ -138,6 +138,11 @@ type Claim struct {
 	Precision float64
 	// Note is the author's remark on the reading of the sentence (optional).
 	Note string
+	// Cites holds the keys of the tables the sentence names as its source
+	// ("アンケート3.1" is table 3.1), resolved by the claims file's author;
+	// Evaluate checks them against the table the figure comes from. Empty
+	// when the sentence cites nothing.
+	Cites []string
 	// Line and Column locate the claim in its file.
 	Line, Column int
 }

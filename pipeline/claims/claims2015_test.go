@@ -154,6 +154,7 @@ var want2015 = map[string]Status{
 	"p106-lead-dept-infosys-security":               StatusHolds,
 	"p106-placement-infosys-security":               StatusHolds,
 	"p106-fulltime-all-80pct":                       StatusHolds,
+	"p106-fulltime-all-80pct-now":                   StatusFails, // the second reading (members now): 48/66 = 0.73, outside 0.75-0.85
 	"p106-escalation-documented-77pct":              StatusHolds,
 	"p106-escalation-rough-guide-20pct":             StatusHolds,
 	"p106-escalation-case-by-case-1-5pct":           StatusHolds,
@@ -197,7 +198,7 @@ func TestLoad2015(t *testing.T) {
 		}
 		kinds[c.Statistic.Kind]++
 	}
-	if want := map[Kind]int{Count: 5, Share: 44, Compare: 19}; !reflect.DeepEqual(kinds, want) {
+	if want := map[Kind]int{Count: 5, Share: 45, Compare: 19}; !reflect.DeepEqual(kinds, want) {
 		t.Errorf("claims by kind = %v, want %v", kinds, want)
 	}
 	if unverifiable != 4 {

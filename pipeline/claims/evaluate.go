@@ -3,6 +3,7 @@ package claims
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,6 +15,14 @@ type Tables interface {
 	Count(key string, row int) (value int64, known, inferred bool, ok bool) // ok false: no such table/row
 	// N returns the table's printed N; known false when lost.
 	N(key string) (n int64, known bool, ok bool)
+}
+
+// Shapes is implemented by Tables that know a table's layout: how many rows
+// it prints and whether it is single-answer with every row printed, so that
+// its rows add up to its N. Evaluate uses it to infer a sum of rows that were
+// lost as N less the other rows, when those and N are all printed.
+type Shapes interface {
+	Shape(key string) (rows int, single bool, ok bool)
 }
 
 // Status is the outcome of recomputing a claim.
@@ -45,9 +54,49 @@ type Result struct {
 	// the difference A - B of a comparison; nil when it cannot be computed.
 	Computed *float64
 	Status   Status
+	// Citation is the verdict on what the sentence cites (Claim.Cites):
+	// CitationMatches, CitationWrong, or "" when it cites nothing or has no
+	// statistic; CitationNote says which table the figure comes from.
+	Citation     Citation
+	CitationNote string
 	// Note explains the computation ("2.8: #2 = 56; N = 66; 56/66 = 0.848,
 	// 0.85 at precision 0.01, within 0.85-0.95"), or why there is none.
 	Note string
+}
+
+// Citation is the verdict on a claim's citation, beside its numeric Status.
+type Citation string
+
+// The citation verdicts Evaluate gives.
+const (
+	// CitationMatches: the figure comes from a table the sentence cites.
+	CitationMatches Citation = "cites_match"
+	// CitationWrong: the sentence cites tables the figure does not come from
+	// (or that do not exist); CitationNote names the table it comes from.
+	CitationWrong Citation = "wrong_citation"
+)
+
+// citation checks the tables a claim cites against the table its statistic
+// reads.
+func citation(c Claim, t Tables) (Citation, string) {
+	s := c.Statistic
+	if s == nil || len(c.Cites) == 0 {
+		return "", ""
+	}
+	var absent []string
+	for _, k := range c.Cites {
+		if _, _, ok := t.N(k); !ok {
+			absent = append(absent, k)
+		}
+	}
+	cited := strings.Join(c.Cites, ", ")
+	switch {
+	case len(absent) > 0:
+		return CitationWrong, fmt.Sprintf("cites %s; no such table: %s; the figure comes from table %s", cited, strings.Join(absent, ", "), s.Table)
+	case slices.Contains(c.Cites, s.Table):
+		return CitationMatches, fmt.Sprintf("cites %s; the figure comes from table %s", cited, s.Table)
+	}
+	return CitationWrong, fmt.Sprintf("cites %s, but the figure comes from table %s", cited, s.Table)
 }
 
 // Evaluate recomputes every claim from t, in the order given.
@@ -66,6 +115,12 @@ func Evaluate(cs []Claim, t Tables) []Result {
 }
 
 func evaluate(c Claim, t Tables) Result {
+	r := evaluateValue(c, t)
+	r.Citation, r.CitationNote = citation(c, t)
+	return r
+}
+
+func evaluateValue(c Claim, t Tables) Result {
 	r := Result{Claim: c}
 	s := c.Statistic
 	if s == nil {
@@ -201,8 +256,13 @@ func (in *inputs) n(key string) (int64, bool) {
 	return 0, false
 }
 
-// sum adds up rows and writes "#1+#2 = 19+30 = 49" (or "#2 = 56").
+// sum adds up rows and writes "#1+#2 = 19+30 = 49" (or "#2 = 56"). When a
+// row is not printed it first tries the table's N less its other rows
+// (sumFromN).
 func (in *inputs) sum(key string, rows []int) (int64, string) {
+	if v, text, ok := in.sumFromN(key, rows); ok {
+		return v, text
+	}
 	var total int64
 	names := make([]string, len(rows))
 	vals := make([]string, len(rows))
@@ -216,6 +276,65 @@ func (in *inputs) sum(key string, rows []int) (int64, string) {
 		return total, names[0] + " = " + vals[0]
 	}
 	return total, fmt.Sprintf("%s = %s = %d", strings.Join(names, "+"), strings.Join(vals, "+"), total)
+}
+
+// sumFromN infers the sum of rows as the table's N less its other rows, for a
+// single-answer table whose rows add up to N, when one of rows is not printed
+// and N and every other row are printed: "#1+#2 = N - #3 - #4 = 66 - 17 - 12
+// = 37 (inferred: N less the other rows)". ok is false when it does not apply
+// (the caller then reads the rows one by one).
+func (in *inputs) sumFromN(key string, rows []int) (int64, string, bool) {
+	sh, can := in.t.(Shapes)
+	if !can {
+		return 0, "", false
+	}
+	nrows, single, ok := sh.Shape(key)
+	if !ok || !single {
+		return 0, "", false
+	}
+	want := make(map[int]bool, len(rows))
+	anyLost := false
+	for _, r := range rows {
+		if r < 1 || r > nrows || want[r] {
+			return 0, "", false
+		}
+		want[r] = true
+		if _, known, _, ok := in.t.Count(key, r); ok && !known {
+			anyLost = true
+		}
+	}
+	if !anyLost {
+		return 0, "", false
+	}
+	n, known, ok := in.t.N(key)
+	if !ok || !known {
+		return 0, "", false
+	}
+	total := n
+	names := []string{"N"}
+	vals := []string{strconv.FormatInt(n, 10)}
+	for r := 1; r <= nrows; r++ {
+		if want[r] {
+			continue
+		}
+		v, known, _, ok := in.t.Count(key, r)
+		if !ok || !known {
+			return 0, "", false
+		}
+		total -= v
+		names = append(names, "#"+strconv.Itoa(r))
+		vals = append(vals, strconv.FormatInt(v, 10))
+	}
+	if total < 0 {
+		return 0, "", false
+	}
+	in.inferred = true
+	lhs := make([]string, len(rows))
+	for i, r := range rows {
+		lhs[i] = "#" + strconv.Itoa(r)
+	}
+	return total, fmt.Sprintf("%s = %s = %s = %d* (inferred: N less the other rows of a single-answer table)",
+		strings.Join(lhs, "+"), strings.Join(names, " - "), strings.Join(vals, " - "), total), true
 }
 
 // numerator returns a count or share's numerator.

@@ -22,6 +22,7 @@ var lost = fakeCount{lost: true}
 type fakeTable struct {
 	n     int64
 	nLost bool
+	multi bool // multi-answer: its rows need not add up to N
 	rows  []fakeCount
 }
 
@@ -51,6 +52,12 @@ func (f fakeTables) N(key string) (int64, bool, bool) {
 	return t.n, !t.nLost, true
 }
 
+// Shape implements Shapes.
+func (f fakeTables) Shape(key string) (int, bool, bool) {
+	t, ok := f[key]
+	return len(t.rows), !t.multi, ok
+}
+
 // rowsOf makes printed rows from counts, -1 meaning lost.
 func rowsOf(counts ...int64) []fakeCount {
 	out := make([]fakeCount, len(counts))
@@ -76,6 +83,10 @@ var fake = fakeTables{
 	"1.1":    {n: 66, rows: rowsOf(23)},
 	"3.2":    {n: 66, rows: rowsOf(20, 14, 1, 1, 1, 29)},
 	"3.2inf": {n: 66, rows: []fakeCount{lost, printed(14), inferred(29)}},
+	"S1":     {n: 66, rows: []fakeCount{inferred(22), lost, printed(17), printed(12)}},
+	"S1m":    {n: 66, multi: true, rows: []fakeCount{inferred(22), lost, printed(17), printed(12)}},
+	"S1nl":   {n: 0, nLost: true, rows: []fakeCount{inferred(22), lost, printed(17), printed(12)}},
+	"S2":     {n: 66, rows: []fakeCount{lost, lost, inferred(17), printed(12)}},
 }
 
 // claim builds a claim for the evaluation tests.
@@ -174,6 +185,15 @@ func TestEvaluate(t *testing.T) {
 		{"inferred note", claim(countOf("lost", 4), Eq, 50, 0), StatusHoldsInferred, 50, "(* inferred count, not printed)"},
 		{"inferred in an exclusion", claim(Statistic{Kind: Share, Table: "3.2inf", Rows: []int{2}, Exclude: []int{3}}, Approx, 0.4, 0.05), StatusHoldsInferred, 14.0 / 37, "N - #3 = 66 - 29* = 37"},
 		{"inferred on side B", claim(compareOf("lost", []int{4}, []int{1, 3}, true), Gt, 0, 0), StatusHoldsInferred, 30, "max(#1, #3) = max(10, 20*) = 20"},
+		// a lost sum inferred as N less the other rows (single-answer table, N and the other rows printed).
+		{"sum from N", claim(shareOf("S1", 1, 2), Gte, 0.5, 0), StatusHoldsInferred, 37.0 / 66,
+			"S1: #1+#2 = N - #3 - #4 = 66 - 17 - 12 = 37* (inferred: N less the other rows of a single-answer table); N = 66; 37/66 = 0.561 >= 0.50"},
+		{"sum from N fails", claim(countOf("S1", 1, 2), Eq, 36, 0), StatusFailsInferred, 37, "37 is not = 36"},
+		{"sum from N on a comparison side", claim(compareOf("S1", []int{1, 2}, []int{3}, false), Gt, 0, 0), StatusHoldsInferred, 20, "#1+#2 = N - #3 - #4 = 66 - 17 - 12 = 37*"},
+		{"no sum from N in a multi-answer table", claim(shareOf("S1m", 1, 2), Gte, 0.5, 0), StatusUnknown, math.NaN(), "not inferred: S1m #2"},
+		{"no sum from N when N is lost", claim(countOf("S1nl", 1, 2), Eq, 37, 0), StatusUnknown, math.NaN(), "S1nl #2"},
+		{"no sum from N when another row is not printed", claim(countOf("S2", 1, 2), Eq, 37, 0), StatusUnknown, math.NaN(), "not inferred: S2 #1, S2 #2"},
+		{"printed rows are summed, not inferred", claim(countOf("S1", 3, 4), Eq, 29, 0), StatusHolds, 29, "#3+#4 = 17+12 = 29"},
 		// unknown: an input lost and not inferred, or a missing table or row.
 		{"lost row", claim(shareOf("lost", 1, 2), Gt, 0.1, 0), StatusUnknown, math.NaN(), "lost in the extraction and not inferred: lost #2"},
 		{"lost row in a comparison", claim(compareOf("lost", []int{2}, []int{1}, true), Gt, 0, 0), StatusUnknown, math.NaN(), "not inferred: lost #2"},
@@ -213,6 +233,37 @@ func TestEvaluate(t *testing.T) {
 				t.Errorf("note = %q, want it to contain %q", r.Note, tc.note)
 			}
 		})
+	}
+}
+
+func TestEvaluateCitation(t *testing.T) {
+	cites := func(c Claim, keys ...string) Claim { c.Cites = keys; return c }
+	tests := []struct {
+		name     string
+		claim    Claim
+		citation Citation
+		note     string
+	}{
+		{"no citation", claim(shareOf("3.2", 1), Lt, 0.5, 0), "", ""},
+		{"citation matches", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "3.2"), CitationMatches, "cites 3.2; the figure comes from table 3.2"},
+		{"one of two cited", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "2.8", "3.2"), CitationMatches, "cites 2.8, 3.2; the figure comes from table 3.2"},
+		{"wrong citation", cites(claim(shareOf("3.2", 6), Approx, 0.45, 0.05), "2.8"), CitationWrong, "cites 2.8, but the figure comes from table 3.2"},
+		{"cited table absent", cites(claim(shareOf("3.2", 1), Lt, 0.5, 0), "9.9"), CitationWrong, "cites 9.9; no such table: 9.9; the figure comes from table 3.2"},
+		{"wrong citation of an unknown figure", cites(claim(shareOf("lost", 1, 2), Gt, 0.1, 0), "2.8"), CitationWrong, "cites 2.8, but the figure comes from table lost"},
+		{"unverifiable: no citation verdict", cites(Claim{ID: "u", Relation: Eq, Value: 15, Unverifiable: &Unverifiable{Reason: "r", Tables: []string{"S1"}, Kind: Count}}, "2.8"), "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Evaluate([]Claim{tc.claim}, fake)[0]
+			if r.Citation != tc.citation || r.CitationNote != tc.note {
+				t.Errorf("citation = %q (%q), want %q (%q)", r.Citation, r.CitationNote, tc.citation, tc.note)
+			}
+		})
+	}
+	// The numeric verdict stands beside the citation verdict.
+	r := Evaluate([]Claim{cites(claim(shareOf("3.2", 6), Approx, 0.45, 0.05), "2.8")}, fake)[0]
+	if r.Status != StatusHolds {
+		t.Errorf("status = %s, want holds beside the wrong citation (%s)", r.Status, r.Note)
 	}
 }
 

@@ -54,7 +54,7 @@ var (
 var (
 	topKeys          = []string{"format", "report", "claims"}
 	reportKeys       = []string{"year", "pages", "source"}
-	claimKeys        = []string{"id", "page", "source", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "relation", "value", "tolerance", "precision", "note"}
+	claimKeys        = []string{"id", "page", "source", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "relation", "value", "tolerance", "precision", "note", "cites"}
 	statisticKeys    = []string{"kind", "table", "rows", "use_n", "base", "exclude", "versus", "each"}
 	unverifiableKeys = []string{"reason", "tables", "kind"}
 )
@@ -385,6 +385,9 @@ func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool
 	if v, ok := f.vals["note"]; ok {
 		cl.Note, _ = d.text(v, ctx, "note")
 	}
+	if v, ok := f.vals["cites"]; ok {
+		cl.Cites = d.cites(v, ctx)
+	}
 
 	sv, hasStat := f.vals["statistic"]
 	uv, hasUnv := f.vals["unverifiable_from_tables"]
@@ -566,6 +569,33 @@ func (d *decoder) unverifiable(n *yaml.Node, ctx string) *Unverifiable {
 		}
 	}
 	return u
+}
+
+// cites reads a claim's cites: a non-empty list of distinct table keys.
+func (d *decoder) cites(v *yaml.Node, ctx string) []string {
+	if v.Kind != yaml.SequenceNode {
+		d.c.Add(at(v), ctx, ErrInvalid, "cites must be a list of table keys")
+		return nil
+	}
+	if len(v.Content) == 0 {
+		d.c.Add(at(v), ctx, ErrMissing, "cites is empty (leave it out when the sentence cites no table)")
+		return nil
+	}
+	var out []string
+	for _, e := range v.Content {
+		if e.Kind == yaml.AliasNode {
+			d.c.Add(at(e), ctx, ErrInvalid, "anchors and aliases are not allowed in a claims file")
+			continue
+		}
+		if k, ok := d.tableKey(e, ctx, "cites"); ok {
+			if slices.Contains(out, k) {
+				d.c.Add(at(e), ctx, ErrDuplicate, "table %s is cited twice", k)
+				continue
+			}
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // checkValue validates the claimed value, tolerance and precision against

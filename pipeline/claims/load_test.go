@@ -118,6 +118,12 @@ func TestParseMinimal(t *testing.T) {
 	if got, want := other.Statistic.String(), "share(2.7/other: N / 1.1: N)"; got != want {
 		t.Errorf("Statistic = %q, want %q", got, want)
 	}
+	if got, want := byID(t, cs, "p50-members").Cites, []string{"3.2", "3.1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("p50-members cites %v, want %v", got, want)
+	}
+	if got := byID(t, cs, "p27-advise").Cites; got != nil {
+		t.Errorf("p27-advise cites %v, want none", got)
+	}
 	if got, want := other.Tables(), []string{"2.7/other", "1.1"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Tables = %v, want %v", got, want)
 	}
@@ -169,6 +175,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "    wording: 最も多い", "    wording: 最も多い\n    colour: red", ErrUnknownKey, "claim p18-most", `unknown key "colour" in a claim`, "colour: red", 1},
 		{"unknown statistic key", "each: true}", "each: true, weight: 2}", ErrUnknownKey, "claim p18-most", `unknown key "weight" in statistic`, "weight: 2", 1},
 		{"unknown report key", "  pages: 109", "  pages: 109\n  publisher: JPCERT", ErrUnknownKey, "", `unknown key "publisher" in report`, "publisher: JPCERT", 1},
+		{"cites not a list", `cites: ["3.2", "3.1"]`, `cites: "3.2"`, ErrInvalid, "claim p50-members", "cites must be a list of table keys", `cites: "3.2"`, 1},
+		{"cites empty", `cites: ["3.2", "3.1"]`, `cites: []`, ErrMissing, "claim p50-members", "cites is empty", `cites: []`, 1},
+		{"cites repeated", `cites: ["3.2", "3.1"]`, `cites: ["3.2", "3.2"]`, ErrDuplicate, "claim p50-members", "table 3.2 is cited twice", `cites: ["3.2", "3.2"]`, 1},
 		{"repeated key", "    page: 27\n", "    page: 27\n    page: 28\n", ErrDuplicate, "claim p27-advise", `key "page" is repeated in a claim`, "page: 28", 1},
 		{"missing text_en", "    text_en: About 90% of CSIRTs can advise.\n", "", ErrMissing, "claim p27-advise", "text_en is required", "id: p27-advise", 1},
 		{"empty text_ja", "text_ja: 情報システム管理部門が最も多い", `text_ja: ""`, ErrMissing, "claim p18-most", "text_ja is empty", `text_ja: ""`, 1},

@@ -22,7 +22,10 @@ import (
 //     unverifiable; note: how it was computed, or why not;
 //   - claim_note: the claims file's remark on how the sentence is read
 //     (a wrong citation, the reading chosen, what the sentence leaves open),
-//     empty when it has none.
+//     empty when it has none;
+//   - citation: cites_match or wrong_citation when the sentence cites
+//     tables (claims file: cites), null when it cites none; citation_note:
+//     what it cites and which table the figure comes from.
 var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "claim_id", Type: arrow.BinaryTypes.String},
 	{Name: "page", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
@@ -37,6 +40,8 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "note", Type: arrow.BinaryTypes.String},
 	{Name: "source", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "claim_note", Type: arrow.BinaryTypes.String},
+	{Name: "citation", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "citation_note", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // StatisticText returns the statistic column's text for a claim: the
@@ -90,6 +95,12 @@ func Record(mem memory.Allocator, rs []Result) arrow.Record {
 			str(11, c.Source)
 		}
 		str(12, c.Note)
+		if r.Citation == "" {
+			b.Field(13).AppendNull()
+		} else {
+			str(13, string(r.Citation))
+		}
+		str(14, r.CitationNote)
 	}
 	return b.NewRecord()
 }

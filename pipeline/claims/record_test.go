@@ -24,7 +24,7 @@ func TestRecordColumns(t *testing.T) {
 	if !rec.Schema().Equal(Schema) {
 		t.Fatalf("schema = %v, want %v", rec.Schema(), Schema)
 	}
-	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source", "claim_note"}
+	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source", "claim_note", "citation", "citation_note"}
 	for i, name := range want {
 		if got := rec.ColumnName(i); got != name {
 			t.Errorf("column %d = %q, want %q", i, got, name)
@@ -47,6 +47,15 @@ func TestRecordColumns(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, r.Claim.Tables()) {
 			t.Errorf("row %d (%s): tables = %v, want %v", i, r.Claim.ID, got, r.Claim.Tables())
+		}
+	}
+	citations := rec.Column(13).(*array.String)
+	for i, r := range rs {
+		if (r.Citation == "") != citations.IsNull(i) || (r.Citation != "" && citations.Value(i) != string(r.Citation)) {
+			t.Errorf("row %d (%s): citation %q differs from the result %q", i, r.Claim.ID, citations.Value(i), r.Citation)
+		}
+		if got := rec.Column(14).(*array.String).Value(i); got != r.CitationNote {
+			t.Errorf("row %d (%s): citation_note %q, want %q", i, r.Claim.ID, got, r.CitationNote)
 		}
 	}
 	if rec.Column(8).NullN() == 0 || rec.Column(8).NullN() == int(rec.NumRows()) {

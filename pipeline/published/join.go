@@ -174,6 +174,17 @@ func (s *Set) Count(key string, row int) (value int64, known, inferred, ok bool)
 	return 0, false, false, true
 }
 
+// Shape returns a table's number of rows and whether it is single-answer
+// and complete (not multi-answer, not a partial listing), so that its rows
+// add up to its N. ok is false when there is no such table.
+func (s *Set) Shape(key string) (rows int, single bool, ok bool) {
+	ref := s.tables[key]
+	if ref == nil {
+		return 0, false, false
+	}
+	return len(ref.entries), !ref.table.Multi && !ref.table.Partial, true
+}
+
 // N returns a table's printed N; known is false when it was lost.
 func (s *Set) N(key string) (n int64, known bool, ok bool) {
 	ref := s.tables[key]

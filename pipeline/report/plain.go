@@ -274,11 +274,12 @@ var claimNoteJA = []struct {
 	{regexp.MustCompile(` and `), " かつ "},
 	{regexp.MustCompile(` \(\* inferred count, not printed\)`), " (* は推定値で、印刷された数値ではない)"},
 	{regexp.MustCompile(`share (\d+)/(\d+) cannot be computed`), "割合 $1/$2 は計算できない"},
+	{regexp.MustCompile(` \(inferred: N less the other rows of a single-answer table\)`), " (推定: 単一回答の表の N から他の行を引いた値)"},
 }
 
 func claimNoteText(r claims.Result, l lang) string {
 	if l == en {
-		return r.Note
+		return r.Note + citationText(r, l)
 	}
 	if r.Claim.Unverifiable != nil {
 		return "集計表にない数値で、確かめるには回答者単位のデータが必要です。"
@@ -287,7 +288,26 @@ func claimNoteText(r claims.Result, l lang) string {
 	for _, x := range claimNoteJA {
 		s = x.re.ReplaceAllString(s, x.with)
 	}
-	return s
+	return s + citationText(r, l)
+}
+
+// citationText is the citation verdict appended to a claim's note, empty
+// when the claim cites nothing.
+func citationText(r claims.Result, l lang) string {
+	if r.Citation == "" || r.Claim.Statistic == nil {
+		return ""
+	}
+	cited, from := strings.Join(r.Claim.Cites, ", "), r.Claim.Statistic.Table
+	if r.Citation == claims.CitationWrong {
+		return text{
+			JA: fmt.Sprintf("。引用の誤り (wrong_citation): 本文は %s を引用しているが、数値は表 %s のもの", cited, from),
+			EN: fmt.Sprintf(". Wrong citation (wrong_citation): the text cites %s, but the figure comes from table %s", cited, from),
+		}.in(l)
+	}
+	return text{
+		JA: fmt.Sprintf("。引用 %s は数値の出典と一致", cited),
+		EN: fmt.Sprintf(". Citation %s matches the figure's table", cited),
+	}.in(l)
 }
 
 // topicCodeText is an interview answer in words: the code's label, with its
