@@ -228,7 +228,7 @@ func notebook(m *model, l lang) ([]byte, error) {
 
 	if len(m.in.Claims) > 0 {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("claimsText")+" "+mdEsc(m.claimCounts(l)))
-		b.code("claims-data", pyClaims(m.claimsJA()), nil, gridOut(m.claimsGrid(l)))
+		b.code("claims-data", pyClaims(m.claimsJA(), m.claimsCitationEN()), nil, gridOut(m.claimsGrid(l)))
 	} else {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("noClaims"))
 	}

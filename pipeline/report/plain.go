@@ -424,6 +424,18 @@ func (m *model) topicWords() map[string]text {
 	return w
 }
 
+// claimsCitationEN is each citing claim's citation verdict in English, as
+// the English note ends with it (citationText).
+func (m *model) claimsCitationEN() map[string]text {
+	out := map[string]text{}
+	for _, r := range m.in.Claims {
+		if c := citationText(r, en); c != "" {
+			out[r.Claim.ID] = text{EN: c}
+		}
+	}
+	return out
+}
+
 // claimsJA are the Japanese statistic, claimed value and note of each claim
 // ("statistic|claimed|note"), for the notebooks' Python twin of claimsGrid.
 func (m *model) claimsJA() map[string]text {

@@ -373,22 +373,26 @@ mx.index = [W[lang].get(f"topic:{t}", t) for t in mx.index]
 display(shown(mx.rename_axis(TOPIC[lang])))`, pyDict(w), pyLang(ui["topic"]))
 }
 
-func pyClaims(ja map[string]text) string {
+func pyClaims(ja, citeEN map[string]text) string {
 	return fmt.Sprintf(`C_COLS = %s
 CLAIM_STATUS = %s
 # the Japanese rendering of each claim's statistic, claimed value and
 # computation note (the dataset's columns are English): id -> (statistic | claimed | note)
 C_JA = %s
+# the citation verdict in words, appended to the note (columns citation, citation_note)
+C_CITE = %s
 cl = need("claims")
 if lang == "ja":
     shown_ja = [C_JA["ja"].get(i, f"{s}|{c}|{n}").split("|", 2) for i, s, c, n in zip(cl["claim_id"], cl["statistic"], cl["claimed"], cl["note"])]
     cl["statistic"], cl["claimed"], cl["note"] = zip(*shown_ja)
+else:
+    cl["note"] = [n + C_CITE["en"].get(i, "") for i, n in zip(cl["claim_id"], cl["note"])]
 cl["tables"] = [", ".join(v) for v in cl["tables"]]
 cl["computed"] = rnd(cl["computed"], 3)
 cl["status"] = cl["status"].map(CLAIM_STATUS[lang])
 cl = cl[["claim_id", "page", f"text_{lang}", "tables", "statistic", "claimed", "computed", "status", "note"]]
 display(shown(cl.rename(columns={f"text_{lang}": "text"}).rename(columns=C_COLS[lang]).set_index(C_COLS[lang]["claim_id"])))`,
-		pyDict(claimCols), pyDict(claimStatus), pyDict(ja))
+		pyDict(claimCols), pyDict(claimStatus), pyDict(ja), pyDict(citeEN))
 }
 
 // pyDict writes {"ja": {key: ja, ...}, "en": {key: en, ...}} with the keys
