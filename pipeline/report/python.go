@@ -331,7 +331,8 @@ def message_ja(code, item, value):
 
 v = need("validation")
 tot = v.groupby(["severity", "code"]).size().to_frame("issues").rename(columns=V_COLS[lang])
-tot.index = tot.index.map(lambda k: (SEV[lang].get(k[0], k[0]), V_CODE[lang].get(k[1], k[1])))
+if len(tot):  # an empty MultiIndex maps to a flat Index
+    tot.index = pd.MultiIndex.from_tuples([(SEV[lang].get(s, s), V_CODE[lang].get(c, c)) for s, c in tot.index])
 display(shown(tot.rename_axis([V_COLS[lang]["severity"], V_COLS[lang]["code"]])))
 issues = v.head(%d)[["row", "column", "item", "code", "severity", "value", "message"]].copy()
 if lang == "ja":
