@@ -211,8 +211,12 @@ func (m *model) buildTables() error {
 		if f, ok := freq[key{spec.Key, 1}]; ok {
 			t.N = ptr(f.N)
 		}
+		var relabelled []string
 		for _, e := range entries {
-			row := prow{No: e.RowNo, Code: e.Code, Label: text{e.LabelJA, e.LabelEN}, CodeKind: e.CodeKind, Basis: e.Count.Status()}
+			row := prow{No: e.RowNo, Code: e.Code, Label: text{printedLabel(e), e.LabelEN}, CodeKind: e.CodeKind, Basis: e.Count.Status()}
+			if row.Label.JA != e.LabelJA {
+				relabelled = append(relabelled, fmt.Sprintf("#%d %s (questionnaire: %s)", e.RowNo, row.Label.JA, e.LabelJA))
+			}
 			if !e.Count.Lost {
 				row.Published = ptr(e.Count.Value)
 			}
@@ -242,6 +246,9 @@ func (m *model) buildTables() error {
 				t.Notes = append(t.Notes, note)
 			}
 			t.Rows = append(t.Rows, row)
+		}
+		if len(relabelled) > 0 {
+			t.Notes = append(t.Notes, "Japanese row labels as the report prints them where the questionnaire words them otherwise: "+strings.Join(relabelled, "; "))
 		}
 		if err := add(t); err != nil {
 			return err
@@ -518,4 +525,13 @@ func (m *model) overviewGrid(l lang) *grid {
 		g.Rows = [][]cell{{strCell(codeText(provenanceWords, string(m.in.Provenance), l)), intCell(int64(v.Accepted))}}
 	}
 	return g
+}
+
+// printedLabel is a row's Japanese label as the report prints it; the
+// questionnaire's where the text extraction lost part of the printed one.
+func printedLabel(e published.Entry) string {
+	if e.PrintedLabelJA == "" || e.LabelLost {
+		return e.LabelJA
+	}
+	return e.PrintedLabelJA
 }

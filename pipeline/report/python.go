@@ -82,6 +82,11 @@ def rnd(s, d):
 if year not in years():
     raise ValueError(f"year = {year}: processed/ holds the years {years()}; set year to one of them")
 pub = load("published")          # the printed tables, one row per printed row
+if pub is not None:
+    # Rows are labelled as the report prints them; the questionnaire's label where the
+    # extraction lost part of the printed one (label_lost).
+    pub["label_ja"] = [q if (not pd.isna(lost) and bool(lost)) or not isinstance(pr, str) or not pr else pr
+                       for q, pr, lost in zip(pub["label_ja"], pub["printed_label_ja"], pub["label_lost"])]
 freq = load("frequencies")       # the same tables computed from the responses
 rec = load("reconciliation")     # printed vs computed, per cell (row_no 0 = N)`
 
