@@ -130,7 +130,7 @@ func TestNotebookCodeRedrawsCharts(t *testing.T) {
 					t.Errorf("%s: cell %s: the code shows %d tables, the notebook %d", name, c.ID, len(gt), len(wantTables))
 				} else {
 					for i := range gt {
-						if !slices.EqualFunc(gt[i], wantTables[i], sameCells) {
+						if !slices.EqualFunc(gt[i], wantTables[i], sameCells) && !emptyBoth(gt[i], wantTables[i]) {
 							t.Errorf("%s: cell %s: %s", name, c.ID, firstRowDiff(gt[i], wantTables[i]))
 						}
 						tables++
@@ -216,4 +216,11 @@ func sameCells(a, b []string) bool {
 		fy, ey := strconv.ParseFloat(y, 64)
 		return ex == nil && ey == nil && fx == fy
 	})
+}
+
+// emptyBoth: pandas shows an empty DataFrame as its header alone; the
+// pre-rendered table shows the same header and one cell saying it is empty
+// ("No issues." / 「問題はありません。」).
+func emptyBoth(got, want [][]string) bool {
+	return len(got) == 1 && len(want) == 2 && len(want[1]) == 1 && sameCells(got[0], want[0])
 }
