@@ -307,16 +307,17 @@ func cached(cfg config, bin, hash string, n int) (path, gen string, err error) {
 	return path, fmt.Sprintf("generated in %.1f s", time.Since(start).Seconds()), nil
 }
 
-// benchShipped times the compiled build on the repository's own inputs
-// (copied, outputs to a temporary directory): a first build, then a re-run
-// with nothing changed.
+// benchShipped times the compiled build on the repository's own inputs of
+// the year (copied, outputs to a temporary directory): a first build, then
+// a re-run with nothing changed.
 func benchShipped(cfg config, root, work, bin string) ([2]measurement, error) {
 	var out [2]measurement
 	dir := filepath.Join(work, "shipped")
-	if err := copyDir(filepath.Join(root, "schemas"), filepath.Join(dir, "schemas")); err != nil {
+	y := strconv.Itoa(cfg.year)
+	if err := copySchemas(root, dir, y); err != nil {
 		return out, err
 	}
-	if err := copyDir(filepath.Join(root, "raw"), filepath.Join(dir, "raw")); err != nil {
+	if err := copyDir(filepath.Join(root, "raw", y), filepath.Join(dir, "raw", y)); err != nil {
 		return out, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
@@ -331,11 +332,14 @@ func benchShipped(cfg config, root, work, bin string) ([2]measurement, error) {
 	return out, nil
 }
 
-// tree makes a copy of schemas/ and raw/<year>/ (without its responses) with
-// the synthetic file as raw/<year>/responses.csv.
+// tree makes a copy of schemas/ (the year's directory and the files shared
+// by every year, not the other years) and raw/<year>/ (without its
+// responses) with the synthetic file as raw/<year>/responses.csv. The other
+// years stay out: their inputs are not copied, and the measured build is
+// the one year's.
 func tree(root, dst string, year int, csv string) error {
 	y := strconv.Itoa(year)
-	if err := copyDir(filepath.Join(root, "schemas"), filepath.Join(dst, "schemas")); err != nil {
+	if err := copySchemas(root, dst, y); err != nil {
 		return err
 	}
 	rawDst := filepath.Join(dst, "raw", y)
@@ -346,6 +350,32 @@ func tree(root, dst string, year int, csv string) error {
 		os.Remove(filepath.Join(rawDst, name))
 	}
 	return os.Symlink(csv, filepath.Join(rawDst, "responses.csv"))
+}
+
+// copySchemas copies schemas/ into dst without the directories of the years
+// other than y.
+func copySchemas(root, dst, y string) error {
+	src := filepath.Join(root, "schemas")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, "schemas", e.Name())
+		if !e.IsDir() {
+			if err := copyDir(from, to); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := strconv.Atoi(e.Name()); err == nil && e.Name() != y {
+			continue
+		}
+		if err := copyDir(from, to); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func copyDir(src, dst string) error {
@@ -360,6 +390,9 @@ func copyDir(src, dst string) error {
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
 		return os.WriteFile(target, data, 0o644)
@@ -680,7 +713,7 @@ func writeMarkdown(cfg config, m machine, shipped [2]measurement, results []resu
 	fmt.Fprintf(&b, "| CPUs (nproc) | %d × %s |\n| RAM | %s |\n| kernel | Linux %s |\n| load average at start | %s |\n",
 		m.NProc, m.CPU, m.RAM, m.Kernel, m.LoadAvg)
 	fmt.Fprintf(&b, "| Go | %s |\n| Node.js | %s |\n| DuckDB | %s |\n| repository | %s |\n\n", m.Go, m.Node, m.DuckDB, m.Revision)
-	fmt.Fprintf(&b, "The shipped %d build (`csirtsurvey build` on the committed `schemas/` and `raw/`, compiled binary, fresh output directories): first build %s; no-op re-run %s.\n\n",
+	fmt.Fprintf(&b, "The shipped %d build (`csirtsurvey build` on a copy of the year's committed `schemas/` and `raw/` inputs, compiled binary, fresh output directories): first build %s; no-op re-run %s.\n\n",
 		cfg.year, compact(shipped[0]), compact(shipped[1]))
 	fmt.Fprintf(&b, "| respondents | CSV | side | wall | peak RSS | µs / respondent | phases |\n|---:|---:|---|---:|---:|---:|---|\n")
 	for _, r := range results {
