@@ -51,6 +51,7 @@ type Option func(*writerConfig)
 
 type writerConfig struct {
 	plain []string
+	bulk  bool
 }
 
 // PlainColumns writes the named columns without a Parquet dictionary: for
@@ -105,6 +106,7 @@ func writerProps(schema *arrow.Schema, cfg writerConfig) (*parquet.WriterPropert
 // which Arrow readers restore the categorical type.
 type ParquetWriter struct {
 	w *pqarrow.FileWriter
+	b *bulkWriter // with Bulk, instead of w
 }
 
 // NewParquetWriter starts a Parquet file with schema on w.
@@ -112,6 +114,13 @@ func NewParquetWriter(w io.Writer, schema *arrow.Schema, opts ...Option) (*Parqu
 	var cfg writerConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.bulk {
+		b, err := newBulkWriter(w, schema)
+		if err != nil {
+			return nil, err
+		}
+		return &ParquetWriter{b: b}, nil
 	}
 	props, aprops := writerProps(schema, cfg)
 	fw, err := pqarrow.NewFileWriter(schema, w, props, aprops)
@@ -124,6 +133,9 @@ func NewParquetWriter(w io.Writer, schema *arrow.Schema, opts ...Option) (*Parqu
 // Write appends a record batch as one row group (several for records over
 // maxWriteRows rows).
 func (p *ParquetWriter) Write(rec arrow.Record) error {
+	if p.b != nil {
+		return p.b.write(rec)
+	}
 	for off := int64(0); off < rec.NumRows() || off == 0; off += maxWriteRows {
 		part := rec
 		if rec.NumRows() > maxWriteRows {
@@ -176,11 +188,18 @@ func sliceRecord(rec arrow.Record, i, j int64) (arrow.Record, error) {
 
 // SetMetadata adds a key-value pair to the file's footer (call before Close).
 func (p *ParquetWriter) SetMetadata(key, value string) error {
+	if p.b != nil {
+		p.b.setMetadata(key, value)
+		return nil
+	}
 	return p.w.AppendKeyValueMetadata(key, value)
 }
 
 // Close finishes the file (footer); it does not close the underlying writer.
 func (p *ParquetWriter) Close() error {
+	if p.b != nil {
+		return p.b.close()
+	}
 	if err := p.w.Close(); err != nil {
 		return fmt.Errorf("parquet: close: %w", err)
 	}

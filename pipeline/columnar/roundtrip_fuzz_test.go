@@ -33,16 +33,19 @@ var roundTripTypes = []arrow.DataType{
 	Category,
 }
 
+// bulkTypes are the types the Bulk writer encodes: the flat ones.
+var bulkTypes = slices.DeleteFunc(slices.Clone(roundTripTypes), func(t arrow.DataType) bool { return t.ID() == arrow.LIST })
+
 // randomRecords draws a schema of 1 to 6 columns (some nullable, some with
 // field metadata, some written without a Parquet dictionary) and 1 to 3
 // records of up to maxRows rows; category columns get a dictionary of their
 // own in every record, as the long datasets' batches do.
-func randomRecords(mem memory.Allocator, r *rand.Rand, maxRows int, nullPct int) (*arrow.Schema, []arrow.Record, []string) {
+func randomRecords(mem memory.Allocator, r *rand.Rand, types []arrow.DataType, maxRows int, nullPct int) (*arrow.Schema, []arrow.Record, []string) {
 	ncols := 1 + r.IntN(6)
 	fields := make([]arrow.Field, ncols)
 	var plain []string
 	for i := range fields {
-		f := arrow.Field{Name: fmt.Sprintf("c%d", i), Type: roundTripTypes[r.IntN(len(roundTripTypes))], Nullable: r.IntN(3) > 0}
+		f := arrow.Field{Name: fmt.Sprintf("c%d", i), Type: types[r.IntN(len(types))], Nullable: r.IntN(3) > 0}
 		if r.IntN(2) == 0 {
 			f.Metadata = arrow.NewMetadata([]string{"label_ja"}, []string{fmt.Sprintf("列%d", i)})
 		}
@@ -208,28 +211,41 @@ func cellText(a arrow.Array, i int) string {
 // and field metadata) and with parquet-go: every value, null and list must
 // come back, and writing the same records again gives the same bytes.
 func FuzzParquetRoundTrip(f *testing.F) {
-	f.Add(uint64(1), uint16(10), uint8(20), uint8(0))
-	f.Add(uint64(2), uint16(0), uint8(0), uint8(0))
-	f.Add(uint64(3), uint16(300), uint8(50), uint8(7))
-	f.Add(uint64(4), uint16(64), uint8(100), uint8(1))
-	f.Fuzz(func(t *testing.T, seed uint64, maxRows uint16, nullPct uint8, split uint8) {
+	f.Add(uint64(1), uint16(10), uint8(20), uint8(0), false)
+	f.Add(uint64(2), uint16(0), uint8(0), uint8(0), false)
+	f.Add(uint64(3), uint16(300), uint8(50), uint8(7), false)
+	f.Add(uint64(4), uint16(64), uint8(100), uint8(1), false)
+	f.Add(uint64(1), uint16(10), uint8(20), uint8(0), true)
+	f.Add(uint64(2), uint16(0), uint8(0), uint8(0), true)
+	f.Add(uint64(3), uint16(300), uint8(50), uint8(7), true)
+	f.Add(uint64(4), uint16(64), uint8(100), uint8(1), true)
+	f.Add(uint64(5), uint16(500), uint8(0), uint8(9), true)
+	f.Fuzz(func(t *testing.T, seed uint64, maxRows uint16, nullPct uint8, split uint8, bulk bool) {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		defer mem.AssertSize(t, 0)
 		r := rand.New(rand.NewPCG(seed, 0x5eed))
-		schema, recs, plain := randomRecords(mem, r, int(maxRows%512), int(nullPct%101))
+		types := roundTripTypes
+		if bulk {
+			types = bulkTypes
+		}
+		schema, recs, plain := randomRecords(mem, r, types, int(maxRows%512), int(nullPct%101))
 		defer func() {
 			for _, rec := range recs {
 				rec.Release()
 			}
 		}()
 		if split > 0 {
-			old := maxWriteRows
-			maxWriteRows = int64(split)
-			defer func() { maxWriteRows = old }()
+			old, oldPage := maxWriteRows, bulkPageRows
+			maxWriteRows, bulkPageRows = int64(split), int(split)
+			defer func() { maxWriteRows, bulkPageRows = old, oldPage }()
+		}
+		opts := []Option{PlainColumns(plain...)}
+		if bulk {
+			opts = append(opts, Bulk())
 		}
 		write := func() []byte {
 			var buf bytes.Buffer
-			w, err := NewParquetWriter(&buf, schema, PlainColumns(plain...))
+			w, err := NewParquetWriter(&buf, schema, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
