@@ -170,11 +170,11 @@ func openResponseSinks(cfg Config, year int, q *questionnaire.Questionnaire, p *
 		return nil, err
 	}
 	rs.responses = bothSink{rs.respPq, rs.respIPC}
-	if rs.ansPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), answers.Schema); err != nil {
+	if rs.ansPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsAnswers, year), answers.Schema, columnar.Bulk()); err != nil {
 		return nil, err
 	}
 	rs.answers = answersSink{reshaper: answers.New(mem, q), out: rs.ansPq}
-	if rs.matPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema); err != nil {
+	if rs.matPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsMaturity, year), aggregate.MaturitySchema, columnar.Bulk()); err != nil {
 		return nil, err
 	}
 	rs.maturity = &maturitySink{mem: mem, maturity: aggregate.NewMaturity(mem, q), out: rs.matPq}

@@ -387,16 +387,20 @@ func (e *engine) notAsked(qi int, known bool) {
 		r.bad = true // the rule could not be evaluated; the row has an error already
 		return
 	}
-	subject, rule := "item "+qu.item.Number, qu.rel.String()
-	if qu.rel.Cell != "" {
-		subject = fmt.Sprintf("cell %s of item %s", qu.cell, qu.item.Number)
-		rule = fmt.Sprintf("%s in (%s)", qu.rel.Cell, strings.Join(qu.rel.AnyOf, ", "))
-	}
 	e.eachGiven(qu, func(name, value string) {
 		e.issue(CodeNotAsked, name, qu.item, value, "%s is asked only when %s, and here %s %s; leave this column blank",
-			subject, rule, e.relSubject(qu), e.answerText(qu.relTarget))
+			e.skippedSubject(qu), askedRule(qu), e.relSubject(qu), e.answerText(qu.relTarget))
 		r.bad = true
 	})
+}
+
+// askedRule is the routing rule under which qu is asked, in words; only an
+// issue's message needs it, so it is made when one is reported.
+func askedRule(qu *question) string {
+	if qu.rel.Cell != "" {
+		return fmt.Sprintf("%s in (%s)", qu.rel.Cell, strings.Join(qu.rel.AnyOf, ", "))
+	}
+	return qu.rel.String()
 }
 
 // eachGiven calls report with every column of qu that holds a value in the
