@@ -29,7 +29,8 @@ import (
 // datasets (answers, maturity), whose constant columns are a few long runs.
 // The file is the one the arrow/go writer makes for the same schema: data
 // page v2, snappy, Arrow dictionaries as Parquet dictionaries, the Arrow
-// schema under ARROW:schema, no statistics, CreatedBy as the writer.
+// schema under ARROW:schema, CreatedBy as the writer; the only statistics
+// are null counts.
 
 // ErrNotFlat is returned (wrapped) by NewParquetWriter with [Bulk] for a
 // schema with a column the bulk writer does not encode.
@@ -198,6 +199,7 @@ func (b *bulkWriter) column(c bulkColumn, arr arrow.Array) (format.ColumnChunk, 
 		md.TotalUncompressedSize += u
 		md.TotalCompressedSize += z
 	}
+	md.Statistics = format.Statistics{NullCount: int64(arr.NullN())}
 	return format.ColumnChunk{FileOffset: start, MetaData: md}, nil
 }
 
@@ -321,7 +323,11 @@ func (b *bulkWriter) dataPage(c bulkColumn, arr arrow.Array, indices []int32, lo
 	}
 	h := format.PageHeader{Type: format.DataPageV2, DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
 		NumValues: int32(rows), NumNulls: int32(nulls), NumRows: int32(rows), Encoding: encoding,
-		DefinitionLevelsByteLength: int32(len(levels)), IsCompressed: thrift.New(true)})}
+		DefinitionLevelsByteLength: int32(len(levels)), IsCompressed: thrift.New(true),
+		// The null count is always written (parquet-go's Statistics writes a
+		// zero too), so it must be right: readers skip the levels of a page
+		// that says it has no nulls.
+		Statistics: format.Statistics{NullCount: int64(nulls)}})}
 	return b.page(h, levels, b.body)
 }
 
