@@ -159,7 +159,7 @@ func openResponseSinks(cfg Config, year int, q *questionnaire.Questionnaire, p *
 	var err error
 	schema := columns.Schema(q)
 	if rs.respPq, err = newParquetStream(set, columnar.PartitionPath(cfg.ProcessedDir, dsResponses, year), schema,
-		columnar.PlainColumns("respondent_id")); err != nil {
+		columnar.PlainColumns("respondent_id"), columnar.Bulk()); err != nil {
 		return nil, err
 	}
 	respIPCFile, err := set.Create(columnar.IPCPath(cfg.ProcessedDir, dsResponses, year))

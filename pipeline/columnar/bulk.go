@@ -9,9 +9,11 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/bitutil"
 	"github.com/apache/arrow/go/v15/arrow/flight"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/parquet-go/parquet-go/compress/snappy"
@@ -21,7 +23,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
-// The bulk writer encodes flat record batches (no lists or structs) as
+// The bulk writer encodes record batches of flat columns and lists of them as
 // Parquet column by column, a page at a time: dictionary indices and
 // definition levels go through parquet-go's RLE/bit-packing hybrid encoder,
 // which finds runs eight values at a time and packs the rest in bulk, where
@@ -33,15 +35,17 @@ import (
 // are null counts.
 
 // ErrNotFlat is returned (wrapped) by NewParquetWriter with [Bulk] for a
-// schema with a column the bulk writer does not encode.
+// schema with a column the bulk writer does not encode (structs, maps,
+// lists of lists or of dictionaries, other types).
 var ErrNotFlat = errors.New("the bulk Parquet writer encodes only flat columns")
 
 // bulkPageRows is the most rows in one data page.
 var bulkPageRows = 1 << 17
 
 // Bulk writes with the bulk encoder: for schemas whose columns are all
-// dictionaries of strings with int32 indices, strings, booleans, int8,
-// int16, int32, int64, dates (date32) or float64.
+// dictionaries of strings, strings, booleans, int8,
+// int16, int32, int64, dates (date32), float64, or lists of these (not of
+// dictionaries).
 func Bulk() Option {
 	return func(c *writerConfig) { c.bulk = true }
 }
@@ -49,9 +53,44 @@ func Bulk() Option {
 // bulkColumn is one column's Parquet shape.
 type bulkColumn struct {
 	name     string
-	typ      format.Type
+	typ      format.Type // of the leaf
 	optional bool
 	dict     bool // an Arrow dictionary: a dictionary page and RLE_DICTIONARY data pages
+	list     bool // a list: the leaf is name.list.element, with repetition levels
+	elemNull bool // a list's elements are nullable
+	leafID   arrow.Type
+}
+
+// maxDef is the leaf's highest definition level.
+func (c bulkColumn) maxDef() int {
+	d := 0
+	if c.optional {
+		d++
+	}
+	if c.list {
+		d++
+		if c.elemNull {
+			d++
+		}
+	}
+	return d
+}
+
+// leafType returns the Parquet type of a flat Arrow type.
+func leafType(t arrow.DataType) (format.Type, bool) {
+	switch t.ID() {
+	case arrow.STRING:
+		return format.ByteArray, true
+	case arrow.BOOL:
+		return format.Boolean, true
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.DATE32:
+		return format.Int32, true
+	case arrow.INT64:
+		return format.Int64, true
+	case arrow.FLOAT64:
+		return format.Double, true
+	}
+	return 0, false
 }
 
 type bulkWriter struct {
@@ -66,8 +105,12 @@ type bulkWriter struct {
 	proto  thrift.CompactProtocol
 	err    error
 	// scratch buffers, reused from page to page
-	levels  []uint8
+	levels  []uint8 // definition levels
+	reps    []uint8 // repetition levels
+	pos     []int32 // the values present
 	ints    []int32
+	dictIx  []int32 // a dictionary column's indices as int32
+	encReps []byte
 	body    []byte
 	packed  []byte
 	encoded []byte
@@ -90,24 +133,19 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func newBulkWriter(w io.Writer, schema *arrow.Schema) (*bulkWriter, error) {
 	b := &bulkWriter{schema: schema}
 	for _, f := range schema.Fields() {
-		c := bulkColumn{name: f.Name, optional: f.Nullable}
+		c := bulkColumn{name: f.Name, optional: f.Nullable, leafID: f.Type.ID()}
+		ok := true
 		switch t := f.Type.(type) {
 		case *arrow.DictionaryType:
-			if t.IndexType.ID() != arrow.INT32 || t.ValueType.ID() != arrow.STRING {
-				return nil, fmt.Errorf("parquet: column %q: %w (dictionary of %s by %s)", f.Name, ErrNotFlat, t.ValueType, t.IndexType)
-			}
-			c.typ, c.dict = format.ByteArray, true
-		case *arrow.StringType:
-			c.typ = format.ByteArray
-		case *arrow.BooleanType:
-			c.typ = format.Boolean
-		case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Date32Type:
-			c.typ = format.Int32
-		case *arrow.Int64Type:
-			c.typ = format.Int64
-		case *arrow.Float64Type:
-			c.typ = format.Double
+			ok = t.ValueType.ID() == arrow.STRING
+			c.typ, c.dict, c.leafID = format.ByteArray, true, arrow.STRING
+		case *arrow.ListType:
+			c.list, c.elemNull, c.leafID = true, t.ElemField().Nullable, t.Elem().ID()
+			c.typ, ok = leafType(t.Elem())
 		default:
+			c.typ, ok = leafType(f.Type)
+		}
+		if !ok {
 			return nil, fmt.Errorf("parquet: column %q: %w (%s)", f.Name, ErrNotFlat, f.Type)
 		}
 		b.cols = append(b.cols, c)
@@ -162,7 +200,10 @@ func (b *bulkWriter) column(c bulkColumn, arr arrow.Array) (format.ColumnChunk, 
 		return format.ColumnChunk{}, fmt.Errorf("parquet: column %q is not nullable but has %d nulls", c.name, arr.NullN())
 	}
 	start := b.offset()
-	md := format.ColumnMetaData{Type: c.typ, PathInSchema: []string{c.name}, Codec: format.Snappy, NumValues: int64(arr.Len())}
+	md := format.ColumnMetaData{Type: c.typ, PathInSchema: []string{c.name}, Codec: format.Snappy}
+	if c.list {
+		md.PathInSchema = []string{c.name, "list", "element"}
+	}
 	var indices []int32
 	if c.dict {
 		d := arr.(*array.Dictionary)
@@ -170,7 +211,12 @@ func (b *bulkWriter) column(c bulkColumn, arr arrow.Array) (format.ColumnChunk, 
 		if !ok || dict.NullN() > 0 {
 			return format.ColumnChunk{}, fmt.Errorf("parquet: column %q: %w (a dictionary with nulls or of another type)", c.name, ErrNotFlat)
 		}
-		indices = d.Indices().(*array.Int32).Int32Values()
+		if ix, ok := d.Indices().(*array.Int32); ok {
+			indices = ix.Int32Values()
+		} else {
+			b.dictIx = DictIndices(d, b.dictIx) // -1 at nulls, which no page reads
+			indices = b.dictIx
+		}
 		b.body = b.body[:0]
 		for i := 0; i < dict.Len(); i++ {
 			v := dict.Value(i)
@@ -179,7 +225,7 @@ func (b *bulkWriter) column(c bulkColumn, arr arrow.Array) (format.ColumnChunk, 
 		}
 		md.DictionaryPageOffset = start
 		u, z, err := b.page(format.PageHeader{Type: format.DictionaryPage,
-			DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(dict.Len()), Encoding: format.Plain})}, nil, b.body)
+			DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(dict.Len()), Encoding: format.Plain})}, nil, nil, b.body)
 		if err != nil {
 			return format.ColumnChunk{}, err
 		}
@@ -190,54 +236,114 @@ func (b *bulkWriter) column(c bulkColumn, arr arrow.Array) (format.ColumnChunk, 
 		md.Encoding = []format.Encoding{format.Plain, format.RLE}
 	}
 	md.DataPageOffset = b.offset()
+	var nulls int64
 	for lo := 0; lo < arr.Len(); lo += bulkPageRows {
 		hi := min(lo+bulkPageRows, arr.Len())
-		u, z, err := b.dataPage(c, arr, indices, lo, hi)
+		p, err := b.dataPage(c, arr, indices, lo, hi)
 		if err != nil {
 			return format.ColumnChunk{}, err
 		}
-		md.TotalUncompressedSize += u
-		md.TotalCompressedSize += z
+		md.TotalUncompressedSize += p.size
+		md.TotalCompressedSize += p.compressed
+		md.NumValues += p.values
+		nulls += p.nulls
 	}
-	md.Statistics = format.Statistics{NullCount: int64(arr.NullN())}
+	md.Statistics = format.Statistics{NullCount: nulls}
 	return format.ColumnChunk{FileOffset: start, MetaData: md}, nil
 }
 
+// pageSizes are what a data page adds to its column chunk.
+type pageSizes struct {
+	size, compressed int64 // bytes, header included
+	values, nulls    int64 // level entries; those below the highest definition level
+}
+
 // dataPage writes rows [lo, hi) of arr as one data page (v2).
-func (b *bulkWriter) dataPage(c bulkColumn, arr arrow.Array, indices []int32, lo, hi int) (int64, int64, error) {
-	rows := hi - lo
-	nulls := 0
-	var levels []byte
-	if c.optional {
-		b.levels = b.levels[:0]
+func (b *bulkWriter) dataPage(c bulkColumn, arr arrow.Array, indices []int32, lo, hi int) (pageSizes, error) {
+	var reps, defs []byte
+	leaf, pos := arr, b.pos[:0]
+	all := true // pos is lo..hi: every value present
+	values, nulls := hi-lo, 0
+	switch {
+	case c.list:
+		l := arr.(*array.List)
+		leaf, all = l.ListValues(), false
+		maxDef := uint8(c.maxDef())
+		b.reps, b.levels = b.reps[:0], b.levels[:0]
+		offsets := l.Offsets()
 		for i := lo; i < hi; i++ {
-			if arr.IsValid(i) {
-				b.levels = append(b.levels, 1)
-			} else {
-				b.levels = append(b.levels, 0)
-				nulls++
+			if l.IsNull(i) {
+				b.reps, b.levels = append(b.reps, 0), append(b.levels, 0)
+				continue
 			}
+			begin, end := int(offsets[i]), int(offsets[i+1])
+			if begin == end {
+				b.reps, b.levels = append(b.reps, 0), append(b.levels, maxDef-1-boolByte(c.elemNull))
+				continue
+			}
+			for j := begin; j < end; j++ {
+				rep := uint8(1)
+				if j == begin {
+					rep = 0
+				}
+				b.reps = append(b.reps, rep)
+				if leaf.IsValid(j) {
+					b.levels = append(b.levels, maxDef)
+					pos = append(pos, int32(j))
+				} else {
+					b.levels = append(b.levels, maxDef-1)
+				}
+			}
+		}
+		values = len(b.levels)
+		nulls = values - len(pos)
+		var err error
+		enc := rle.Encoding{BitWidth: 1}
+		if b.encReps, err = enc.EncodeLevels(b.encReps, b.reps); err != nil {
+			return pageSizes{}, fmt.Errorf("parquet: column %q: repetition levels: %w", c.name, err)
+		}
+		reps = b.encReps
+		enc = rle.Encoding{BitWidth: bits.Len8(maxDef)}
+		if b.encoded, err = enc.EncodeLevels(b.encoded, b.levels); err != nil {
+			return pageSizes{}, fmt.Errorf("parquet: column %q: definition levels: %w", c.name, err)
+		}
+		defs = b.encoded
+	case c.optional:
+		b.levels = slices.Grow(b.levels[:0], hi-lo)[:hi-lo]
+		if arr.NullN() == 0 {
+			for i := range b.levels {
+				b.levels[i] = 1
+			}
+		} else {
+			bitmap, off := arr.NullBitmapBytes(), arr.Data().Offset()
+			for i := lo; i < hi; i++ {
+				if bitutil.BitIsSet(bitmap, off+i) {
+					b.levels[i-lo] = 1
+					pos = append(pos, int32(i))
+				} else {
+					b.levels[i-lo] = 0
+				}
+			}
+			nulls = hi - lo - len(pos)
+			all = nulls == 0
 		}
 		var err error
 		enc := rle.Encoding{BitWidth: 1}
 		if b.encoded, err = enc.EncodeLevels(b.encoded, b.levels); err != nil {
-			return 0, 0, fmt.Errorf("parquet: column %q: levels: %w", c.name, err)
+			return pageSizes{}, fmt.Errorf("parquet: column %q: definition levels: %w", c.name, err)
 		}
-		levels = b.encoded
+		defs = b.encoded
 	}
-	valid := func(i int) bool { return nulls == 0 || arr.IsValid(i) }
+	b.pos = pos
 	b.body = b.body[:0]
 	encoding := format.Plain
-	switch {
-	case c.dict:
+	if c.dict {
 		encoding = format.RLEDictionary
 		ix := indices[lo:hi]
-		if nulls > 0 {
+		if !all {
 			b.ints = b.ints[:0]
-			for i := lo; i < hi; i++ {
-				if arr.IsValid(i) {
-					b.ints = append(b.ints, indices[i])
-				}
+			for _, i := range pos {
+				b.ints = append(b.ints, indices[i])
 			}
 			ix = b.ints
 		}
@@ -250,101 +356,103 @@ func (b *bulkWriter) dataPage(c bulkColumn, arr arrow.Array, indices []int32, lo
 		var err error
 		enc := rle.Encoding{BitWidth: width}
 		if b.packed, err = enc.EncodeInt32(b.packed, ix); err != nil {
-			return 0, 0, fmt.Errorf("parquet: column %q: indices: %w", c.name, err)
+			return pageSizes{}, fmt.Errorf("parquet: column %q: indices: %w", c.name, err)
 		}
 		b.body = append(b.body, b.packed...)
-	default:
-		switch a := arr.(type) {
-		case *array.String:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					v := a.Value(i)
-					b.body = binary.LittleEndian.AppendUint32(b.body, uint32(len(v)))
-					b.body = append(b.body, v...)
-				}
-			}
-		case *array.Boolean:
-			var cur byte
-			k := 0
-			for i := lo; i < hi; i++ {
-				if !valid(i) {
-					continue
-				}
-				if a.Value(i) {
-					cur |= 1 << (k & 7)
-				}
-				if k++; k&7 == 0 {
-					b.body = append(b.body, cur)
-					cur = 0
-				}
-			}
-			if k&7 != 0 {
-				b.body = append(b.body, cur)
-			}
-		case *array.Int8:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint32(b.body, uint32(int32(a.Value(i))))
-				}
-			}
-		case *array.Int16:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint32(b.body, uint32(int32(a.Value(i))))
-				}
-			}
-		case *array.Int32:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint32(b.body, uint32(a.Value(i)))
-				}
-			}
-		case *array.Date32:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint32(b.body, uint32(a.Value(i)))
-				}
-			}
-		case *array.Int64:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint64(b.body, uint64(a.Value(i)))
-				}
-			}
-		case *array.Float64:
-			for i := lo; i < hi; i++ {
-				if valid(i) {
-					b.body = binary.LittleEndian.AppendUint64(b.body, math.Float64bits(a.Value(i)))
-				}
-			}
-		default:
-			return 0, 0, fmt.Errorf("parquet: column %q: %w (%T)", c.name, ErrNotFlat, arr)
+	} else {
+		var err error
+		if b.body, err = appendPlain(b.body, leaf, lo, hi, pos, all); err != nil {
+			return pageSizes{}, fmt.Errorf("parquet: column %q: %w", c.name, err)
 		}
 	}
 	h := format.PageHeader{Type: format.DataPageV2, DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
-		NumValues: int32(rows), NumNulls: int32(nulls), NumRows: int32(rows), Encoding: encoding,
-		DefinitionLevelsByteLength: int32(len(levels)), IsCompressed: thrift.New(true),
+		NumValues: int32(values), NumNulls: int32(nulls), NumRows: int32(hi - lo), Encoding: encoding,
+		DefinitionLevelsByteLength: int32(len(defs)), RepetitionLevelsByteLength: int32(len(reps)),
+		IsCompressed: thrift.New(true),
 		// The null count is always written (parquet-go's Statistics writes a
 		// zero too), so it must be right: readers skip the levels of a page
 		// that says it has no nulls.
 		Statistics: format.Statistics{NullCount: int64(nulls)}})}
-	return b.page(h, levels, b.body)
+	size, compressed, err := b.page(h, reps, defs, b.body)
+	return pageSizes{size: size, compressed: compressed, values: int64(values), nulls: int64(nulls)}, err
 }
 
-// page writes a page header, the uncompressed levels and the compressed
-// values; it returns the page's uncompressed and compressed sizes, header
-// included.
-func (b *bulkWriter) page(h format.PageHeader, levels, values []byte) (int64, int64, error) {
+func boolByte(v bool) uint8 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// appendPlain appends the PLAIN encoding of leaf's values at pos (with all,
+// every value of lo..hi) to dst.
+func appendPlain(dst []byte, leaf arrow.Array, lo, hi int, pos []int32, all bool) ([]byte, error) {
+	each := func(f func(i int)) {
+		if all {
+			for i := lo; i < hi; i++ {
+				f(i)
+			}
+			return
+		}
+		for _, i := range pos {
+			f(int(i))
+		}
+	}
+	switch a := leaf.(type) {
+	case *array.String:
+		each(func(i int) {
+			v := a.Value(i)
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(len(v)))
+			dst = append(dst, v...)
+		})
+	case *array.Boolean:
+		var cur byte
+		k := 0
+		each(func(i int) {
+			if a.Value(i) {
+				cur |= 1 << (k & 7)
+			}
+			if k++; k&7 == 0 {
+				dst = append(dst, cur)
+				cur = 0
+			}
+		})
+		if k&7 != 0 {
+			dst = append(dst, cur)
+		}
+	case *array.Int8:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint32(dst, uint32(int32(a.Value(i)))) })
+	case *array.Int16:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint32(dst, uint32(int32(a.Value(i)))) })
+	case *array.Int32:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint32(dst, uint32(a.Value(i))) })
+	case *array.Date32:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint32(dst, uint32(a.Value(i))) })
+	case *array.Int64:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint64(dst, uint64(a.Value(i))) })
+	case *array.Float64:
+		each(func(i int) { dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(a.Value(i))) })
+	default:
+		return dst, fmt.Errorf("%w (%T)", ErrNotFlat, leaf)
+	}
+	return dst, nil
+}
+
+// page writes a page header, the uncompressed repetition and definition
+// levels and the compressed values; it returns the page's uncompressed and
+// compressed sizes, header included.
+func (b *bulkWriter) page(h format.PageHeader, reps, defs, values []byte) (int64, int64, error) {
 	var err error
 	if b.packed, err = b.codec.Encode(b.packed[:0], values); err != nil {
 		return 0, 0, fmt.Errorf("parquet: snappy: %w", err)
 	}
-	h.UncompressedPageSize = int32(len(levels) + len(values))
-	h.CompressedPageSize = int32(len(levels) + len(b.packed))
+	levels := len(reps) + len(defs)
+	h.UncompressedPageSize = int32(levels + len(values))
+	h.CompressedPageSize = int32(levels + len(b.packed))
 	if b.header, err = thrift.Marshal(&b.proto, &h); err != nil {
 		return 0, 0, fmt.Errorf("parquet: page header: %w", err)
 	}
-	for _, p := range [][]byte{b.header, levels, b.packed} {
+	for _, p := range [][]byte{b.header, reps, defs, b.packed} {
 		if _, err := b.w.Write(p); err != nil {
 			return 0, 0, err
 		}
@@ -364,34 +472,16 @@ func (b *bulkWriter) close() error {
 	}
 	fm := format.FileMetaData{Version: 2, NumRows: b.rows, RowGroups: b.groups, KeyValueMetadata: b.meta, CreatedBy: CreatedBy}
 	fm.Schema = append(fm.Schema, format.SchemaElement{Name: "schema", NumChildren: thrift.New(int32(len(b.cols)))})
-	for i, c := range b.cols {
-		e := format.SchemaElement{Name: c.name, Type: thrift.New(c.typ)}
-		if c.optional {
-			e.RepetitionType = thrift.New(format.Optional)
-		} else {
-			e.RepetitionType = thrift.New(format.Required)
+	for _, c := range b.cols {
+		if c.list {
+			fm.Schema = append(fm.Schema,
+				format.SchemaElement{Name: c.name, RepetitionType: repetition(c.optional), NumChildren: thrift.New(int32(1)),
+					ConvertedType: thrift.New(deprecated.List), LogicalType: format.LogicalType{Value: &format.ListType{}}},
+				format.SchemaElement{Name: "list", RepetitionType: thrift.New(format.Repeated), NumChildren: thrift.New(int32(1))},
+				leafElement("element", c.typ, c.leafID, c.elemNull))
+			continue
 		}
-		switch b.schema.Field(i).Type.ID() {
-		case arrow.DICTIONARY, arrow.STRING:
-			e.ConvertedType = thrift.New(deprecated.UTF8)
-			e.LogicalType = format.LogicalType{Value: &format.StringType{}}
-		case arrow.INT8:
-			e.ConvertedType = thrift.New(deprecated.Int8)
-			e.LogicalType = format.LogicalType{Value: &format.IntType{BitWidth: 8, IsSigned: true}}
-		case arrow.INT16:
-			e.ConvertedType = thrift.New(deprecated.Int16)
-			e.LogicalType = format.LogicalType{Value: &format.IntType{BitWidth: 16, IsSigned: true}}
-		case arrow.INT32:
-			e.ConvertedType = thrift.New(deprecated.Int32)
-			e.LogicalType = format.LogicalType{Value: &format.IntType{BitWidth: 32, IsSigned: true}}
-		case arrow.INT64:
-			e.ConvertedType = thrift.New(deprecated.Int64)
-			e.LogicalType = format.LogicalType{Value: &format.IntType{BitWidth: 64, IsSigned: true}}
-		case arrow.DATE32:
-			e.ConvertedType = thrift.New(deprecated.Date)
-			e.LogicalType = format.LogicalType{Value: &format.DateType{}}
-		}
-		fm.Schema = append(fm.Schema, e)
+		fm.Schema = append(fm.Schema, leafElement(c.name, c.typ, c.leafID, c.optional))
 	}
 	footer, err := thrift.Marshal(&b.proto, &fm)
 	if err != nil {
@@ -403,4 +493,38 @@ func (b *bulkWriter) close() error {
 		return err
 	}
 	return b.w.Flush()
+}
+
+func repetition(optional bool) thrift.Null[format.FieldRepetitionType] {
+	if optional {
+		return thrift.New(format.Optional)
+	}
+	return thrift.New(format.Required)
+}
+
+// leafElement is the schema element of a leaf column, annotated as arrow/go
+// annotates the Arrow type id.
+func leafElement(name string, typ format.Type, id arrow.Type, optional bool) format.SchemaElement {
+	e := format.SchemaElement{Name: name, Type: thrift.New(typ), RepetitionType: repetition(optional)}
+	intType := func(c deprecated.ConvertedType, width int8) {
+		e.ConvertedType = thrift.New(c)
+		e.LogicalType = format.LogicalType{Value: &format.IntType{BitWidth: width, IsSigned: true}}
+	}
+	switch id {
+	case arrow.STRING:
+		e.ConvertedType = thrift.New(deprecated.UTF8)
+		e.LogicalType = format.LogicalType{Value: &format.StringType{}}
+	case arrow.INT8:
+		intType(deprecated.Int8, 8)
+	case arrow.INT16:
+		intType(deprecated.Int16, 16)
+	case arrow.INT32:
+		intType(deprecated.Int32, 32)
+	case arrow.INT64:
+		intType(deprecated.Int64, 64)
+	case arrow.DATE32:
+		e.ConvertedType = thrift.New(deprecated.Date)
+		e.LogicalType = format.LogicalType{Value: &format.DateType{}}
+	}
+	return e
 }

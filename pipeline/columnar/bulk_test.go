@@ -15,8 +15,9 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
 )
 
-// TestBulkParquetWithDuckDB writes random flat records with the bulk
-// writer (nulls in every nullable column, pages of a few rows) and reads
+// TestBulkParquetWithDuckDB writes random records with the bulk
+// writer (nulls in every nullable column and list, empty lists, pages of a
+// few rows) and reads
 // every file with DuckDB, an independent reader that, unlike arrow/go and
 // parquet-go, trusts a page's null count: every cell must come back.
 func TestBulkParquetWithDuckDB(t *testing.T) {
@@ -69,6 +70,8 @@ func TestBulkParquetWithDuckDB(t *testing.T) {
 				c = "date_diff('day', DATE '1970-01-01', " + c + ")"
 			case arrow.FLOAT64:
 				c = "CAST(" + c + " * 8 AS BIGINT)" // the values are multiples of 1/8
+			case arrow.LIST: // as cellText renders a list
+				c = "'[' || array_to_string(list_transform(" + c + ", x -> coalesce(CAST(x AS VARCHAR), '∅')), '|') || ']'"
 			}
 			sel = append(sel, "CAST("+c+" AS VARCHAR)")
 		}

@@ -33,8 +33,13 @@ var roundTripTypes = []arrow.DataType{
 	Category,
 }
 
-// bulkTypes are the types the Bulk writer encodes: the flat ones.
-var bulkTypes = slices.DeleteFunc(slices.Clone(roundTripTypes), func(t arrow.DataType) bool { return t.ID() == arrow.LIST })
+// bulkTypes are the types the Bulk writer encodes: all of them, and
+// dictionaries with int8 indices (the provenance column). arrow/go's own
+// writer and reader lose such a column's values in some records (a panic in
+// its dictionary decoder, seed 3 of this fuzz test), so the round trip of
+// that writer leaves them out.
+var bulkTypes = append(slices.Clone(roundTripTypes),
+	&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String})
 
 // randomRecords draws a schema of 1 to 6 columns (some nullable, some with
 // field metadata, some written without a Parquet dictionary) and 1 to 3
@@ -145,9 +150,19 @@ func randomRecords(mem memory.Allocator, r *rand.Rand, types []arrow.DataType, m
 					}
 				}
 			case *array.BinaryDictionaryBuilder:
-				// A placeholder: replaced below by indices into a dictionary,
-				// as the pipeline builds categories.
-				bld.AppendNulls(n)
+				if f.Type == Category {
+					// A placeholder: replaced below by indices into a dictionary,
+					// as the pipeline builds categories.
+					bld.AppendNulls(n)
+					break
+				}
+				for range n {
+					if null() {
+						bld.AppendNull()
+					} else if err := bld.AppendString(words[r.IntN(len(words))]); err != nil {
+						panic(err)
+					}
+				}
 			}
 		}
 		rec := b.NewRecord()
@@ -294,7 +309,13 @@ func FuzzParquetRoundTrip(f *testing.F) {
 		}
 		for c, fld := range schema.Fields() {
 			got := tbl.Schema().Field(c)
-			if got.Name != fld.Name || !arrow.TypeEqual(got.Type, fld.Type) || got.Nullable != fld.Nullable {
+			typeOK := arrow.TypeEqual(got.Type, fld.Type)
+			if gd, ok := got.Type.(*arrow.DictionaryType); ok && !typeOK {
+				// arrow/go reads every dictionary with int32 indices
+				wd, ok := fld.Type.(*arrow.DictionaryType)
+				typeOK = ok && gd.IndexType.ID() == arrow.INT32 && arrow.TypeEqual(gd.ValueType, wd.ValueType)
+			}
+			if got.Name != fld.Name || !typeOK || got.Nullable != fld.Nullable {
 				t.Fatalf("arrow/go: field %d is %v, want %v", c, got, fld)
 			}
 			var keys, vals []string
