@@ -42,6 +42,10 @@ type Reshaper struct {
 	codes, values            columnar.StringDict
 	perResp                  int // answers per respondent in the batches so far (at most)
 	ix                       []int32
+	// bufs are the index slices of the last batch's record, reused by the
+	// next: a batch of 16384 respondents has about 1.5 million answers, and
+	// fresh slices for each were zeroed, faulted in and collected again.
+	bufs [7][]int32
 }
 
 // answerCol is one answer or coded column of the responses with the indices
@@ -79,7 +83,8 @@ func New(mem memory.Allocator, q *questionnaire.Questionnaire) *Reshaper {
 	return a
 }
 
-// Batch reshapes one batch; the caller releases the returned record.
+// Batch reshapes one batch; the caller releases the returned record. The
+// record is valid until the next call of Batch, which reuses its memory.
 func (a *Reshaper) Batch(rec arrow.Record) arrow.Record {
 	idx := make(map[string]int, rec.NumCols())
 	for i, f := range rec.Schema().Fields() {
@@ -93,9 +98,10 @@ func (a *Reshaper) Batch(rec arrow.Record) arrow.Record {
 	// Sized from the previous batch's answers per respondent, to avoid
 	// growing (copying) six large slices.
 	size := n * (a.perResp + 1)
-	resp, item, qid := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
-	row, cell, code := make([]int32, 0, size), make([]int32, 0, size), make([]int32, 0, size)
-	value := make([]int32, 0, size)
+	for i := range a.bufs {
+		a.bufs[i] = slices.Grow(a.bufs[i][:0], size)
+	}
+	resp, item, qid, row, cell, code, value := a.bufs[0], a.bufs[1], a.bufs[2], a.bufs[3], a.bufs[4], a.bufs[5], a.bufs[6]
 	// run adds the constant columns of the answers added since start.
 	run := func(c *answerCol, start int) {
 		k := len(resp) - start
@@ -157,6 +163,7 @@ func (a *Reshaper) Batch(rec arrow.Record) arrow.Record {
 	if n > 0 {
 		a.perResp = max(a.perResp, len(resp)/n)
 	}
+	a.bufs = [7][]int32{resp, item, qid, row, cell, code, value} // grown, perhaps
 	ids.Retain()
 	dicts := []arrow.Array{ids, a.items.Array(a.mem), a.qids.Array(a.mem), a.rows.Array(a.mem), a.cells.Array(a.mem), a.codes.Array(a.mem)}
 	cols := make([]arrow.Array, 0, len(Schema.Fields()))
