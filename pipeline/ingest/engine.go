@@ -42,10 +42,10 @@ type engine struct {
 	provCol   int
 	blankCols []int // header cells without a name
 
-	seen    map[string]int // respondent_id -> row first seen
-	free    chan *chunk    // buffers of evaluated chunks (runRows)
-	stopped *atomic.Bool   // commit failed: reading stops (runRows)
-	n       int            // data rows so far (the pseudonym counter)
+	seen    *idSet       // the respondent ids so far, with the row each was first seen at
+	free    chan *chunk  // buffers of evaluated chunks (runRows)
+	stopped *atomic.Bool // commit failed: reading stops (runRows)
+	n       int          // data rows so far (the pseudonym counter)
 
 	// per row
 	row      int

@@ -281,7 +281,7 @@ func read(ctx context.Context, p *plan, name string, s sniffed, opt Options, emi
 	}
 	// This engine reads the header and the rows and books them; the rows
 	// are evaluated by its workers (runRows), each with its own row state.
-	e := &engine{ctx: ctx, p: p, rep: rep, opt: opt, src: src, emit: emit, seen: map[string]int{}}
+	e := &engine{ctx: ctx, p: p, rep: rep, opt: opt, src: src, emit: emit, seen: newIDSet()}
 	if err := e.run(); err != nil {
 		if ctx.Err() != nil {
 			return rep, fmt.Errorf("ingest: %s: %w", name, err)

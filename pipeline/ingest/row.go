@@ -113,15 +113,11 @@ func rejects(issues []Issue) bool {
 // (accepted is false for a rejected row and when the file is unusable).
 func (e *engine) commit(row, n int, issues []Issue, id string, dupAt int) (out []Issue, accepted bool) {
 	if id != "" {
-		if first, dup := e.seen[id]; dup {
+		if first, dup := e.seen.add(id, row); dup {
 			// The raw id never reaches an output, so it is not copied into the issue.
 			is := Issue{Code: CodeDuplicateID, Row: row, Column: "respondent_id",
 				Message: fmt.Sprintf("respondent_id is the same as in row %d; ids must be unique", first)}
 			issues = slices.Insert(issues, dupAt, is)
-		} else {
-			// Clone: id is a substring of the whole CSV line, which would
-			// otherwise stay in memory for every row.
-			e.seen[strings.Clone(id)] = row
 		}
 	}
 	e.rep.Rows++
