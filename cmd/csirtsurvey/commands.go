@@ -74,7 +74,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 					return &usageError{fmt.Errorf("build: --log-format is text or json, not %q", logFormat)}
 				}
 				if cfg.BatchSize < 0 {
-					return &usageError{fmt.Errorf("build: --batch-size is a positive number of respondents (0: the default, 16384), not %d", cfg.BatchSize)}
+					return &usageError{fmt.Errorf("build: --batch-size is a positive number of respondents (0: the default, %d), not %d", build.DefaultBatchSize, cfg.BatchSize)}
 				}
 				cfg.Logger = newLogger(cmd.ErrOrStderr(), logFormat, verbose, quiet)
 				if bar := newProgress(cmd.ErrOrStderr(), quiet); bar != nil {
@@ -124,7 +124,7 @@ or interrupted build leaves the last good outputs readable. It prints one summar
 	f.IntVar(&cfg.Limits.CellBytes, "max-cell-bytes", d.CellBytes, "reject a row with a cell longer than this many bytes (-1: no limit)")
 	f.IntVar(&cfg.Limits.Columns, "max-columns", d.Columns, "refuse raw responses with more header columns than this (-1: no limit)")
 	f.IntVar(&cfg.Limits.ColumnNameBytes, "max-column-name-bytes", d.ColumnNameBytes, "refuse raw responses with a column name longer than this many bytes (-1: no limit)")
-	f.IntVar(&cfg.BatchSize, "batch-size", 0, "respondents per record batch and Parquet row group (0: the default, 16384); memory grows with it")
+	f.IntVar(&cfg.BatchSize, "batch-size", 0, fmt.Sprintf("respondents per record batch and Parquet row group (0: the default, %d); memory grows with it", build.DefaultBatchSize))
 	return cmd
 }
 

@@ -43,7 +43,7 @@ type Reshaper struct {
 	perResp                  int // answers per respondent in the batches so far (at most)
 	ix                       []int32
 	// bufs are the index slices of the last batch's record, reused by the
-	// next: a batch of 16384 respondents has about 1.5 million answers, and
+	// next: a batch of 8192 respondents has about 750 000 answers, and
 	// fresh slices for each were zeroed, faulted in and collected again.
 	bufs [7][]int32
 }

@@ -61,7 +61,7 @@ type Config struct {
 	// benchmarks; the reconciliation dataset records it either way).
 	ReconcileWarn bool
 	// BatchSize is the number of raw rows evaluated into one record batch
-	// and Parquet row group (0: 16384; a batch holds their accepted rows);
+	// and Parquet row group (0: DefaultBatchSize; a batch holds their accepted rows);
 	// memory grows with it, not with the number of respondents.
 	BatchSize int
 	// Limits bound the work a hostile raw responses file can cause (zero
