@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/reconcile"
@@ -51,8 +53,30 @@ type drawn struct {
 // cannot be run.
 var ErrNoPython = errors.New("python3 is needed to draw the charts (pipeline/report/charts.py, Python 3.8 or later, standard library only)")
 
-// drawCharts draws specs with charts.py in one python3 run.
+// drawCharts draws specs with charts.py: one python3 run per core (at most
+// two, each drawing a contiguous share of the charts), side by side. Every
+// chart is drawn on its own, so the result does not depend on the split.
 func drawCharts(specs []chartSpec) ([]drawn, error) {
+	parts := min(runtime.GOMAXPROCS(0), 2, len(specs))
+	if parts <= 1 {
+		return drawBatch(specs)
+	}
+	res := make([][]drawn, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := i*len(specs)/parts, (i+1)*len(specs)/parts
+		wg.Go(func() { res[i], errs[i] = drawBatch(specs[lo:hi]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(res...), nil
+}
+
+// drawBatch draws specs with charts.py in one python3 run.
+func drawBatch(specs []chartSpec) ([]drawn, error) {
 	if len(specs) == 0 {
 		return nil, nil
 	}

@@ -94,24 +94,28 @@ func Render(in Inputs) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.draw(); err != nil {
-		return nil, err
-	}
-	// The four files only read the model: they are rendered side by side.
+	// The four files only read the model: they are rendered side by side,
+	// the workbook (which has no charts) while charts.py draws the charts
+	// of the other three.
 	renders := []struct {
 		name string
 		fn   func() ([]byte, error)
 	}{
+		{XLSXFile, func() ([]byte, error) { return workbook(m) }},
 		{NotebookJA, func() ([]byte, error) { return notebook(m, ja) }},
 		{NotebookEN, func() ([]byte, error) { return notebook(m, en) }},
 		{HTMLFile, func() ([]byte, error) { return htmlPage(m) }},
-		{XLSXFile, func() ([]byte, error) { return workbook(m) }},
 	}
 	files := make([][]byte, len(renders))
 	errs := make([]error, len(renders))
 	var wg sync.WaitGroup
-	for i, r := range renders {
-		wg.Go(func() { files[i], errs[i] = r.fn() })
+	wg.Go(func() { files[0], errs[0] = renders[0].fn() })
+	if err := m.draw(); err != nil {
+		wg.Wait()
+		return nil, err
+	}
+	for i, r := range renders[1:] {
+		wg.Go(func() { files[i+1], errs[i+1] = r.fn() })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
