@@ -27,12 +27,14 @@ import (
 // Parquet column by column, a page at a time: dictionary indices and
 // definition levels go through parquet-go's RLE/bit-packing hybrid encoder,
 // which finds runs eight values at a time and packs the rest in bulk, where
-// arrow/go's writer handles every value on its own. It serves the long
-// datasets (answers, maturity), whose constant columns are a few long runs.
-// The file is the one the arrow/go writer makes for the same schema: data
+// arrow/go's writer handles every value on its own. It writes the datasets
+// streamed from the respondents (responses, answers, maturity): the long
+// ones' constant columns are a few long runs. The file is the one the arrow/go writer makes for the same schema: data
 // page v2, snappy, Arrow dictionaries as Parquet dictionaries, the Arrow
 // schema under ARROW:schema, CreatedBy as the writer; the only statistics
-// are null counts.
+// are null counts. Two differences: strings inside lists are written PLAIN
+// (arrow/go builds a dictionary by hashing each), and no page holds more
+// than bulkPageRows rows whatever its bytes.
 
 // ErrNotFlat is returned (wrapped) by NewParquetWriter with [Bulk] for a
 // schema with a column the bulk writer does not encode (structs, maps,
@@ -43,9 +45,8 @@ var ErrNotFlat = errors.New("the bulk Parquet writer encodes only flat columns")
 var bulkPageRows = 1 << 17
 
 // Bulk writes with the bulk encoder: for schemas whose columns are all
-// dictionaries of strings, strings, booleans, int8,
-// int16, int32, int64, dates (date32), float64, or lists of these (not of
-// dictionaries).
+// dictionaries of strings, strings, booleans, int8, int16, int32, int64,
+// dates (date32), float64, or lists of these (not of dictionaries).
 func Bulk() Option {
 	return func(c *writerConfig) { c.bulk = true }
 }
@@ -93,6 +94,7 @@ func leafType(t arrow.DataType) (format.Type, bool) {
 	return 0, false
 }
 
+// bulkWriter writes one Parquet file, a row group per record.
 type bulkWriter struct {
 	w      *bufio.Writer
 	cw     *countingWriter
