@@ -110,27 +110,34 @@ func (f *fixture) read(b *testing.B) []arrow.Record {
 }
 
 // BenchmarkResponsesParquet100k: the typed responses of 100k respondents
-// written as Parquet (to io.Discard), batch by batch as the build streams them.
+// written as Parquet (to io.Discard), batch by batch as the build streams
+// them, by the bulk writer the build uses and by arrow/go's.
 func BenchmarkResponsesParquet100k(b *testing.B) {
 	f := setup(b)
 	recs := f.read(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		w, err := columnar.NewParquetWriter(io.Discard, columns.Schema(f.q))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, r := range recs {
-			if err := w.Write(r); err != nil {
-				b.Fatal(err)
+	for _, w := range []struct {
+		name string
+		opts []columnar.Option
+	}{{"bulk", []columnar.Option{columnar.Bulk()}}, {"pqarrow", nil}} {
+		b.Run("writer="+w.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				pw, err := columnar.NewParquetWriter(io.Discard, columns.Schema(f.q), w.opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, r := range recs {
+					if err := pw.Write(r); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := pw.Close(); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		if err := w.Close(); err != nil {
-			b.Fatal(err)
-		}
+			reportPerRow(b)
+		})
 	}
-	reportPerRow(b)
 }
 
 // BenchmarkCount100k: every published frequency table (aggregate.Counter)
