@@ -270,6 +270,9 @@ func (b *bulkWriter) dataPage(c bulkColumn, arr arrow.Array, indices []int32, lo
 	case c.list:
 		l := arr.(*array.List)
 		leaf, all = l.ListValues(), false
+		if !c.elemNull && leaf.NullN() > 0 {
+			return pageSizes{}, fmt.Errorf("parquet: column %q: its list elements are not nullable but %d are null", c.name, leaf.NullN())
+		}
 		maxDef := uint8(c.maxDef())
 		b.reps, b.levels = b.reps[:0], b.levels[:0]
 		offsets := l.Offsets()
