@@ -71,15 +71,26 @@ func newBatch(mem memory.Allocator, schema *arrow.Schema, dicts [][]string) (*ba
 	return bt, nil
 }
 
+// reset starts the column's next rows in fresh buffers (the record made of
+// the last ones owns those), sized as the last ones were: batches are of one
+// size, and growing a buffer by doubling copied it ten times over.
 func (c *colBuf) reset() {
-	c.valid, c.nulls, c.bits, c.ints, c.data, c.lists = nil, 0, nil, nil, nil, nil
-	c.offsets = nil
+	c.valid, c.bits, c.ints, c.data = sized(c.valid), sized(c.bits), sized(c.ints), sized(c.data)
+	c.nulls = 0
 	switch c.id {
 	case arrow.STRING:
-		c.offsets = []int32{0}
+		c.offsets = append(sized(c.offsets), 0)
 	case arrow.LIST:
-		c.offsets, c.lists = []int32{0}, []int32{0}
+		c.offsets, c.lists = append(sized(c.offsets), 0), append(sized(c.lists), 0)
 	}
+}
+
+// sized returns an empty slice with room for as many elements as s holds.
+func sized[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return make([]T, 0, len(s))
 }
 
 func setBit(bits []byte, i int) { bits[i>>3] |= 1 << (i & 7) }
