@@ -48,12 +48,9 @@ func LoadYear(d Dirs, year int) (Inputs, error) {
 		if err != nil {
 			return in, err
 		}
-		var cs []claims.Claim
-		claimsPath := filepath.Join(d.Raw, y, "claims.yaml")
-		if _, err := os.Stat(claimsPath); err == nil {
-			if cs, err = claims.Load(claimsPath); err != nil {
-				return in, err
-			}
+		cs, _, err := claims.LoadYear(d.Schemas, d.Raw, year)
+		if err != nil {
+			return in, err
 		}
 		var facts []published.Fact
 		for _, f := range claims.ExactCounts(cs) {

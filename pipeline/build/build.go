@@ -518,12 +518,9 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 				"to read it from; add source: <id> to the table", t.File, t.At.Line, t.Key, p.File))
 		}
 	}
-	var cs []claims.Claim
-	claimsPath := filepath.Join(cfg.RawDir, strconv.Itoa(year), "claims.yaml")
-	if fileExists(claimsPath) {
-		if cs, err = claims.Load(claimsPath); err != nil {
-			return InvalidInput(fmt.Sprintf("build: survey year %d: claims", year), err)
-		}
+	cs, qs, err := claims.LoadYear(cfg.SchemasDir, cfg.RawDir, year)
+	if err != nil {
+		return InvalidInput(fmt.Sprintf("build: survey year %d: claims", year), err)
 	}
 	var facts []published.Fact
 	for _, f := range claims.ExactCounts(cs) {
@@ -552,9 +549,10 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	}
 	if cs != nil {
 		in.Claims = claims.Evaluate(cs, pub)
+		in.Quantifiers = qs
 		crec := claims.Record(mem, in.Claims)
 		defer crec.Release()
-		if err := addParquet(set, cfg, dsClaims, year, crec); err != nil {
+		if err := addParquet(set, cfg, dsClaims, year, crec, map[string]string{claims.MetaQuantifiers: qs.JSON()}); err != nil {
 			return err
 		}
 	}

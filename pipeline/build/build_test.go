@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/internal/duckdbtest"
 	"github.com/csirt-survey/csirt-survey/pipeline/published"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
@@ -402,5 +403,57 @@ func TestFictionalYear(t *testing.T) {
 	_, err = build.Run(context.Background(), cfg)
 	if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), "crosswalk") {
 		t.Errorf("build without the split line: %v", err)
+	}
+}
+
+// TestQuantifierTableIsAnInput changes the shared quantifier table
+// (schemas/quantifiers.yaml) after a build: every year whose claims it reads
+// is rebuilt, and the claims dataset follows the table (ほとんど read as 95%
+// or more instead of 90% turns the claims it decides). A table that does not
+// parse stops the build with its file and line.
+func TestQuantifierTableIsAnInput(t *testing.T) {
+	schemas := copySchemas(t)
+	cfg := tempConfig(t, schemas)
+	if _, err := build.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	claimsFile := filepath.Join(cfg.ProcessedDir, "claims", "year=2015", "part-0.parquet")
+	before, err := os.ReadFile(claimsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(schemas, claims.QuantifiersFile)
+	table, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const from, to = "    relation: gte\n    value: 0.9\n", "    relation: gte\n    value: 0.95\n"
+	if !bytes.Contains(table, []byte(from)) {
+		t.Fatalf("%s no longer reads ほとんど as gte 0.9; adapt the test", path)
+	}
+	if err := os.WriteFile(path, bytes.Replace(table, []byte(from), []byte(to), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Years, 2015) {
+		t.Fatalf("a changed quantifier table rebuilt %v (skipped %v), want 2015 among them", res.Years, res.Skipped)
+	}
+	after, err := os.ReadFile(claimsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(before, after) {
+		t.Error("processed/claims of 2015 is the same under another reading of ほとんど")
+	}
+
+	if err := os.WriteFile(path, append(table, []byte("  - wordings: [まれ]\n    kind: share\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = build.Run(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), claims.QuantifiersFile+":") || !strings.Contains(err.Error(), "relation is required") {
+		t.Fatalf("a quantifier without a relation: err = %v, want the table's file, line and what is missing", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/atomicfile"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/crosswalk"
 )
 
@@ -157,6 +158,11 @@ func yearInputs(cfg Config, year int) (map[string]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("build: hash inputs of %d: %w", year, err)
 		}
+	}
+	// The quantifier table is shared: a change to it rebuilds every year
+	// whose claims it reads.
+	if h, err := hashFile(filepath.Join(cfg.SchemasDir, claims.QuantifiersFile)); err == nil {
+		out["schemas:"+claims.QuantifiersFile] = h
 	}
 	if from, ok := crosswalkFrom(cfg, year); ok {
 		p := filepath.Join(cfg.SchemasDir, strconv.Itoa(from), QuestionnaireFile)

@@ -176,9 +176,22 @@ func validateFile(ctx context.Context, path string) Checked {
 		}
 	case f == claims.Format:
 		c.Kind = "claims"
+		// read by the quantifier table of the schemas/ beside raw/
+		schemas := filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(path))), "schemas")
+		qs, err := claims.LoadQuantifiersIn(schemas)
+		if err != nil {
+			c.Err = err
+			break
+		}
 		var cs []claims.Claim
-		if cs, c.Err = claims.Load(path); c.Err == nil {
+		if cs, c.Err = claims.Load(path, qs); c.Err == nil {
 			c.What = fmt.Sprintf("%d claims", len(cs))
+		}
+	case f == claims.QuantifiersFormat:
+		c.Kind = "quantifier table"
+		var qs *claims.Quantifiers
+		if qs, c.Err = claims.LoadQuantifiers(path); c.Err == nil {
+			c.What = fmt.Sprintf("%d quantifiers", len(qs.Entries))
 		}
 	case f == interviews.Format:
 		c.Kind = "interviews"

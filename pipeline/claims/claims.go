@@ -127,6 +127,11 @@ type Claim struct {
 	// Unverifiable is set, instead of Statistic, for claims about quantities
 	// that no table prints.
 	Unverifiable *Unverifiable
+	// Quantifier is the wording of the quantifier table that reads the
+	// claim (約{N}割, ほぼすべて, ...): the claim's quantifier key, else its
+	// Wording. Empty when the table does not read it and the claim states
+	// its relation, value and tolerance itself.
+	Quantifier string
 	// Relation, Value, Tolerance and Precision are the claim itself: the
 	// statistic Relation Value, within Tolerance where the relation allows
 	// one (0 = none). Precision is the printed precision of a share, to which

@@ -9,11 +9,18 @@ import (
 	"testing"
 )
 
-var claims2015 = filepath.Join("..", "..", "raw", "2015", "claims.yaml")
+var (
+	claims2015      = filepath.Join("..", "..", "raw", "2015", "claims.yaml")
+	quantifiersFile = filepath.Join("..", "..", "schemas", QuantifiersFile)
+)
 
 func load2015(t testing.TB) []Claim {
 	t.Helper()
-	cs, err := Load(claims2015)
+	qs, err := LoadQuantifiers(quantifiersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := Load(claims2015, qs)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", claims2015, err)
 	}

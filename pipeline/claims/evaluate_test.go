@@ -288,7 +288,7 @@ func TestEvaluateKeepsOrder(t *testing.T) {
 }
 
 func TestExactCounts(t *testing.T) {
-	cs, err := Parse("minimal.yaml", []byte(readMinimal(t)))
+	cs, err := Parse("minimal.yaml", []byte(readMinimal(t)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

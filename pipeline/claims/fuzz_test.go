@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("claims:\n  - &x {id: a}\n  - *x\n"))
 	f.Add([]byte("claims: [{id: b, statistic: {kind: compare, rows: [1], versus: [1]}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cs, err := Parse("fuzz.yaml", data)
+		cs, err := Parse("fuzz.yaml", data, nil)
 		if err != nil {
 			if cs != nil {
 				t.Fatal("claims returned with an error")

@@ -14,22 +14,23 @@ import (
 	"github.com/csirt-survey/csirt-survey/pipeline/yamlsrc"
 )
 
-// Load reads and validates the claims file at path. On any problem it
+// Load reads and validates the claims file at path, reading each claim's
+// wording by the quantifier table qs (nil: no table). On any problem it
 // returns no claims and an ErrorList naming file, line, column and claim of
 // every problem found.
-func Load(path string) ([]Claim, error) {
+func Load(path string, qs *Quantifiers) ([]Claim, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("claims: %w", err)
 	}
-	return Parse(path, data)
+	return Parse(path, data, qs)
 }
 
 // Parse decodes and validates a claims file held in memory; file names the
 // source in error messages. Claims are returned in file order.
-func Parse(file string, data []byte) ([]Claim, error) {
+func Parse(file string, data []byte, qs *Quantifiers) ([]Claim, error) {
 	c := &yamlsrc.Collector{File: file}
-	cs := decode(c, data)
+	cs := decode(c, data, qs)
 	if len(c.Errs) > 0 {
 		sort.SliceStable(c.Errs, func(i, j int) bool {
 			a, b := c.Errs[i], c.Errs[j]
@@ -54,7 +55,7 @@ var (
 var (
 	topKeys          = []string{"format", "report", "claims"}
 	reportKeys       = []string{"year", "pages", "source"}
-	claimKeys        = []string{"id", "page", "source", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "relation", "value", "tolerance", "precision", "note", "cites"}
+	claimKeys        = []string{"id", "page", "source", "text_ja", "text_en", "wording", "statistic", "unverifiable_from_tables", "quantifier", "relation", "value", "tolerance", "precision", "note", "cites"}
 	statisticKeys    = []string{"kind", "table", "rows", "use_n", "base", "exclude", "versus", "each"}
 	unverifiableKeys = []string{"reason", "tables", "kind"}
 )
@@ -72,7 +73,8 @@ func at(n *yaml.Node) Pos { return yamlsrc.NodePos(n) }
 
 // decoder walks the node tree of a claims file, reporting to c.
 type decoder struct {
-	c *yamlsrc.Collector
+	c  *yamlsrc.Collector
+	qs *Quantifiers // the quantifier table claims are read by (nil: none)
 }
 
 // fields is a decoded mapping: the value node of each key and where the
@@ -96,14 +98,14 @@ func (f fields) pos(key string) Pos {
 // format tailors yamlsrc's decoding messages to claims files.
 var format = yamlsrc.Format{Keys: "format, report, claims"}
 
-func decode(c *yamlsrc.Collector, data []byte) []Claim {
+func decode(c *yamlsrc.Collector, data []byte, qs *Quantifiers) []Claim {
 	// The claims are read from the node tree, which keeps the position of
 	// every value for the messages; only the tree is decoded.
 	doc, ok := yamlsrc.DecodeFormat(c, data, new(yaml.Node), format)
 	if !ok {
 		return nil
 	}
-	d := &decoder{c: c}
+	d := &decoder{c: c, qs: qs}
 	top, _ := d.mapping(doc, "", "the top level", topKeys)
 
 	if v, ok := top.vals["format"]; !ok {
@@ -402,6 +404,9 @@ func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool
 		cl.Unverifiable = d.unverifiable(uv, ctx)
 	}
 
+	if d.resolve(&cl, f, ctx) {
+		return cl, idNode, len(d.c.Errs) == before
+	}
 	relOK := false
 	if v, ok := d.required(f, ctx, "relation", "a claim"); ok {
 		if s, ok := d.text(v, ctx, "relation"); ok {
@@ -672,4 +677,46 @@ func (d *decoder) checkValue(cl *Claim, f fields, ctx string, hasValue, hasTol, 
 func multipleOf(v, unit float64) bool {
 	q := v / unit
 	return math.Abs(q-math.Round(q)) < 1e-6
+}
+
+// resolve reads the claim's relation, value, tolerance and precision from
+// the quantifier table: by its quantifier, or else by its wording. It
+// reports whether the table read the claim (or failed to, with an error);
+// false leaves them to the claim's own keys.
+func (d *decoder) resolve(cl *Claim, f fields, ctx string) bool {
+	kind := cl.Kind()
+	if kind == "" || !kind.known() {
+		return false // reported with the statistic
+	}
+	phrase, v := cl.Wording, f.vals["quantifier"]
+	if v != nil {
+		s, ok := d.text(v, ctx, "quantifier")
+		if !ok {
+			return true
+		}
+		phrase = s
+	}
+	r, ok := d.qs.Resolve(phrase, kind)
+	if !ok {
+		if v != nil {
+			where := "no quantifier table was given"
+			if d.qs != nil {
+				where = d.qs.File + " reads, for " + string(kind) + " claims: " + d.qs.wordings(kind)
+			}
+			d.c.Add(at(v), ctx, ErrUnknownQuantifier, "quantifier %q is in no entry of the quantifier table (%s)", phrase, where)
+			return true
+		}
+		return false
+	}
+	for _, key := range []string{"relation", "value", "tolerance", "precision"} {
+		if f.has(key) {
+			d.c.Add(at(f.keys[key]), ctx, ErrInvalid, "%s comes from the quantifier table (%s, line %d: %q reads %q); remove it, or change the table for every claim alike",
+				key, d.qs.File, r.Quantifier.line, r.Wording, phrase)
+		}
+	}
+	cl.Quantifier = r.Wording
+	cl.Relation, cl.Value, cl.Tolerance, cl.Precision = r.Relation, r.Value, r.Tolerance, r.Precision
+	// The same checks as a claim's own values (a share of 15割 is not one).
+	d.checkValue(cl, f, ctx, true, r.Tolerance > 0, r.Precision > 0)
+	return true
 }

@@ -47,7 +47,7 @@ func byID(t *testing.T, cs []Claim, id string) Claim {
 
 func TestParseMinimal(t *testing.T) {
 	doc := readMinimal(t)
-	cs, err := Parse("minimal.yaml", []byte(doc))
+	cs, err := Parse("minimal.yaml", []byte(doc), nil)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -221,7 +221,7 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("fixture does not contain %q", tc.old)
 			}
 			doc := strings.Replace(base, tc.old, tc.new, 1)
-			cs, err := Parse("broken.yaml", []byte(doc))
+			cs, err := Parse("broken.yaml", []byte(doc), nil)
 			if cs != nil {
 				t.Fatal("claims returned with an error")
 			}
@@ -289,7 +289,7 @@ func TestParseReportsAllErrorsInFileOrder(t *testing.T) {
 	doc = strings.Replace(doc, "id: p50-members", "id: p27-advise", 1) // claim 2: duplicate id
 	doc = strings.Replace(doc, "kind: compare", "kind: ratio", 1)      // claim 3: unknown kind
 	doc = strings.Replace(doc, "page: 27", "page: 0", 1)               // claim 1: page out of range
-	_, err := Parse("x.yaml", []byte(doc))
+	_, err := Parse("x.yaml", []byte(doc), nil)
 	var list ErrorList
 	if !errors.As(err, &list) {
 		t.Fatalf("error %v is not an ErrorList", err)
@@ -321,7 +321,7 @@ func TestParseEmptyAndNonMapping(t *testing.T) {
 		{"format: csirt-survey/claims/v1\nreport: {year: 2015, pages: 9}\nclaims: []\n", ErrMissing},
 		{"format: csirt-survey/claims/v1\nreport: {year: 2015, pages: 9}\n", ErrMissing},
 	} {
-		cs, err := Parse("e.yaml", []byte(tc.doc))
+		cs, err := Parse("e.yaml", []byte(tc.doc), nil)
 		if cs != nil || !errors.Is(err, tc.kind) {
 			t.Errorf("Parse(%q) = %v, %v; want no claims and %v", tc.doc, cs, err, tc.kind)
 		}
@@ -329,7 +329,7 @@ func TestParseEmptyAndNonMapping(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"), nil)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err = %v, want ErrNotExist", err)
 	}
@@ -337,7 +337,7 @@ func TestLoadMissingFile(t *testing.T) {
 
 func TestLoadMinimal(t *testing.T) {
 	path := filepath.Join("testdata", "minimal.yaml")
-	cs, err := Load(path)
+	cs, err := Load(path, nil)
 	if err != nil || len(cs) != 7 {
 		t.Fatalf("Load(%s) = %d claims, %v", path, len(cs), err)
 	}

@@ -25,7 +25,10 @@ import (
 //     empty when it has none;
 //   - citation: cites_match or wrong_citation when the sentence cites
 //     tables (claims file: cites), null when it cites none; citation_note:
-//     what it cites and which table the figure comes from.
+//     what it cites and which table the figure comes from;
+//   - quantifier: the wording of the quantifier table that reads the claim
+//     (約{N}割, ほぼすべて; the table is in the file's footer under
+//     csirt.quantifiers), null when the claim states its relation itself.
 var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "claim_id", Type: arrow.BinaryTypes.String},
 	{Name: "page", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
@@ -42,6 +45,7 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "claim_note", Type: arrow.BinaryTypes.String},
 	{Name: "citation", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "citation_note", Type: arrow.BinaryTypes.String},
+	{Name: "quantifier", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // StatisticText returns the statistic column's text for a claim: the
@@ -101,6 +105,11 @@ func Record(mem memory.Allocator, rs []Result) arrow.Record {
 			str(13, string(r.Citation))
 		}
 		str(14, r.CitationNote)
+		if c.Quantifier == "" {
+			b.Field(15).AppendNull()
+		} else {
+			str(15, c.Quantifier)
+		}
 	}
 	return b.NewRecord()
 }

@@ -24,7 +24,7 @@ func TestRecordColumns(t *testing.T) {
 	if !rec.Schema().Equal(Schema) {
 		t.Fatalf("schema = %v, want %v", rec.Schema(), Schema)
 	}
-	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source", "claim_note", "citation", "citation_note"}
+	want := []string{"claim_id", "page", "text_ja", "text_en", "tables", "statistic", "relation", "claimed", "computed", "status", "note", "source", "claim_note", "citation", "citation_note", "quantifier"}
 	for i, name := range want {
 		if got := rec.ColumnName(i); got != name {
 			t.Errorf("column %d = %q, want %q", i, got, name)
@@ -56,6 +56,9 @@ func TestRecordColumns(t *testing.T) {
 		}
 		if got := rec.Column(14).(*array.String).Value(i); got != r.CitationNote {
 			t.Errorf("row %d (%s): citation_note %q, want %q", i, r.Claim.ID, got, r.CitationNote)
+		}
+		if q := rec.Column(15).(*array.String); q.IsNull(i) != (r.Claim.Quantifier == "") || q.Value(i) != r.Claim.Quantifier {
+			t.Errorf("row %d (%s): quantifier %q, want %q", i, r.Claim.ID, q.Value(i), r.Claim.Quantifier)
 		}
 	}
 	if rec.Column(8).NullN() == 0 || rec.Column(8).NullN() == int(rec.NumRows()) {

@@ -51,7 +51,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	if err != nil {
 		tb.Fatalf("transcription: %v", err)
 	}
-	cs, err := claims.Load(filepath.Join(root, "raw", y, "claims.yaml"))
+	cs, qs, err := claims.LoadYear(filepath.Join(root, "schemas"), filepath.Join(root, "raw"), year)
 	if err != nil {
 		tb.Fatalf("claims: %v", err)
 	}
@@ -66,7 +66,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	}
 	in.Published = pub
 	in.Findings = pub.Audit()
-	in.Claims = claims.Evaluate(cs, pub)
+	in.Claims, in.Quantifiers = claims.Evaluate(cs, pub), qs
 
 	if in.Interviews, err = interviews.Load(filepath.Join(root, "raw", y, "interviews.yaml")); err != nil {
 		tb.Fatalf("interviews: %v", err)

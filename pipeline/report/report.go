@@ -67,6 +67,7 @@ type Inputs struct {
 	Frequencies    []aggregate.Row     // nil when the year has no responses
 	Reconciliation []reconcile.Row
 	Claims         []claims.Result
+	Quantifiers    *claims.Quantifiers // the table the claims were read by (nil: none)
 	Interviews     []interviews.Interview
 	Validation     *ingest.Report // nil without responses
 	Maturity       arrow.Record   // aggregate.MaturitySchema; may be nil

@@ -38,16 +38,14 @@ func LoadYear(schemasDir, rawDir string, year int) (*questionnaire.Questionnaire
 	if err != nil {
 		return nil, nil, err
 	}
+	cs, _, err := claims.LoadYear(schemasDir, rawDir, year)
+	if err != nil {
+		return nil, nil, err
+	}
 	var facts []published.Fact
-	if p := filepath.Join(rawDir, y, "claims.yaml"); fileExists(p) {
-		cs, err := claims.Load(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range claims.ExactCounts(cs) {
-			facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
-				Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
-		}
+	for _, f := range claims.ExactCounts(cs) {
+		facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
+			Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
 	}
 	set, err := published.Join(q, specs, tables, facts)
 	if err != nil {
