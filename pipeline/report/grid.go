@@ -242,6 +242,32 @@ var gridTemplate = template.Must(template.New("grid").Parse(
 // label reads from the left.
 func (g *grid) html() string { return g.render(naText, true) }
 
+// markdown renders g as a Markdown table for a notebook's Markdown cell,
+// every cell escaped by mdEsc (| too, so that it stays in its column).
+func (g *grid) markdown() string {
+	esc := mdEsc
+	var b strings.Builder
+	b.WriteString("|")
+	for _, c := range g.Cols {
+		b.WriteString(" " + esc(c.Name) + " |")
+	}
+	b.WriteString("\n|")
+	for _, c := range g.Cols {
+		if c.Num {
+			b.WriteString("---:|")
+		} else {
+			b.WriteString("---|")
+		}
+	}
+	for _, r := range g.Rows {
+		b.WriteString("\n|")
+		for _, c := range r {
+			b.WriteString(" " + esc(c.S) + " |")
+		}
+	}
+	return b.String()
+}
+
 // wideText is the length (in columns) from which a cell is marked "wide" so
 // that the web page gives it room.
 const wideText = 60

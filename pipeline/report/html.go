@@ -51,6 +51,7 @@ type htmlEdition struct {
 	Legend       []kv
 	ClaimsText   string
 	Claims       template.HTML
+	Quantifiers  template.HTML // the quantifier table, empty without one
 }
 
 type htmlMaturity struct {
@@ -133,6 +134,9 @@ func edition(m *model, l lang) htmlEdition {
 	if len(m.in.Claims) > 0 {
 		e.ClaimsText = t["claimsText"] + " " + m.claimCounts(l)
 		e.Claims = template.HTML(m.claimsGrid(l).htmlNA(htmlNA))
+		if g := m.quantifierGrid(l); g != nil {
+			e.Quantifiers = template.HTML(g.htmlNA(htmlNA))
+		}
 	}
 	return e
 }
@@ -343,7 +347,10 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 
 <h2 id="{{$p}}claims">{{$t.claims}}</h2>
 {{if .Claims}}<p>{{.ClaimsText}}</p>
-<div class="scroll">{{.Claims}}</div>{{else}}<p>{{$t.noClaims}}</p>{{end}}
+<div class="scroll">{{.Claims}}</div>
+{{if .Quantifiers}}<h3 id="{{$p}}quantifiers">{{$t.quantifiers}}</h3>
+<p>{{$t.quantifiersText}}</p>
+<div class="scroll">{{.Quantifiers}}</div>{{end}}{{else}}<p>{{$t.noClaims}}</p>{{end}}
 
 <footer><h2>{{$t.closing}}</h2><p>{{$t.closingText}}</p></footer>
 </main>

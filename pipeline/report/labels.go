@@ -108,6 +108,23 @@ var claimCols = map[string]text{
 	"note":      {"計算", "note"},
 }
 
+// quantifierCols are the columns of the quantifier table (the claims
+// section).
+var quantifierCols = map[string]text{
+	"wordings": {"語", "wording"},
+	"kind":     {"種類", "kind"},
+	"range":    {"受け入れる範囲", "accepted range"},
+	"reason":   {"理由", "reason"},
+	"claims":   {"記述数", "claims"},
+}
+
+// quantifierKinds names the statistic a quantifier states.
+var quantifierKinds = map[string]text{
+	"share":   {"割合", "share"},
+	"count":   {"件数", "count"},
+	"compare": {"比較", "comparison"},
+}
+
 var claimStatus = map[string]text{
 	"holds":          {"成立", "holds"},
 	"fails":          {"不成立", "fails"},
@@ -183,6 +200,8 @@ var ui = map[string]text{
 	"claims":             {"本文の記述の検証", "Claims check"},
 	"claimsText":         {"報告書本文が述べる数値 (約半数、9割程度 など) を公表集計表から再計算した結果。", "The figures the report states in prose (about half, some 90 %, ...) recomputed from the published tables."},
 	"noClaims":           {"この年度には記述の検証がありません。", "This year has no claims."},
+	"quantifiers":        {"数量を表す語の読み方", "How the quantifiers are read"},
+	"quantifiersText":    {"本文の「約半数」「ほとんど」「最も多い」などの語は、次の表のとおりに読み、すべての記述に同じ読みを当てています (schemas/quantifiers.yaml。processed/claims のフッター csirt.quantifiers にも収録)。割合は、約・程度・ちょうどの比較では印刷された桁で丸め、以上・超える・未満の比較では丸めずに比べます。", "The report's words for amounts (about half, almost all, the most, ...) are read as this table says, for every claim alike (schemas/quantifiers.yaml; also in the footer of processed/claims, csirt.quantifiers). Shares are rounded to the printed digits for about and exactly, and compared unrounded for at least, more than and less than."},
 	"emptyTable":         {"(行なし)", "(no rows)"},
 	"closing":            {"生成について", "About this report"},
 	"closingText":        {"このレポートはパイプラインが schemas/ と raw/ から生成します (make all)。同じ入力からは同じバイト列が得られます。表とグラフは手で編集されていません。", "The pipeline generates this report from schemas/ and raw/ (make all); the same inputs give the same bytes. No table or chart is edited by hand."},

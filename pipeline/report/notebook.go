@@ -229,6 +229,9 @@ func notebook(m *model, l lang) ([]byte, error) {
 	if len(m.in.Claims) > 0 {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("claimsText")+" "+mdEsc(m.claimCounts(l)))
 		b.code("claims-data", pyClaims(m.claimsJA(), m.claimsCitationEN()), nil, gridOut(m.claimsGrid(l)))
+		if g := m.quantifierGrid(l); g != nil {
+			b.md("claims-quantifiers", "### "+t("quantifiers")+"\n\n"+mdEsc(t("quantifiersText"))+"\n\n"+g.markdown())
+		}
 	} else {
 		b.md("claims", "## "+t("claims")+"\n\n"+t("noClaims"))
 	}

@@ -485,6 +485,41 @@ func (m *model) claimsGrid(l lang) *grid {
 	return g
 }
 
+// quantifierGrid is the quantifier table the claims were read by: each
+// entry's wordings, kind, accepted range and reason, and how many claims it
+// reads. Nil without a table.
+func (m *model) quantifierGrid(l lang) *grid {
+	qs := m.in.Quantifiers
+	if qs == nil {
+		return nil
+	}
+	c := func(k string) string { return quantifierCols[k].in(l) }
+	g := &grid{Empty: ui["emptyTable"].in(l)}
+	for _, k := range []string{"wordings", "kind", "range", "reason", "claims"} {
+		g.Cols = append(g.Cols, col{Name: c(k), Num: k == "claims"})
+	}
+	uses := map[string]int64{} // kind and wording -> claims read by it
+	for _, r := range m.in.Claims {
+		uses[string(r.Claim.Kind())+" "+r.Claim.Quantifier]++
+	}
+	for i := range qs.Entries {
+		q := &qs.Entries[i]
+		var n int64
+		for _, w := range q.Wordings {
+			n += uses[string(q.Kind)+" "+w]
+		}
+		rja, ren := q.Range()
+		kind := text{string(q.Kind), string(q.Kind)}
+		if t, ok := quantifierKinds[string(q.Kind)]; ok {
+			kind = t
+		}
+		shown := strings.ReplaceAll(strings.Join(q.Wordings, map[lang]string{ja: "、", en: ", "}[l]), "{N}", "N") // N: the printed number
+		g.Rows = append(g.Rows, []cell{strCell(shown), strCell(kind.in(l)),
+			strCell(text{rja, ren}.in(l)), strCell(text{q.ReasonJA, q.ReasonEN}.in(l)), intCell(n)})
+	}
+	return g
+}
+
 func claimStatusText(s string, l lang) string {
 	if t, ok := claimStatus[s]; ok {
 		return t.in(l)

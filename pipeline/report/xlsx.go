@@ -335,6 +335,9 @@ func workbook(m *model) ([]byte, error) {
 	}
 	if len(m.in.Claims) > 0 {
 		later = append(later, struct{ sheet, ja, en string }{"claims", ui["claims"].JA, ui["claims"].EN})
+		if m.in.Quantifiers != nil {
+			later = append(later, struct{ sheet, ja, en string }{"quantifiers", ui["quantifiers"].JA, ui["quantifiers"].EN})
+		}
 	}
 	for _, sec := range later {
 		link(sec.sheet, row)
@@ -444,6 +447,14 @@ func workbook(m *model) ([]byte, error) {
 		b.put("claims", 1, 1, ui["claims"].JA+" / "+ui["claims"].EN, b.st.title)
 		b.writeGrid("claims", mergeGrids(m.claimsGrid(ja), m.claimsGrid(en)), 3)
 		b.frame("claims")
+		if gj := m.quantifierGrid(ja); gj != nil {
+			b.newSheet("quantifiers")
+			b.put("quantifiers", 1, 1, ui["quantifiers"].JA+" / "+ui["quantifiers"].EN, b.st.title)
+			b.put("quantifiers", 1, 2, ui["quantifiersText"].JA, b.st.wrap)
+			b.put("quantifiers", 1, 3, ui["quantifiersText"].EN, b.st.wrap)
+			b.writeGrid("quantifiers", mergeGrids(gj, m.quantifierGrid(en)), 5)
+			b.frame("quantifiers")
+		}
 	}
 
 	date := s.Published
