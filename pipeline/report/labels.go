@@ -150,6 +150,7 @@ var ui = map[string]text{
 	"tablesCount":        {"公表集計表", "Published tables"},
 	"source":             {"出典", "Source"},
 	"setup":              {"準備", "Setup"},
+	"chosenCell":         {"凡例: 斜体で黄色地の件数は、報告書には印刷されているがテキスト抽出で失われ、再構成が選んだ値 (実際の回答ではない)。状態の列も同じことを示す。", "Legend: a count in italics on yellow was printed in the report but lost in the text extraction, and the reconstruction chose it (not an answer); the status column says so too."},
 	"chosenMark":         {"白抜きの棒 = 抽出で欠落した件数 (再構成が選んだ値、実際の回答ではない)", "outlined bar = a count lost in the text extraction (the value the reconstruction chose, not an answer)"},
 	"setupText":          {"以下のコードセルは processed/ の Parquet データセットを pandas (pyarrow) で読み込み、各表を再計算します。データの読み込み・表・グラフの補助関数は1つのセルにまとめ、JupyterLab では折りたたんでいます (クリックで表示)。`parameters` タグのセルで年度・言語・パスを変更できます (papermill / Quarto)。実行には pandas 2 以上と pyarrow が必要です (pip install 'pandas>=2' pyarrow)。ほかの年度を指定すると、その年度にない表や集計のセルはその旨を示して止まります。欠損値は – で表示します。", "The code cells below load the Parquet datasets of processed/ with pandas (pyarrow) and rebuild every table. The helpers (loading, tables, charts) are one cell, collapsed in JupyterLab (click to show). The cell tagged `parameters` sets the year, the language and the path (papermill / Quarto). Running them needs pandas 2 or later with pyarrow (pip install 'pandas>=2' pyarrow). With another year, a cell whose table or dataset that year lacks stops with a message saying so. Missing values show as –."},
 	"equivalents":        {"DuckDB と polars での同じ表", "The same table with DuckDB and polars"},

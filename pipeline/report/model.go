@@ -257,6 +257,16 @@ func (m *model) buildTables() error {
 	return nil
 }
 
+// hasChosen reports whether a row's count is one the reconstruction chose.
+func (t *ptable) hasChosen() bool {
+	for _, r := range t.Rows {
+		if r.Chosen {
+			return true
+		}
+	}
+	return false
+}
+
 // pctPtr is 100 * count / n rounded half up; nil when n is 0
 // (pandas would give NaN or inf).
 func pctPtr(count, n int64) *float64 {

@@ -382,6 +382,12 @@ func workbook(m *model) ([]byte, error) {
 		r := b.kvRows(sh, 3, meta)
 		r = b.writeGrid(sh, mergeGrids(t.grid(ja), t.grid(en)), r+1)
 		b.frame(sh)
+		if t.hasChosen() {
+			r++
+			b.put(sh, 1, r, ui["chosenCell"].JA, b.st.chosen)
+			r++
+			b.put(sh, 1, r, ui["chosenCell"].EN, b.st.chosen)
+		}
 		if len(t.Notes) > 0 {
 			r++
 			b.put(sh, 1, r, ui["notes"].JA+" / "+ui["notes"].EN, b.st.bold)
