@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/csirt-survey/csirt-survey/pipeline/build"
+	"github.com/csirt-survey/csirt-survey/pipeline/claims"
 	"github.com/csirt-survey/csirt-survey/pipeline/questionnaire"
 )
 
@@ -66,12 +67,13 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// buildTree copies the 2015 inputs into a temporary tree whose raw
+// buildTree copies the 2015 inputs (and the quantifier table its claims
+// are read by) into a temporary tree whose raw
 // responses (or raw/ folders) a test can then spoil.
 func buildTree(t *testing.T) (root string, args func(extra ...string) []string) {
 	t.Helper()
 	root = t.TempDir()
-	for _, dir := range []string{"schemas/2015", "raw/2015"} {
+	for _, dir := range []string{"schemas/2015", "schemas/" + claims.QuantifiersFile, "raw/2015"} {
 		src := filepath.Join("..", "..", dir)
 		err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

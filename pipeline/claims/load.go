@@ -408,7 +408,14 @@ func (d *decoder) claim(n *yaml.Node, index, pages int) (Claim, *yaml.Node, bool
 		return cl, idNode, len(d.c.Errs) == before
 	}
 	relOK := false
-	if v, ok := d.required(f, ctx, "relation", "a claim"); ok {
+	if !f.has("relation") {
+		// Say why the table did not give it.
+		where := "no quantifier table (schemas/" + QuantifiersFile + ") was given to read it"
+		if d.qs != nil {
+			where = fmt.Sprintf("%s reads no wording %q of %s claims: add it there, with its reason, or name one it reads (quantifier: ...)", d.qs.File, cl.Wording, cl.Kind())
+		}
+		d.c.Add(at(f.node), ctx, ErrMissing, "relation is required in a claim whose wording the quantifier table does not read; %s", where)
+	} else if v, ok := d.required(f, ctx, "relation", "a claim"); ok {
 		if s, ok := d.text(v, ctx, "relation"); ok {
 			cl.Relation = Relation(s)
 			if relOK = cl.Relation.known(); !relOK {
