@@ -52,11 +52,7 @@ func LoadYear(d Dirs, year int) (Inputs, error) {
 		if err != nil {
 			return in, err
 		}
-		var facts []published.Fact
-		for _, f := range claims.ExactCounts(cs) {
-			facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
-				Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
-		}
+		facts := claims.Facts(cs)
 		if in.Published, err = published.Join(q, specs, tables, facts); err != nil {
 			return in, err
 		}

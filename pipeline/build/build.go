@@ -522,11 +522,7 @@ func buildPublished(cfg Config, year int, q *questionnaire.Questionnaire, p *sur
 	if err != nil {
 		return InvalidInput(fmt.Sprintf("build: survey year %d: claims", year), err)
 	}
-	var facts []published.Fact
-	for _, f := range claims.ExactCounts(cs) {
-		facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
-			Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
-	}
+	facts := claims.Facts(cs)
 	pub, err := published.Join(q, specs, tables, facts)
 	if err != nil {
 		return invalid(err)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/csirt-survey/csirt-survey/pipeline/published"
 )
 
 // Tables gives the printed figures of the published tables.
@@ -520,6 +522,18 @@ func ExactCounts(cs []Claim) []CountFact {
 			continue
 		}
 		out = append(out, CountFact{Table: s.Table, Row: s.Rows[0], Value: int64(c.Value), ClaimID: c.ID, Page: c.Page})
+	}
+	return out
+}
+
+// Facts returns the exact counts of cs (ExactCounts) as facts for
+// published.Join, which fills a count the extraction lost from them.
+func Facts(cs []Claim) []published.Fact {
+	var out []published.Fact
+	for _, f := range ExactCounts(cs) {
+		out = append(out, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
+			Source:   fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page),
+			SourceJA: fmt.Sprintf("記述 %s (p. %d)", f.ClaimID, f.Page)})
 	}
 	return out
 }

@@ -70,6 +70,7 @@ type term struct {
 type equation struct {
 	kind   string // finding kind when it does not hold
 	rule   string // how it follows from the report, in words
+	ruleJA string // the same in Japanese
 	terms  []term
 	coefs  []int64
 	tables []string
@@ -79,6 +80,7 @@ type value struct {
 	v       int64
 	printed bool
 	rule    string
+	ruleJA  string
 }
 
 func (s *Set) termLabel(t term) string {
@@ -86,6 +88,14 @@ func (s *Set) termLabel(t term) string {
 		return "N(" + t.key + ")"
 	}
 	return fmt.Sprintf("%s row %d", t.key, t.row)
+}
+
+// termLabelJA is termLabel in Japanese.
+func (s *Set) termLabelJA(t term) string {
+	if t.row == 0 {
+		return "N(" + t.key + ")"
+	}
+	return fmt.Sprintf("%s の行 %d", t.key, t.row)
 }
 
 // equations derives, from the specs and the questionnaire, the relations that
@@ -98,7 +108,8 @@ func (s *Set) equations() []equation {
 		// quotes only some of them).
 		if !ref.table.Multi && !ref.table.Partial {
 			eq := equation{kind: FindSumMismatch, tables: []string{spec.Key},
-				rule: "single-answer table " + spec.Key + ": its rows add up to N"}
+				rule:   "single-answer table " + spec.Key + ": its rows add up to N",
+				ruleJA: "単一回答の表 " + spec.Key + ": 行の合計が N"}
 			eq.terms, eq.coefs = append(eq.terms, term{spec.Key, 0}), append(eq.coefs, -1)
 			for i := range ref.table.Rows {
 				eq.terms, eq.coefs = append(eq.terms, term{spec.Key, i + 1}), append(eq.coefs, 1)
@@ -118,8 +129,9 @@ func (s *Set) equations() []equation {
 				}
 				if row := slices.Index(g.Rows, spec.Row); row >= 0 {
 					eqs = append(eqs, equation{kind: FindBaseMismatch, tables: []string{spec.Key, g.Key},
-						rule:  fmt.Sprintf("%s is asked of those counted in %s row %d (%s = %s)", spec.Key, g.Key, row+1, rel.Cell, g.Value),
-						terms: []term{{spec.Key, 0}, {g.Key, row + 1}}, coefs: []int64{1, -1}})
+						rule:   fmt.Sprintf("%s is asked of those counted in %s row %d (%s = %s)", spec.Key, g.Key, row+1, rel.Cell, g.Value),
+						ruleJA: fmt.Sprintf("%s は %s の行 %d (%s = %s) に数えられた組織に尋ねる", spec.Key, g.Key, row+1, rel.Cell, g.Value),
+						terms:  []term{{spec.Key, 0}, {g.Key, row + 1}}, coefs: []int64{1, -1}})
 				}
 			}
 		case rel != nil && rel.Item != "":
@@ -144,6 +156,7 @@ func (s *Set) followUp(spec *Spec, rel *questionnaire.Relevance) (equation, bool
 		terms: []term{{spec.Key, 0}}, coefs: []int64{1}}
 	if !pref.table.Multi {
 		eq.rule = fmt.Sprintf("%s is asked of those who answered %s with %s: its N is their count", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "))
+		eq.ruleJA = fmt.Sprintf("%s は %s に %s と回答した組織に尋ねる: N はその数", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "))
 		for i, cat := range pref.spec.Categories {
 			if slices.Contains(rel.AnyOf, cat.Code) {
 				eq.terms, eq.coefs = append(eq.terms, term{rel.Item, i + 1}), append(eq.coefs, -1)
@@ -156,6 +169,7 @@ func (s *Set) followUp(spec *Spec, rel *questionnaire.Relevance) (equation, bool
 		exclusive[o.Code] = o.Exclusive
 	}
 	eq.rule = fmt.Sprintf("%s is asked of those who answered %s with %s: N(%s) minus the exclusive answers that route elsewhere", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "), rel.Item)
+	eq.ruleJA = fmt.Sprintf("%s は %s に %s と回答した組織に尋ねる: N(%s) から、ほかへ進む排他的な回答を引いた数", spec.Key, rel.Item, strings.Join(rel.AnyOf, ", "), rel.Item)
 	eq.terms, eq.coefs = append(eq.terms, term{rel.Item, 0}), append(eq.coefs, -1)
 	for i, cat := range pref.spec.Categories {
 		if slices.Contains(rel.AnyOf, cat.Code) {
@@ -186,7 +200,7 @@ func (s *Set) infer(facts []Fact) {
 	for _, f := range facts {
 		t := term{f.Key, f.Row}
 		if _, have := vals[t]; !have && s.tables[f.Key] != nil {
-			vals[t] = value{v: f.Value, rule: "stated in the report's prose: " + f.Source}
+			vals[t] = value{v: f.Value, rule: "stated in the report's prose: " + f.Source, ruleJA: "報告書本文の記述による: " + f.SourceJA}
 		}
 	}
 	eqs := s.equations()
@@ -210,7 +224,8 @@ func (s *Set) infer(facts []Fact) {
 			if v < 0 {
 				continue // the relation does not hold here; the audit reports it
 			}
-			vals[eq.terms[unknown]] = value{v: v, rule: eq.rule + ": " + s.explain(eq, unknown, vals)}
+			vals[eq.terms[unknown]] = value{v: v, rule: eq.rule + ": " + s.explain(eq, unknown, vals, s.termLabel),
+				ruleJA: eq.ruleJA + ": " + s.explain(eq, unknown, vals, s.termLabelJA)}
 			changed = true
 		}
 	}
@@ -219,7 +234,8 @@ func (s *Set) infer(facts []Fact) {
 		for i, r := range ref.table.Rows {
 			t := term{ref.table.Key, i + 1}
 			if _, have := vals[t]; !have && r.Adjacent != nil {
-				vals[t] = value{v: *r.Adjacent, rule: fmt.Sprintf("the number %d printed right after this row's label, where its count stands; the extraction lost the other counts, so the attribution is uncertain", *r.Adjacent)}
+				vals[t] = value{v: *r.Adjacent, rule: fmt.Sprintf("the number %d printed right after this row's label, where its count stands; the extraction lost the other counts, so the attribution is uncertain", *r.Adjacent),
+					ruleJA: fmt.Sprintf("この行のラベルの直後、件数の位置に印刷された数 %d (抽出でほかの件数が失われたため、どの行の数かは確かでない)", *r.Adjacent)}
 			}
 		}
 	}
@@ -227,12 +243,12 @@ func (s *Set) infer(facts []Fact) {
 		e := &s.Entries[i]
 		if e.Count.Lost {
 			if v, ok := vals[term{e.TableKey, e.RowNo}]; ok {
-				e.Inferred, e.Inference = ptr(v.v), v.rule
+				e.Inferred, e.Inference, e.InferenceJA = ptr(v.v), v.rule, v.ruleJA
 			}
 		}
 		if e.N.Lost {
 			if v, ok := vals[term{e.TableKey, 0}]; ok {
-				e.InferredN, e.NInference = ptr(v.v), v.rule
+				e.InferredN, e.NInference, e.NInferenceJA = ptr(v.v), v.rule, v.ruleJA
 			}
 		}
 	}
@@ -242,7 +258,7 @@ func (s *Set) infer(facts []Fact) {
 func ptr(v int64) *int64 { return &v }
 
 // explain writes the arithmetic that gives the unknown term.
-func (s *Set) explain(eq equation, unknown int, vals map[term]value) string {
+func (s *Set) explain(eq equation, unknown int, vals map[term]value, label func(term) string) string {
 	var plus, minus []string
 	for i, t := range eq.terms {
 		if i == unknown {
@@ -250,14 +266,14 @@ func (s *Set) explain(eq equation, unknown int, vals map[term]value) string {
 		}
 		// Move every known term to the unknown's side of the equation.
 		c := -eq.coefs[i] * eq.coefs[unknown]
-		part := fmt.Sprintf("%s %d", s.termLabel(t), vals[t].v)
+		part := fmt.Sprintf("%s %d", label(t), vals[t].v)
 		if c > 0 {
 			plus = append(plus, part)
 		} else {
 			minus = append(minus, part)
 		}
 	}
-	out := s.termLabel(eq.terms[unknown]) + " = " + strings.Join(plus, " + ")
+	out := label(eq.terms[unknown]) + " = " + strings.Join(plus, " + ")
 	if len(plus) == 0 {
 		out += "0"
 	}
@@ -352,7 +368,7 @@ func (s *Set) Audit() []Finding {
 		}
 		add(Finding{Kind: kind, Severity: sev, Tables: eq.tables, Cells: cells, Pages: pages,
 			Numbers:   strings.Join(parts, ", ") + fmt.Sprintf(" (off by %d)", sum),
-			MessageJA: fmt.Sprintf("%s の数値が整合しない (%s: 差 %d)", strings.Join(eq.tables, " / "), eq.rule, sum),
+			MessageJA: fmt.Sprintf("%s の数値が整合しない (%s: 差 %d)", strings.Join(eq.tables, " / "), eq.ruleJA, sum),
 			MessageEN: fmt.Sprintf("Tables %s disagree: %s, but the printed numbers are off by %d", strings.Join(eq.tables, " / "), eq.rule, sum)})
 	}
 	s.auditRepeats(add)

@@ -15,6 +15,8 @@ type Fact struct {
 	Row    int    // printed row number
 	Value  int64
 	Source string // e.g. `claim s1-lt6m (p. 109): "6 ヶ月未満で CSIRT を構築した 22 組織"`
+	// SourceJA is Source in Japanese.
+	SourceJA string
 }
 
 // Entry is one printed row of one published table, joined with its spec.
@@ -30,8 +32,9 @@ type Entry struct {
 	Multi    bool // printed 複数回答あり
 	N        Number
 	// InferredN and NInference hold an N implied by other numbers when N was lost.
-	InferredN  *int64
-	NInference string
+	InferredN    *int64
+	NInference   string
+	NInferenceJA string
 
 	RowNo          int
 	Code           string
@@ -44,6 +47,7 @@ type Entry struct {
 	Count          Number
 	Inferred       *int64
 	Inference      string
+	InferenceJA    string // Inference in Japanese
 	Note           string
 }
 

@@ -539,3 +539,52 @@ func TestEveryTableHasItsOwnEnglishTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryNoteHasItsJapanese reads the repository's table specs and
+// transcriptions of every year: every note a report shows (note of a table
+// spec or of a transcribed table) has its Japanese (note_ja), so that the
+// Japanese edition is in Japanese.
+func TestEveryNoteHasItsJapanese(t *testing.T) {
+	root := filepath.Join("..", "..")
+	specs, _ := filepath.Glob(filepath.Join(root, "schemas", "*", "tables.yaml"))
+	if len(specs) == 0 {
+		t.Fatal("no schemas/<year>/tables.yaml")
+	}
+	notes := 0
+	for _, specPath := range specs {
+		dir := filepath.Dir(specPath)
+		year := filepath.Base(dir)
+		q, err := questionnaire.Load(filepath.Join(dir, "questionnaire.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, err := LoadSpecs(specPath, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range ss {
+			if s.Note != "" {
+				notes++
+				if s.NoteJA == "" {
+					t.Errorf("%s: table %s has a note without note_ja", specPath, s.Key)
+				}
+			}
+		}
+		tables, err := LoadTranscription(filepath.Join(root, "raw", year, "published"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range tables {
+			if tb.Note != "" {
+				notes++
+				if tb.NoteJA == "" {
+					t.Errorf("%s:%d: table %s has a note without note_ja", tb.File, tb.At.Line, tb.Key)
+				}
+			}
+		}
+	}
+	if notes == 0 {
+		t.Fatal("no notes found: the check would pass blindly")
+	}
+	t.Logf("%d notes, each in Japanese too", notes)
+}

@@ -49,6 +49,8 @@ type Spec struct {
 	Bins   []Bin    `yaml:"bins"`
 	Derive *Derive  `yaml:"derive"`
 	Note   string   `yaml:"note"`
+	// NoteJA is Note in Japanese (for the Japanese edition).
+	NoteJA string `yaml:"note_ja"`
 	// TitleEN is the table's English title where the one made from the
 	// questionnaire would not say what the table counts (a group of a
 	// matrix, a derived quantity); optional.

@@ -93,6 +93,8 @@ type Table struct {
 	N       Number `yaml:"n"`
 	Rows    []Row  `yaml:"rows"`
 	Note    string `yaml:"note"`
+	// NoteJA is Note in Japanese (for the Japanese edition).
+	NoteJA string `yaml:"note_ja"`
 
 	// File is the transcription file the table was read from.
 	File            string `yaml:"-"`

@@ -59,6 +59,7 @@ type Row struct {
 	Computed  *int64
 	Status    string
 	Note      string
+	NoteJA    string // Note in Japanese (the reports' Japanese edition)
 	// Basis is what the computed count rests on (Basis* constants).
 	Basis string
 }
@@ -97,31 +98,33 @@ func Compare(pub *published.Set, computed []aggregate.Row, findings []published.
 			nComputed = &first.N
 		}
 		where := original(entries[0])
-		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, entries[0].NInference, nComputed, explained[key{spec.Key, 0}], where))
+		out = append(out, judge(spec.Key, 0, "N", entries[0].N, entries[0].InferredN, [2]string{entries[0].NInferenceJA, entries[0].NInference}, nComputed, explained[key{spec.Key, 0}], where))
 		for _, e := range entries {
 			var c *int64
 			if r, ok := comp[key{e.TableKey, e.RowNo}]; ok {
 				c = &r.Count
 			}
-			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, e.Inference, c, explained[key{e.TableKey, e.RowNo}], where))
+			out = append(out, judge(e.TableKey, e.RowNo, e.Code, e.Count, e.Inferred, [2]string{e.InferenceJA, e.Inference}, c, explained[key{e.TableKey, e.RowNo}], where))
 		}
 	}
 	return out
 }
 
 // original names where a person can read a table's numbers in the original
-// document ("original p. 18"; the source's id when it gives no page).
-func original(e published.Entry) string {
+// document ("original p. 18"; the source's id when it gives no page), in
+// Japanese and English.
+func original(e published.Entry) [2]string {
 	switch {
 	case e.Page > 0:
-		return fmt.Sprintf("original p. %d", e.Page)
+		return [2]string{fmt.Sprintf("原本 p. %d", e.Page), fmt.Sprintf("original p. %d", e.Page)}
 	case e.Source != "":
-		return "original: " + e.Source
+		return [2]string{"原本: " + e.Source, "original: " + e.Source}
 	}
-	return "original"
+	return [2]string{"原本", "original"}
 }
 
-func judge(table string, row int, code string, printed published.Number, inferred *int64, rule string, computed *int64, explained []string, where string) Row {
+// judge reconciles one cell; rule and where are in Japanese and English.
+func judge(table string, row int, code string, printed published.Number, inferred *int64, rule [2]string, computed *int64, explained []string, where [2]string) Row {
 	r := Row{TableKey: table, RowNo: row, Code: code, Computed: computed}
 	if !printed.Lost {
 		v := printed.Value
@@ -129,30 +132,35 @@ func judge(table string, row int, code string, printed published.Number, inferre
 	}
 	switch {
 	case computed == nil:
-		r.Status, r.Note, r.Basis = Mismatch, "not computed", BasisNotComputed
+		r.Status, r.Note, r.NoteJA, r.Basis = Mismatch, "not computed", "計算されていない", BasisNotComputed
 	case printed.NotReported:
 		r.Status, r.Basis = Lost, BasisNotReported
-		r.Note = fmt.Sprintf("not quoted by the source (%s); computed %d", where, *computed)
+		r.Note = fmt.Sprintf("not quoted by the source (%s); computed %d", where[1], *computed)
+		r.NoteJA = fmt.Sprintf("出典に引用されていない (%s)。計算値 %d", where[0], *computed)
 	case printed.Lost:
 		r.Status, r.Basis = Lost, BasisLost
-		r.Note = fmt.Sprintf("printed in the report, lost in the text extraction of the report (%s); computed %d", where, *computed)
+		r.Note = fmt.Sprintf("printed in the report, lost in the text extraction of the report (%s); computed %d", where[1], *computed)
+		r.NoteJA = fmt.Sprintf("報告書には印刷されているが、報告書のテキスト抽出で失われた (%s)。計算値 %d", where[0], *computed)
 		if inferred != nil {
-			rel := "equals"
+			rel, relJA := "equals", "と一致する"
 			if *inferred != *computed {
-				rel = "differs from"
+				rel, relJA = "differs from", "と異なる"
 			} else {
 				r.Basis = BasisInferred
 			}
-			r.Note += fmt.Sprintf(", which %s the inferred %d (%s)", rel, *inferred, rule)
+			r.Note += fmt.Sprintf(", which %s the inferred %d (%s)", rel, *inferred, rule[1])
+			r.NoteJA += fmt.Sprintf("。推定値 %d (%s) %s", *inferred, rule[0], relJA)
 		}
 	case printed.Value == *computed:
 		r.Status, r.Basis = Match, BasisPrinted
 	case len(explained) > 0:
 		r.Status, r.Basis = Inconsistent, BasisContradicted
 		r.Note = fmt.Sprintf("printed %d, computed %d; the report contradicts itself here (audit %s)", printed.Value, *computed, strings.Join(explained, ", "))
+		r.NoteJA = fmt.Sprintf("印刷 %d、計算値 %d。報告書自体がここで矛盾している (監査 %s)", printed.Value, *computed, strings.Join(explained, ", "))
 	default:
 		r.Status, r.Basis = Mismatch, BasisMismatch
 		r.Note = fmt.Sprintf("printed %d, computed %d", printed.Value, *computed)
+		r.NoteJA = fmt.Sprintf("印刷 %d、計算値 %d", printed.Value, *computed)
 	}
 	return r
 }
@@ -166,6 +174,7 @@ func MarkChosen(rows []Row) {
 		if rows[i].Basis == BasisLost {
 			rows[i].Basis = BasisChosen
 			rows[i].Note += "; the count is a choice of the reconstruction (RECONSTRUCTION.md)"
+			rows[i].NoteJA += "。この件数は再構成が選んだ値 (RECONSTRUCTION.md)"
 		}
 	}
 }
@@ -214,22 +223,28 @@ func NoteSkipped(rows []Row, pub *published.Set, skipped map[string]int) {
 		}
 		k := int64(skipped[spec.Item])
 		note := fmt.Sprintf("%d answers from respondents the routing of %s skipped are kept and counted (advisory routing: a paper form; processed/validation, code answered_when_skipped)", k, spec.Item)
+		noteJA := fmt.Sprintf("%s の分岐で飛ばされた回答者の回答 %d 件も残して数える (分岐は紙の調査票の指示にすぎない。processed/validation のコード answered_when_skipped)", spec.Item, k)
 		if r.Computed != nil {
 			note = fmt.Sprintf("computed %d = %d asked by the routing + %s", *r.Computed, *r.Computed-k, note)
+			noteJA = fmt.Sprintf("計算値 %d = 分岐が尋ねた %d + %s", *r.Computed, *r.Computed-k, noteJA)
 		}
 		switch {
 		case r.Published == nil:
 		case r.Computed != nil && *r.Published == *r.Computed:
 			note += fmt.Sprintf("; the report's base is the same %d: it counts them too", *r.Published)
+			noteJA += fmt.Sprintf("。報告書の母数も同じ %d で、これらも数えている", *r.Published)
 		case r.Computed != nil && *r.Published == *r.Computed-k:
 			note += fmt.Sprintf("; the report's base, %d, is only those asked", *r.Published)
+			noteJA += fmt.Sprintf("。報告書の母数 %d は尋ねられた回答者のみ", *r.Published)
 		default:
 			note += fmt.Sprintf("; the report prints N = %d", *r.Published)
+			noteJA += fmt.Sprintf("。報告書は N = %d と印刷している", *r.Published)
 		}
 		if r.Note != "" {
 			note = r.Note + "; " + note
+			noteJA = r.NoteJA + "。" + noteJA
 		}
-		r.Note = note
+		r.Note, r.NoteJA = note, noteJA
 	}
 }
 

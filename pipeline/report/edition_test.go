@@ -207,11 +207,9 @@ func TestJapaneseEditionInJapanese(t *testing.T) {
 	}
 	t.Run("text", func(t *testing.T) { check(t, text) })
 	t.Run("notes", func(t *testing.T) {
-		// The notes (class "note") come from data that is English only
-		// (note: in schemas/<year>/tables.yaml and the transcription) and
-		// are shown under 注記(英語); issue 13 leaves Japanese notes
-		// (note_ja) open, and this check is skipped until they exist.
-		t.Skip("table notes are English-only data (issue 13: Japanese notes not yet written)")
+		// The tables' notes (class "note"): note_ja of schemas/<year>/tables.yaml
+		// and of the transcription, the reconciliation's and the audit's
+		// generated notes in Japanese.
 		check(t, notes)
 	})
 }

@@ -90,7 +90,7 @@ func edition(m *model, l lang) htmlEdition {
 		}
 		e.Tables = append(e.Tables, htmlTable{
 			ID: l.code() + "-" + pt.ID, Key: pt.Key, Title: pt.Title.in(l), Item: pt.Item, Leads: leads, Misprint: pt.misprintText(l),
-			Question: pt.Question.in(l), Meta: pt.meta(l), NLine: pt.nLine(l), Notes: pt.Notes,
+			Question: pt.Question.in(l), Meta: pt.meta(l), NLine: pt.nLine(l), Notes: notesIn(pt.Notes, l),
 			Table: template.HTML(pt.grid(l).htmlNA(htmlNA)), Chart: template.HTML(chart.SVG),
 		})
 	}
@@ -314,7 +314,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p class="meta">{{if .Item}}{{.Item}} · {{end}}{{.Meta}}<br>{{.NLine}}</p>
 <div class="scroll">{{.Table}}</div>
 {{with .Chart}}<figure>{{.}}</figure>{{end}}
-{{with .Notes}}<details class="notes"><summary>{{$t.notes}}{{$t.noteEN}} ({{len .}})</summary><ul>{{range .}}<li class="note">{{.}}</li>{{end}}</ul></details>{{end}}
+{{with .Notes}}<details class="notes"><summary>{{$t.notes}} ({{len .}})</summary><ul>{{range .}}<li class="note">{{.}}</li>{{end}}</ul></details>{{end}}
 </article>
 {{end}}{{end}}
 <h2 id="{{$p}}maturity">{{$t.maturity}}</h2>

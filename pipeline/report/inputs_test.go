@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -55,11 +54,7 @@ func LoadInputs(tb testing.TB, root string, year int) report.Inputs {
 	if err != nil {
 		tb.Fatalf("claims: %v", err)
 	}
-	var facts []published.Fact
-	for _, f := range claims.ExactCounts(cs) {
-		facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
-			Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
-	}
+	facts := claims.Facts(cs)
 	pub, err := published.Join(q, specs, tables, facts)
 	if err != nil {
 		tb.Fatalf("published: %v", err)

@@ -169,7 +169,6 @@ var ui = map[string]text{
 	"base":               {"母数", "Base"},
 	"nLine":              {"N = %s (公表 N = %s: %s)", "N = %s (printed N = %s: %s)"},
 	"notes":              {"注記", "Notes"},
-	"noteEN":             {"(英語)", ""},
 	"maturity":           {"SIM3 成熟度プロファイル", "SIM3 maturity profile"},
 	"maturityText":       {"5段階の共通尺度は SIM3 (Security Incident Management Maturity Model) の成熟度を逆順に表したものです: (a)=4 監査済み, (b)=3 正式化, (c)=2 明示 (内部), (d)=1 暗黙, (e)=0 なし。未回答はレベルなし (NA) で 0 ではありません。粗い尺度 (3段階の研修、有無の設問) から読んだレベルは「粗い尺度」です。", "The shared 5-level scale is the SIM3 maturity scale (Security Incident Management Maturity Model) read backwards: (a)=4 audited, (b)=3 formalised, (c)=2 explicit internal, (d)=1 implicit, (e)=0 not available. No answer has no level (NA), never 0. Levels read from a coarser scale (3-level training, yes/no items) are marked coarse."},
 	"maturityChart":      {"SIM3 レベルの分布 (設問別)", "SIM3 level distribution per item"},

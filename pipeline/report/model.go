@@ -45,7 +45,7 @@ type ptable struct {
 	PubN     *int64 // printed N (nil: lost or no published table)
 	NStatus  string
 	Rows     []prow
-	Notes    []string // English: the spec's and the transcription's notes, reconciliation notes
+	Notes    []text // the spec's and the transcription's notes, reconciliation notes
 	// Leads are the report's own sentences about the table, with the
 	// claims check's verdicts.
 	Leads []tableLead
@@ -167,10 +167,10 @@ func (m *model) buildTables() error {
 		}
 		return nil
 	}
-	notes := map[string][]string{}
+	notes := map[string][]text{}
 	for _, tb := range pub.Tables {
 		if tb.Note != "" {
-			notes[tb.Key] = append(notes[tb.Key], tb.Note)
+			notes[tb.Key] = append(notes[tb.Key], noteText(tb.NoteJA, tb.Note))
 		}
 	}
 	for _, spec := range pub.Specs {
@@ -199,23 +199,24 @@ func (m *model) buildTables() error {
 			t.PubN = ptr(e0.N.Value)
 		}
 		if spec.Note != "" {
-			t.Notes = append(t.Notes, spec.Note)
+			t.Notes = append(t.Notes, noteText(spec.NoteJA, spec.Note))
 		}
 		t.Notes = append(t.Notes, notes[spec.Key]...)
 		if r, ok := rec[key{spec.Key, 0}]; ok {
 			t.NStatus, t.NBasis = r.Status, r.Basis
 			if r.Status != reconcile.Match && r.Note != "" {
-				t.Notes = append(t.Notes, "N: "+r.Note)
+				t.Notes = append(t.Notes, text{"N: " + r.NoteJA, "N: " + r.Note})
 			}
 		}
 		if f, ok := freq[key{spec.Key, 1}]; ok {
 			t.N = ptr(f.N)
 		}
-		var relabelled []string
+		var relabelled, relabelledJA []string
 		for _, e := range entries {
 			row := prow{No: e.RowNo, Code: e.Code, Label: text{printedLabel(e), e.LabelEN}, CodeKind: e.CodeKind, Basis: e.Count.Status()}
 			if row.Label.JA != e.LabelJA {
 				relabelled = append(relabelled, fmt.Sprintf("#%d %s (questionnaire: %s)", e.RowNo, row.Label.JA, e.LabelJA))
+				relabelledJA = append(relabelledJA, fmt.Sprintf("#%d %s (調査票: %s)", e.RowNo, row.Label.JA, e.LabelJA))
 			}
 			if !e.Count.Lost {
 				row.Published = ptr(e.Count.Value)
@@ -234,27 +235,47 @@ func (m *model) buildTables() error {
 				// inferred counts (other printed numbers imply them) are not choices
 				row.Chosen = r.Basis == reconcile.BasisChosen && m.in.Provenance == survey.Reconstructed && row.Count != nil
 				if r.Status != reconcile.Match && r.Note != "" {
-					t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note))
+					t.Notes = append(t.Notes, text{fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.NoteJA), fmt.Sprintf("#%d (%s): %s", e.RowNo, e.Code, r.Note)})
 				}
 			} else if !m.computed && e.Count.NotReported {
-				t.Notes = append(t.Notes, fmt.Sprintf("#%d (%s): not reported by the source", e.RowNo, e.Code))
+				t.Notes = append(t.Notes, text{fmt.Sprintf("#%d (%s): 出典に記載なし", e.RowNo, e.Code), fmt.Sprintf("#%d (%s): not reported by the source", e.RowNo, e.Code)})
 			} else if !m.computed && e.Count.Lost {
-				note := fmt.Sprintf("#%d (%s): printed number lost", e.RowNo, e.Code)
+				note := text{fmt.Sprintf("#%d (%s): 印刷された数はテキスト抽出で失われた", e.RowNo, e.Code), fmt.Sprintf("#%d (%s): printed number lost in the text extraction", e.RowNo, e.Code)}
 				if e.Inferred != nil {
-					note += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
+					note.JA += fmt.Sprintf("。推定値 %d (%s)", *e.Inferred, e.InferenceJA)
+					note.EN += fmt.Sprintf("; inferred %d (%s)", *e.Inferred, e.Inference)
 				}
 				t.Notes = append(t.Notes, note)
 			}
 			t.Rows = append(t.Rows, row)
 		}
 		if len(relabelled) > 0 {
-			t.Notes = append(t.Notes, "Japanese row labels as the report prints them where the questionnaire words them otherwise: "+strings.Join(relabelled, "; "))
+			t.Notes = append(t.Notes, text{"行のラベルは報告書の印刷どおり (調査票の言い方と異なるもの): " + strings.Join(relabelledJA, "、"),
+				"Japanese row labels as the report prints them where the questionnaire words them otherwise: " + strings.Join(relabelled, "; ")})
 		}
 		if err := add(t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// notesIn returns notes in one language.
+func notesIn(notes []text, l lang) []string {
+	out := make([]string, len(notes))
+	for i, n := range notes {
+		out[i] = n.in(l)
+	}
+	return out
+}
+
+// noteText is a note of the inputs in both languages: the Japanese one
+// when the file gives it, else the English one marked as such.
+func noteText(ja, en string) text {
+	if ja == "" {
+		ja = "(英語のみ) " + en
+	}
+	return text{ja, en}
 }
 
 // hasChosen reports whether a row's count is one the reconstruction chose.

@@ -277,9 +277,9 @@ func tableMD(t *ptable, l lang) string {
 	}
 	fmt.Fprintf(&b, "%s  \n%s", mdEsc(t.meta(l)), mdEsc(t.nLine(l)))
 	if len(t.Notes) > 0 {
-		fmt.Fprintf(&b, "\n\n%s%s:\n", ui["notes"].in(l), ui["noteEN"].in(l))
+		fmt.Fprintf(&b, "\n\n%s:\n", ui["notes"].in(l))
 		for _, n := range t.Notes {
-			fmt.Fprintf(&b, "\n- %s", mdEsc(n))
+			fmt.Fprintf(&b, "\n- %s", mdEsc(n.in(l)))
 		}
 	}
 	return b.String()

@@ -391,9 +391,10 @@ func workbook(m *model) ([]byte, error) {
 		if len(t.Notes) > 0 {
 			r++
 			b.put(sh, 1, r, ui["notes"].JA+" / "+ui["notes"].EN, b.st.bold)
-			for _, n := range t.Notes {
-				r++
-				b.put(sh, 1, r, n, 0)
+			for _, n := range t.Notes { // each in Japanese, then in English
+				b.put(sh, 1, r+1, n.JA, 0)
+				b.put(sh, 1, r+2, n.EN, 0)
+				r += 2
 			}
 		}
 	}

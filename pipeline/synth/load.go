@@ -42,11 +42,7 @@ func LoadYear(schemasDir, rawDir string, year int) (*questionnaire.Questionnaire
 	if err != nil {
 		return nil, nil, err
 	}
-	var facts []published.Fact
-	for _, f := range claims.ExactCounts(cs) {
-		facts = append(facts, published.Fact{Key: f.Table, Row: f.Row, Value: f.Value,
-			Source: fmt.Sprintf("claim %s (p. %d)", f.ClaimID, f.Page)})
-	}
+	facts := claims.Facts(cs)
 	set, err := published.Join(q, specs, tables, facts)
 	if err != nil {
 		return nil, nil, err
