@@ -227,11 +227,11 @@ func TestBrokenPublishedTables(t *testing.T) {
 		name, file, old, new, want string
 	}{
 		{"bad number", "raw/2015/published/tables-1.1-2.9.yaml", "助言ができる, count: 56}", "助言ができる, count: 5x6}",
-			`tables-1.1-2.9.yaml:212: "5x6" must be a non-negative integer, lost or not_reported`},
+			`"5x6" must be a non-negative integer, lost or not_reported`},
 		{"unknown table key", "raw/2015/published/tables-1.1-2.9.yaml", `key: "2.8"`, `key: "2.88"`,
-			"tables-1.1-2.9.yaml:205:5: table 2.88: no spec for this table key"},
+			"table 2.88: no spec for this table key"},
 		{"row linked to an unknown code", "schemas/2015/tables.yaml", "rows: [a, b, c]\n  - key: \"2.9/reactive\"", "rows: [a, b, z]\n  - key: \"2.9/reactive\"",
-			`tables.yaml:110:11: table 2.8: row 3: code "z" is not an option`},
+			`table 2.8: row 3: code "z" is not an option`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -245,9 +245,11 @@ func TestBrokenPublishedTables(t *testing.T) {
 				t.Fatalf("%s does not contain %q (%v)", tc.file, tc.old, err)
 			}
 			os.WriteFile(path, bytes.Replace(data, []byte(tc.old), []byte(tc.new), 1), 0o644)
+			// the error names the file and the line of the broken text
+			at := fmt.Sprintf("%s:%d:", filepath.Base(path), 1+bytes.Count(data[:bytes.Index(data, []byte(tc.old))], []byte("\n")))
 			_, err = build.Run(context.Background(), cfg)
-			if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v\nwant ErrInvalidInput containing %q", err, tc.want)
+			if !errors.Is(err, build.ErrInvalidInput) || !strings.Contains(err.Error(), at) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v\nwant ErrInvalidInput at %s containing %q", err, at, tc.want)
 			}
 			if n := len(tree(t, cfg.ProcessedDir)); n != 0 {
 				t.Errorf("%d files written by a failed build", n)
