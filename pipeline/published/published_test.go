@@ -502,26 +502,7 @@ func TestReadFromOriginal(t *testing.T) {
 // questionnaire repeats across a matrix's group tables; the spec's title_en
 // then says what each counts).
 func TestEveryTableHasItsOwnEnglishTitle(t *testing.T) {
-	root := filepath.Join("..", "..")
-	specs, _ := filepath.Glob(filepath.Join(root, "schemas", "*", "tables.yaml"))
-	if len(specs) == 0 {
-		t.Fatal("no schemas/<year>/tables.yaml")
-	}
-	for _, specPath := range specs {
-		dir := filepath.Dir(specPath)
-		year := filepath.Base(dir)
-		q, err := questionnaire.Load(filepath.Join(dir, "questionnaire.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ss, err := LoadSpecs(specPath, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tables, err := LoadTranscription(filepath.Join(root, "raw", year, "published"))
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachCommittedYear(t, func(year string, q *questionnaire.Questionnaire, _ string, ss []*Spec, tables []*Table) {
 		set, err := Join(q, ss, tables, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -537,20 +518,18 @@ func TestEveryTableHasItsOwnEnglishTitle(t *testing.T) {
 			}
 			byTitle[e.TitleEN] = e.TableKey
 		}
-	}
+	})
 }
 
-// TestEveryNoteHasItsJapanese reads the repository's table specs and
-// transcriptions of every year: every note a report shows (note of a table
-// spec or of a transcribed table) has its Japanese (note_ja), so that the
-// Japanese edition is in Japanese.
-func TestEveryNoteHasItsJapanese(t *testing.T) {
+// eachCommittedYear calls fn with the questionnaire, table specs and
+// transcription of every year of the repository that has published tables.
+func eachCommittedYear(t *testing.T, fn func(year string, q *questionnaire.Questionnaire, specPath string, specs []*Spec, tables []*Table)) {
+	t.Helper()
 	root := filepath.Join("..", "..")
 	specs, _ := filepath.Glob(filepath.Join(root, "schemas", "*", "tables.yaml"))
 	if len(specs) == 0 {
 		t.Fatal("no schemas/<year>/tables.yaml")
 	}
-	notes := 0
 	for _, specPath := range specs {
 		dir := filepath.Dir(specPath)
 		year := filepath.Base(dir)
@@ -562,6 +541,21 @@ func TestEveryNoteHasItsJapanese(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		tables, err := LoadTranscription(filepath.Join(root, "raw", year, "published"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(year, q, specPath, ss, tables)
+	}
+}
+
+// TestEveryNoteHasItsJapanese reads the repository's table specs and
+// transcriptions of every year: every note a report shows (note of a table
+// spec or of a transcribed table) has its Japanese (note_ja), so that the
+// Japanese edition is in Japanese.
+func TestEveryNoteHasItsJapanese(t *testing.T) {
+	notes := 0
+	eachCommittedYear(t, func(_ string, _ *questionnaire.Questionnaire, specPath string, ss []*Spec, tables []*Table) {
 		for _, s := range ss {
 			if s.Note != "" {
 				notes++
@@ -569,10 +563,6 @@ func TestEveryNoteHasItsJapanese(t *testing.T) {
 					t.Errorf("%s: table %s has a note without note_ja", specPath, s.Key)
 				}
 			}
-		}
-		tables, err := LoadTranscription(filepath.Join(root, "raw", year, "published"))
-		if err != nil {
-			t.Fatal(err)
 		}
 		for _, tb := range tables {
 			if tb.Note != "" {
@@ -582,7 +572,7 @@ func TestEveryNoteHasItsJapanese(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 	if notes == 0 {
 		t.Fatal("no notes found: the check would pass blindly")
 	}
