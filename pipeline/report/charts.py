@@ -15,6 +15,7 @@
 # where the report contradicts itself) with a legend, and says where its
 # counts come from (reconstructed or synthetic respondent rows are labelled).
 import base64
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 FONT = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', 'Yu Gothic', YuGothic, Meiryo, sans-serif"
@@ -133,8 +134,11 @@ def esc(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=None)
 def units(ch):
-    """Estimated advance of ch in tenths of the font size."""
+    """Estimated advance of ch in tenths of the font size (kept per
+    character: wrapping measures the same few hundred characters over and
+    over, and the range scan was three quarters of the drawing time)."""
     cp = ord(ch)
     return 10 if any(lo <= cp <= hi for lo, hi in WIDE) else 6
 
